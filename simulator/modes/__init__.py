@@ -1,0 +1,1 @@
+"""Modes compose the stages: interview, analyze, bank."""

@@ -1,0 +1,36 @@
+"""Turn an ANSWER argument into a transcript: audio is transcribed, text and JSON are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..audio import load_audio
+from ..transcripts import is_text_transcript, load_transcript_file
+from ..types import Transcript
+
+LONG_AUDIO_S = 30.0
+
+
+def transcript_of(path: Path, model: str | None, console: Console, transcriber=None) -> tuple[Transcript, object]:
+    if is_text_transcript(path):
+        return load_transcript_file(path), transcriber
+    audio = load_audio(path)
+    if transcriber is None:
+        from ..transcribe import WhisperTranscriber
+
+        transcriber = WhisperTranscriber(model)
+        with console.status("Loading the speech model..."):
+            transcriber.load()
+    seconds = audio.size / 16000
+    if seconds > LONG_AUDIO_S:
+        columns = (TextColumn(f"Transcribing {path.name}"), BarColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(path.name, total=seconds)
+            transcript = transcriber.transcribe(audio, progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        with console.status(f"Transcribing {path.name}..."):
+            transcript = transcriber.transcribe(audio)
+    return transcript, transcriber

@@ -1,0 +1,125 @@
+"""The rich view of a report: what was heard, where each section ran, what was flagged and why.
+
+Everything is drawn from the report dict (the same JSON that is saved and printed by --json), so a stored
+attempt renders exactly as it did live. Every function takes the console to draw on.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
+          "headline": "yellow"}
+VERDICT_STYLE = {"ok": "green", "short": "yellow", "long": "red", "missing": "red"}
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
+def legend() -> Text:
+    text = Text("Sections: ")
+    for name in ("situation", "task", "action", "result", "reflection"):
+        text.append(f" {name} ", style=f"bold black on {COLORS[name]}")
+        text.append(" ")
+    return text
+
+
+def transcript_view(report: dict) -> Text:
+    text = Text()
+    for sentence in report["sentences"]:
+        role = sentence["role"]
+        text.append(f"[{clock(sentence['start_s'])}] ", style="dim")
+        text.append(sentence["text"] + " ", style=COLORS.get(role, "white"))
+    return text
+
+
+def timeline_table(report: dict, title: str = "Sections against their targets") -> Table:
+    table = Table(title=title, title_justify="left", expand=False)
+    for col in ("section", "from", "to", "time", "target", "verdict"):
+        table.add_column(col, justify="right" if col in ("from", "to", "time", "target") else "left")
+    table.add_column("", min_width=30)
+    for s in report["sections"]:
+        width = 30
+        scale = max(max(x["duration_s"] for x in report["sections"]), max(x["target_s"] for x in report["sections"]) * 1.5)
+        filled = int(round(width * s["duration_s"] / scale)) if scale else 0
+        mark = int(round(width * s["target_s"] / scale)) if scale else 0
+        bar = Text()
+        for i in range(width):
+            char = "|" if i == mark else ("#" if i < filled else " ")
+            bar.append(char, style=COLORS[s["name"]] if i < filled else "dim")
+        table.add_row(
+            Text(s["name"], style=COLORS[s["name"]]), clock(s["start_s"]), clock(s["end_s"]),
+            f"{s['duration_s']:.0f}s", f"{s['target_s']:.0f}s",
+            Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]), bar,
+        )
+    low, high = report.get("band_s", (120, 180))
+    answer = report.get("answer_s", report["duration_s"])
+    table.caption = f"whole answer {clock(answer)} (target band {clock(low)} to {clock(high)}); | marks each target"
+    return table
+
+
+def flags_table(flags: list[dict], title: str = "What an interviewer would hear") -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("flag", style="bold red")
+    table.add_column("section")
+    table.add_column("at", justify="right")
+    table.add_column("heard")
+    table.add_column("why")
+    for f in flags:
+        table.add_row(f["code"], f["section"] or "-", clock(f["start_s"]),
+                      f"\u201c{f['evidence']}\u201d" if f["evidence"] else "-", f["message"])
+    if not flags:
+        table.add_row("none", "", "", "", "No weakness found.")
+    return table
+
+
+def score_view(score: dict, title: str) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_row(Text(f"{score['overall']}/100", style="bold"), Text(score["verdict"], style="bold"))
+    for name, value in score["dimensions"].items():
+        lost = [d for d in score["deductions"] if d["dimension"] == name]
+        reasons = "; ".join(f"-{d['points']:g} {d['flag']}" for d in lost) or "full marks"
+        table.add_row(name, f"{value:g}", Text(reasons, style="red" if lost else "green"))
+    return Panel(table, title=title, title_align="left")
+
+
+def delivery_view(delivery: dict) -> Text:
+    fillers = ", ".join(f"{f['text']}@{clock(f['start_s'])}" for f in delivery["fillers"][:12]) or "none"
+    pauses = ", ".join(f"{p['duration_s']:.1f}s@{clock(p['start_s'])}" for p in delivery["long_pauses"][:8]) or "none"
+    return Text(f"Pace {delivery['wpm']:.0f} wpm · fillers {len(delivery['fillers'])} "
+                f"({delivery['fillers_per_min']:.1f}/min): {fillers} · long pauses: {pauses}")
+
+
+def render_report(report: dict, console: Console) -> None:
+    q = report.get("question") or {}
+    console.rule(f"[bold]{q.get('id', 'answer')}[/bold]")
+    if q:
+        console.print(Text(q["text"], style="italic"))
+    console.print(legend())
+    console.print(Panel(transcript_view(report), title="What the simulator heard", title_align="left"))
+    console.print(timeline_table(report))
+    console.print(delivery_view(report["delivery"]))
+    console.print(flags_table(report["flags"]))
+    console.print(score_view(report["score"], "Answer score"))
+    probe = report["probe"]
+    console.print(Panel(Group(Text(probe["text"], style="bold"), Text(probe["why"], style="dim")),
+                        title=f"Follow-up probe {probe['id']}", title_align="left"))
+    follow = report.get("followup")
+    if follow:
+        repaired = follow["repaired"]
+        status = "repaired" if repaired["repaired"] else "not repaired"
+        console.print(Panel(Text(follow["transcript"]), title=f"Follow-up reply ({follow['duration_s']:.0f}s)",
+                            title_align="left"))
+        console.print(f"Weakness {repaired['code'] or '-'}: [bold]{status}[/bold] ({repaired['evidence']})")
+        if follow["strong_markers_heard"]:
+            console.print("Strong marks heard: " + "; ".join(follow["strong_markers_heard"]))
+        console.print(flags_table(follow["flags"], "Follow-up reply"))
+        console.print(score_view(follow["score"], "Follow-up score"))
+    if report.get("attempt"):
+        console.print(f"Saved in {report['attempt']['folder']}", style="dim")

@@ -1,0 +1,173 @@
+"""Pure scoring: every point lost is a deduction tied to a flag.
+
+Main answer: seven dimensions whose full marks add up to 100. Each flag takes points from one or more
+dimensions; the level scales what is expected (a junior is not docked much for a missing business
+translation, a staff engineer is docked more for a generic reflection). Verdicts follow the overall.
+
+Follow-up reply: five dimensions (answers the probe, specifics, first person, follow-through, length), each
+loss tied to a follow-up flag, plus whether the reply repaired the weakness the probe aimed at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .types import Deduction, Flag, Probe, Score, Word
+
+DIMENSIONS = {
+    "structure": 15.0,
+    "timing": 10.0,
+    "ownership": 20.0,
+    "specificity": 15.0,
+    "impact": 20.0,
+    "reflection": 10.0,
+    "delivery": 10.0,
+}
+
+# flag code -> [(dimension, points)] at the mid level.
+PENALTIES: dict[str, list[tuple[str, float]]] = {
+    "missing_situation": [("structure", 5)],
+    "missing_task": [("structure", 5), ("ownership", 4)],
+    "missing_action": [("structure", 5), ("specificity", 15)],
+    "missing_result": [("structure", 5), ("impact", 20)],
+    "missing_reflection": [("structure", 3), ("reflection", 10)],
+    "overrun_situation": [("timing", 4)],
+    "overrun_task": [("timing", 2)],
+    "overrun_action": [("timing", 3)],
+    "overrun_result": [("timing", 1)],
+    "overrun_reflection": [("timing", 2)],
+    "short_situation": [("timing", 1)],
+    "short_task": [("timing", 1)],
+    "short_action": [("timing", 2), ("specificity", 4)],
+    "short_result": [("timing", 2), ("impact", 4)],
+    "short_reflection": [("timing", 1)],
+    "too_long": [("timing", 5)],
+    "too_short": [("timing", 5)],
+    "we_language": [("ownership", 10)],
+    "assigned_task": [("ownership", 6)],
+    "no_scope_boundary": [("ownership", 4)],
+    "handoff": [("ownership", 10), ("specificity", 3)],
+    "vague_action": [("specificity", 8)],
+    "no_metric": [("impact", 8)],
+    "no_business_impact": [("impact", 6)],
+    "generic_reflection": [("reflection", 6)],
+    "fillers": [("delivery", 4)],
+    "pace_fast": [("delivery", 3)],
+    "pace_slow": [("delivery", 3)],
+    "long_pauses": [("delivery", 3)],
+}
+
+# What each level is expected to show: multipliers on the mid-level penalties.
+LEVEL_FACTORS: dict[str, dict[str, float]] = {
+    "junior": {"no_business_impact": 0.5, "generic_reflection": 0.6, "no_scope_boundary": 0.75, "assigned_task": 0.6,
+               "missing_reflection": 0.7},
+    "mid": {},
+    "senior": {"no_business_impact": 1.3, "generic_reflection": 1.3, "no_scope_boundary": 1.25, "we_language": 1.1,
+               "missing_reflection": 1.2},
+    "staff": {"no_business_impact": 1.6, "generic_reflection": 1.6, "no_scope_boundary": 1.5, "we_language": 1.2,
+              "assigned_task": 1.3, "missing_reflection": 1.4},
+}
+
+VERDICTS = ((85, "strong hire"), (70, "hire"), (50, "lean no hire"), (0, "no hire"))
+
+
+def _verdict(overall: float) -> str:
+    return next(name for floor, name in VERDICTS if overall >= floor)
+
+
+def _apply(dimensions: dict[str, float], flags: Sequence[Flag], penalties, factors) -> tuple[dict, list]:
+    left = dict(dimensions)
+    deductions = []
+    for flag in flags:
+        for dimension, points in penalties.get(flag.code, ()):
+            points = min(points * factors.get(flag.code, 1.0), left[dimension])
+            if points > 0:
+                left[dimension] -= points
+                deductions.append(Deduction(dimension, points, flag.code, flag.message))
+    return left, deductions
+
+
+def score_answer(flags: Sequence[Flag], level: str | None = None) -> Score:
+    left, deductions = _apply(DIMENSIONS, flags, PENALTIES, LEVEL_FACTORS.get(level or "mid", {}))
+    overall = round(sum(left.values()))
+    return Score(overall, _verdict(overall), left, tuple(deductions))
+
+
+# --- follow-up reply ---------------------------------------------------------------------------
+
+FOLLOWUP_DIMENSIONS = {"answers_probe": 30.0, "specifics": 20.0, "first_person": 20.0, "follow_through": 15.0,
+                       "length": 15.0}
+FOLLOWUP_PENALTIES = {
+    "followup_off_topic": [("answers_probe", 20)],
+    "followup_weak_marker": [("answers_probe", 10)],
+    "followup_vague": [("specifics", 14)],
+    "followup_we": [("first_person", 14)],
+    "followup_no_follow_through": [("follow_through", 12)],
+    "followup_short": [("length", 12)],
+    "followup_long": [("length", 8)],
+    "followup_not_repaired": [("answers_probe", 10)],
+}
+FOLLOWUP_MIN_S, FOLLOWUP_MAX_S = 20.0, 60.0
+
+_FOLLOW_THROUGH = re.compile(
+    r"\b(followed up|follow up|made sure|checked (back|in|that)|until|verified|confirmed|merged|deployed|shipped"
+    r"|rolled out|stayed on|tracked|monitored|weeks later|the next (day|week)|closed the loop|got it merged|walked them)\b"
+)
+_SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that)\b)")
+_STEM = re.compile(r"(ing|ed|es|s|ly)$")
+_FILLER_WORDS = set("i me my we our the a an and or but so to of in on at for with that this it is was were be just".split())
+
+
+def _stems(text: str) -> set[str]:
+    return {_STEM.sub("", w)[:7] for w in re.findall(r"[a-z']+", text.lower()) if w not in _FILLER_WORDS and len(w) > 2}
+
+
+def marker_hits(markers: Sequence[str], text: str) -> list[str]:
+    """Markers whose content words are mostly present in the text (stemmed), so paraphrases count."""
+    have = _stems(text)
+    hits = []
+    for marker in markers:
+        want = _stems(marker)
+        if want and len(want & have) / len(want) >= 0.6:
+            hits.append(marker)
+    return hits
+
+
+def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float) -> list[Flag]:
+    text = " ".join(w.text for w in words)
+    low = text.lower()
+    start = words[0].start_s if words else None
+    quote = " ".join(w.text for w in words[:12])
+    flags = []
+    strong = marker_hits(probe.strong_markers, text)
+    weak = marker_hits(probe.weak_markers, text)
+    topic = _stems(probe.text) & _stems(text)
+    if not strong and len(topic) < 2:
+        flags.append(Flag("followup_off_topic", None, quote, start,
+                          "The reply does not take up what the probe asked, and shows none of a strong reply's marks."))
+    if weak and len(weak) >= len(strong):
+        flags.append(Flag("followup_weak_marker", None, "; ".join(weak), start,
+                          f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
+    if not _SPECIFIC.search(low):
+        flags.append(Flag("followup_vague", None, quote, start, "No number, reason or concrete detail in the reply."))
+    we = len(re.findall(r"\b(we|our team|the team|us)\b", low))
+    i = len(re.findall(r"\b(i|i've|i'd|i'm)\b", low))
+    if we >= 2 and we >= i:
+        flags.append(Flag("followup_we", None, quote, start, f"'we' {we} times and 'I' {i} times in the reply."))
+    if not _FOLLOW_THROUGH.search(low):
+        flags.append(Flag("followup_no_follow_through", None, quote, start,
+                          "The reply never says how you saw it through (followed up, verified, merged, shipped)."))
+    if duration_s < FOLLOWUP_MIN_S:
+        flags.append(Flag("followup_short", None, f"{duration_s:.0f} s", None,
+                          f"{duration_s:.0f} s is too short; a follow-up reply needs 20 to 60 s."))
+    elif duration_s > FOLLOWUP_MAX_S:
+        flags.append(Flag("followup_long", None, f"{duration_s:.0f} s", None,
+                          f"{duration_s:.0f} s is too long; a follow-up reply fits in 20 to 60 s."))
+    return flags
+
+
+def score_followup(flags: Sequence[Flag]) -> Score:
+    left, deductions = _apply(FOLLOWUP_DIMENSIONS, flags, FOLLOWUP_PENALTIES, {})
+    overall = round(sum(left.values()))
+    return Score(overall, _verdict(overall), left, tuple(deductions))

@@ -1,0 +1,261 @@
+"""Transcript -> STAR sections.
+
+Method: every sentence gets a score for each of the five roles, then an ordered dynamic program (Viterbi
+over the states situation -> task -> action -> result -> reflection, each optional, never going back)
+picks the best labelling. An optional first state, a one-sentence result "headline", covers answers that
+lead with the outcome and then tell the story.
+
+Why this and not a plain per-sentence classifier: spoken answers are ordered, and a single sentence that
+looks like another role ("we shipped it in May" in the middle of the Action) must not split a section in
+two. The ordering constraint absorbs such a sentence into the section around it unless enough of what
+follows agrees with it. The DP is exact, costs O(sentences x states), and leaves no tuning to chance.
+
+Role scores combine two sources, both cheap and explainable:
+- cue phrases, tense, pronouns and spaCy's entities (money, percent, dates) from en_core_web_sm;
+- a multinomial naive Bayes over words and word pairs, trained at start-up on the bank's labelled
+  exemplars (strong and weak), so the bank's language teaches the segmenter.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+from .types import SECTION_NAMES, Segment, Sentence, Word
+
+# A pause this long ends a sentence even without punctuation (transcripts of run-on speech).
+SENTENCE_PAUSE_S = 1.5
+MAX_SENTENCE_WORDS = 45
+
+_CUES: dict[str, list[tuple[str, float]]] = {
+    "situation": [
+        (r"\b(while|when) (i was )?(working|i worked|i joined|i was)\b", 2.5),
+        (r"\bi was (a|an|the|on|working|leading|one of)\b", 1.5),
+        (r"\b(at|in) (my|our) (last|previous|old|current|former)\b", 2.0),
+        (r"\b(back in|at the time|a few (years|months) ago|last year|years ago)\b", 1.5),
+        (r"\b(there was|there were|we had|our team had|the team had|it was)\b", 1.0),
+        (r"\b(was|were) (failing|struggling|broken|slow|down|behind|dropping|flaky|missing|stuck)\b", 1.5),
+        (r"\b(context|background|setup|set up was)\b", 1.0),
+        (r"\b(company|startup|team of|org|organization|platform team|customers were)\b", 0.8),
+        (r"\b(so|okay|well),? (this was|the story|it was)\b", 1.0),
+    ],
+    "task": [
+        (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
+        (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b", 3.0),
+        (r"\b(i (needed|had|wanted|decided|set out|chose) to|i took (it on|ownership|responsibility))\b", 2.0),
+        (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
+        (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
+        (r"\b(had to (decide|figure out|find|get|make|deliver|fix|ship))\b", 1.2),
+    ],
+    "action": [
+        (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
+        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called|looked|checked|opened|reached|worked|spent|got)\b", 2.2),
+        (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
+        (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem|alert|logs?|traces?|test|canary|rollback|migration|script|queue)\b", 0.7),
+    ],
+    "result": [
+        (r"\b(as a result|in the end|the result|the outcome|end result|ended up|overall|all in all)\b", 2.5),
+        (r"\b(dropped|reduced|increased|improved|saved|cut|grew|rose|fell|went (from|down|up)|down to|up to|halved|doubled|recovered|eliminated|zero)\b", 1.6),
+        (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours|support tickets|on time|ahead of)\b", 1.0),
+        (r"\b(adopted|became the standard|rolled out to|promoted|now uses|since then|reused|still (runs|used))\b", 1.4),
+        (r"\b(the (team|customer|client|manager) was (happy|pleased|satisfied)|things (got|went) better)\b", 1.5),
+    ],
+    "reflection": [
+        (r"\b(i learned|i learnt|learned that|lesson|takeaway|taught me|in retrospect|looking back|in hindsight)\b", 3.5),
+        (r"\b(next time|if i did it again|if i had to do it again|i would (have|now|do)|i'd (do|have|now)|differently)\b", 3.0),
+        (r"\b(now i (always|make|ask|start|check|try)|since then i|these days i|going forward|i now)\b", 2.5),
+        (r"\b(i realized|i realised|what i took away|it showed me|made me realize)\b", 2.2),
+        (r"\b(is important|matters|the real (problem|root cause|gap) was)\b", 1.2),
+    ],
+}
+_COMPILED = {role: [(re.compile(p), w) for p, w in cues] for role, cues in _CUES.items()}
+_NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|hundred)\b)")
+
+# How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
+_POSITION = {"situation": 0.08, "task": 0.2, "action": 0.5, "result": 0.8, "reflection": 0.93}
+
+
+def split_sentences(words: Sequence[Word]) -> list[Sentence]:
+    """Cut at sentence punctuation, at long pauses, and at a length cap for run-on speech."""
+    sentences: list[Sentence] = []
+    current: list[Word] = []
+    for i, word in enumerate(words):
+        if current and (
+            word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
+        ):
+            sentences.append(Sentence(len(sentences), tuple(current)))
+            current = []
+        current.append(word)
+        if word.text.rstrip("\"')").endswith((".", "?", "!")):
+            sentences.append(Sentence(len(sentences), tuple(current)))
+            current = []
+    if current:
+        sentences.append(Sentence(len(sentences), tuple(current)))
+    return sentences
+
+
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9$%']+", text.lower())
+
+
+class NaiveBayes:
+    """Multinomial naive Bayes over words and word pairs, with add-one smoothing."""
+
+    def __init__(self, examples: Iterable[tuple[str, str]]):
+        self.counts = {role: Counter() for role in SECTION_NAMES}
+        for text, role in examples:
+            self.counts[role].update(self._features(text))
+        self.totals = {role: sum(c.values()) for role, c in self.counts.items()}
+        self.vocab = len(set().union(*self.counts.values())) + 1
+
+    @staticmethod
+    def _features(text: str) -> list[str]:
+        toks = tokens(text)
+        return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+
+    def log_probs(self, text: str) -> dict[str, float]:
+        feats = self._features(text)
+        scores = {}
+        for role in SECTION_NAMES:
+            counts, total = self.counts[role], self.totals[role] + self.vocab
+            scores[role] = sum(math.log((counts[f] + 1) / total) for f in feats)
+        # Per-feature average, so long sentences do not swamp the cue scores.
+        n = max(len(feats), 1)
+        return {role: s / n for role, s in scores.items()}
+
+
+def cue_scores(text: str) -> dict[str, float]:
+    low = text.lower()
+    scores = {role: sum(w for rx, w in _COMPILED[role] if rx.search(low)) for role in SECTION_NAMES}
+    if _NUMBER.search(low):
+        scores["result"] += 1.2
+    return scores
+
+
+Features = Callable[[list[str]], list[dict[str, float]]]
+
+
+def spacy_features(nlp) -> Features:
+    """Role evidence from spaCy: tense, first-person pronouns and entity types, per sentence."""
+
+    def features(texts: list[str]) -> list[dict[str, float]]:
+        out = []
+        for doc in nlp.pipe(texts):
+            f = dict.fromkeys(SECTION_NAMES, 0.0)
+            past = sum(t.tag_ in ("VBD", "VBN") for t in doc)
+            modal = sum(t.tag_ == "MD" for t in doc)
+            first_subj = sum(t.lower_ in ("i", "we") and t.dep_ == "nsubj" and t.head.tag_ == "VBD" for t in doc)
+            ents = {e.label_ for e in doc.ents}
+            if ents & {"MONEY", "PERCENT", "QUANTITY"}:
+                f["result"] += 1.5
+            if ents & {"DATE", "ORG", "GPE"}:
+                f["situation"] += 0.6
+            if first_subj:
+                f["action"] += 0.8
+            if modal and not past:
+                f["reflection"] += 0.8
+            out.append(f)
+        return out
+
+    return features
+
+
+class Segmenter:
+    """Scores sentence roles and finds the best ordered labelling."""
+
+    def __init__(self, model: NaiveBayes | None = None, features: Features | None = None, nb_weight: float = 0.6):
+        self.model = model
+        self.features = features
+        self.nb_weight = nb_weight
+
+    def role_scores(self, sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+        texts = [s.text for s in sentences]
+        extra = self.features(texts) if self.features and texts else [{}] * len(texts)
+        n = len(sentences)
+        out = []
+        for i, text in enumerate(texts):
+            scores = cue_scores(text)
+            if self.model:
+                nb = self.model.log_probs(text)
+                best = max(nb.values())
+                for role in SECTION_NAMES:
+                    scores[role] += self.nb_weight * 10 * (nb[role] - best)
+            for role, value in extra[i].items():
+                scores[role] += value
+            pos = (i + 0.5) / n
+            for role in SECTION_NAMES:
+                scores[role] -= 2.0 * abs(pos - _POSITION[role])
+            out.append(scores)
+        return out
+
+    def segment(self, words: Sequence[Word]) -> tuple[list[Sentence], list[str], list[Segment]]:
+        sentences = split_sentences(words)
+        if not sentences:
+            return [], [], []
+        labels = best_order(self.role_scores(sentences), [len(s.words) for s in sentences])
+        return sentences, labels, build_segments(sentences, labels)
+
+
+def _log_softmax(scores: dict[str, float]) -> dict[str, float]:
+    top = max(scores.values())
+    z = math.log(sum(math.exp(v - top) for v in scores.values())) + top
+    return {k: v - z for k, v in scores.items()}
+
+
+HEADLINE = "headline"
+
+
+def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[str]:
+    """Viterbi over ordered states; returns one label per sentence ("headline" for a lead-in result).
+
+    Emissions are log-softmax role probabilities weighted by sentence length, so the DP cares most about
+    getting long sentences right, as time-weighted accuracy does.
+    """
+    states = [HEADLINE, *SECTION_NAMES]
+    n = len(role_scores)
+    neg = -1e18
+    emit = []
+    for i, scores in enumerate(role_scores):
+        lp = _log_softmax(scores)
+        weight = 1.0 + lengths[i] / 8
+        row = {s: lp[s] * weight for s in SECTION_NAMES}
+        # A headline is the opening sentence only, and must itself sound like a result.
+        row[HEADLINE] = (lp["result"] * weight - 0.5) if i == 0 and n >= 4 else neg
+        emit.append(row)
+    best = [dict.fromkeys(states, neg) for _ in range(n)]
+    back = [dict.fromkeys(states, "") for _ in range(n)]
+    for s in states:
+        best[0][s] = emit[0][s]
+    for i in range(1, n):
+        for j, s in enumerate(states):
+            if s == HEADLINE:
+                continue
+            # States only move forward; after a headline the story starts from any section.
+            allowed = states[: j + 1]
+            prev = max(allowed, key=lambda p: best[i - 1][p])
+            best[i][s] = best[i - 1][prev] + emit[i][s]
+            back[i][s] = prev
+    state = max(states, key=lambda s: best[n - 1][s])
+    labels = [state]
+    for i in range(n - 1, 0, -1):
+        state = back[i][state]
+        labels.append(state)
+    return labels[::-1]
+
+
+def build_segments(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[Segment]:
+    """Group consecutive sentences with the same label. A segment runs to the next one's first word."""
+    groups: list[tuple[str, list[Sentence]]] = []
+    for sentence, label in zip(sentences, labels):
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(sentence)
+        else:
+            groups.append((label, [sentence]))
+    segments = []
+    for k, (label, group) in enumerate(groups):
+        end = groups[k + 1][1][0].start_s if k + 1 < len(groups) else group[-1].end_s
+        name = "result" if label == HEADLINE else label
+        segments.append(Segment(name, group[0].start_s, end, tuple(group), headline=label == HEADLINE))
+    return segments

@@ -1,0 +1,105 @@
+"""Attempts on disk: one private folder per attempt, JSON written atomically.
+
+Recordings are the user's voice, so folders are 0700 and files 0600. Every JSON file is written to a
+temporary file and moved into place with os.replace, so a crash never leaves half a report. The folder is
+checked for writability and free space before recording starts, not after the answer is lost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StorageError
+
+RECORDINGS_ENV = "STAR_SIM_RECORDINGS"
+ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z0-9]{4}$")
+MIN_FREE_BYTES = 64 * 1024 * 1024  # a 4-minute answer is 7.7 MB; keep ample room
+
+
+def default_recordings_dir() -> Path:
+    env = os.environ.get(RECORDINGS_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(__file__).resolve().parent.parent / "recordings"
+
+
+def write_json(path: Path, data) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else default_recordings_dir()
+
+    def check_writable(self) -> None:
+        """Fail before recording if the folder cannot take an attempt."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=self.root, prefix=".write-check-", delete=True)
+            probe.close()
+        except OSError as exc:
+            raise StorageError(f"cannot write to the recordings folder {self.root} ({exc.strerror or exc}): "
+                               f"pass --recordings DIR or set {RECORDINGS_ENV}") from None
+        free = shutil.disk_usage(self.root).free
+        if free < MIN_FREE_BYTES:
+            raise StorageError(f"only {free // 1_000_000} MB free under {self.root}: free some space "
+                               "or pass --recordings DIR on another disk")
+
+    def new_attempt(self, meta: dict) -> Attempt:
+        self.check_writable()
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        attempt_id = f"{stamp}-{secrets.token_hex(2)}"
+        folder = self.root / attempt_id
+        folder.mkdir(mode=0o700)
+        attempt = Attempt(attempt_id, folder)
+        attempt.write_meta({**meta, "id": attempt_id, "created": datetime.now(timezone.utc).isoformat(),
+                            "status": "recording"})
+        return attempt
+
+    def path_of(self, attempt_id: str) -> Path:
+        """The folder of an attempt id; ids cannot name anything outside the recordings folder."""
+        if not ID_PATTERN.match(attempt_id):
+            raise StorageError(f"'{attempt_id}' is not an attempt id (like 20261123-101500-ab12)")
+        folder = (self.root / attempt_id).resolve()
+        if folder.parent != self.root.resolve() or not folder.is_dir():
+            raise StorageError(f"no attempt '{attempt_id}' under {self.root}")
+        return folder
+
+
+class Attempt:
+    def __init__(self, attempt_id: str, folder: Path):
+        self.id = attempt_id
+        self.folder = folder
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+    def write_meta(self, meta: dict) -> None:
+        write_json(self.file("attempt.json"), meta)
+
+    def update_meta(self, **changes) -> None:
+        path = self.file("attempt.json")
+        meta = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        meta.update(changes)
+        self.write_meta(meta)
+
+    def write(self, name: str, data) -> Path:
+        path = self.file(name)
+        write_json(path, data)
+        return path

@@ -1,0 +1,239 @@
+"""Plain, frozen data shared by every stage.
+
+Stages pass these around instead of library objects (faster-whisper segments, spaCy docs), so the
+pure stages (timing, probe, score) can be tested with hand-written values and no model at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SECTION_NAMES: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
+DEFAULT_TARGETS: dict[str, float] = {
+    "situation": 30.0,
+    "task": 20.0,
+    "action": 90.0,
+    "result": 20.0,
+    "reflection": 15.0,
+}
+LEVELS: tuple[str, ...] = ("junior", "mid", "senior", "staff")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start_s: float
+    end_s: float
+    probability: float = 1.0
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3)}
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the transcriber heard: words on the answer's clock, plus the audio's length."""
+
+    words: tuple[Word, ...]
+    duration_s: float
+    # Stretches where voice activity was detected but the English model wrote nothing.
+    unheard_speech: tuple[tuple[float, float], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    def to_json(self) -> dict:
+        return {
+            "duration_s": round(self.duration_s, 3),
+            "text": self.text,
+            "words": [w.to_json() for w in self.words],
+            "unheard_speech": [list(span) for span in self.unheard_speech],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Transcript:
+        words = tuple(
+            Word(str(w["text"]), float(w["start_s"]), float(w["end_s"])) for w in data["words"]
+        )
+        spans = tuple(tuple(span) for span in data.get("unheard_speech", ()))
+        return cls(words=words, duration_s=float(data["duration_s"]), unheard_speech=spans)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A run of words that ends at sentence punctuation; the unit that gets a STAR role."""
+
+    index: int
+    words: tuple[Word, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def start_s(self) -> float:
+        return self.words[0].start_s
+
+    @property
+    def end_s(self) -> float:
+        return self.words[-1].end_s
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One spoken run of a section. A headline result and the later result are two segments."""
+
+    name: str
+    start_s: float
+    end_s: float
+    sentences: tuple[Sentence, ...]
+    headline: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class SectionTiming:
+    name: str
+    start_s: float | None
+    end_s: float | None
+    duration_s: float
+    target_s: float
+    verdict: str  # ok | short | long | missing
+    text: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    section: str | None
+    evidence: str
+    start_s: float | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "section": self.section,
+            "evidence": self.evidence,
+            "start_s": None if self.start_s is None else round(self.start_s, 2),
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Deduction:
+    dimension: str
+    points: float
+    flag: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Score:
+    overall: int
+    verdict: str
+    dimensions: dict[str, float]
+    deductions: tuple[Deduction, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "overall": self.overall,
+            "verdict": self.verdict,
+            "dimensions": {k: round(v, 1) for k, v in self.dimensions.items()},
+            "deductions": [
+                {"dimension": d.dimension, "points": round(d.points, 1), "flag": d.flag, "reason": d.reason}
+                for d in self.deductions
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    text: str
+    probes: str  # what it tests: ownership, influence, impact, ...
+    triggers: tuple[str, ...]  # weakness codes that call for it
+    strong_markers: tuple[str, ...]
+    weak_markers: tuple[str, ...]
+    strong_example: str
+    weak_example: str
+
+
+@dataclass(frozen=True)
+class Exemplar:
+    sections: dict[str, str]  # section name -> text, in STAR order
+    problems: tuple[str, ...] = ()  # what is wrong with it (weak exemplars only)
+    headline: str = ""  # an optional one-sentence result spoken first
+
+    @property
+    def text(self) -> str:
+        parts = [self.headline] if self.headline else []
+        parts += [self.sections[name] for name in SECTION_NAMES if self.sections.get(name)]
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    archetype: str
+    principles: tuple[str, ...]
+    competencies: tuple[str, ...]
+    levels: tuple[str, ...]
+    targets: dict[str, float]
+    level_targets: dict[str, dict[str, float]]
+    probes: tuple[Probe, ...]
+    strong: Exemplar
+    weak: Exemplar
+    source: str = ""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return (self.archetype, *self.principles, *self.competencies)
+
+    def targets_for(self, level: str | None) -> dict[str, float]:
+        targets = dict(self.targets)
+        targets.update(self.level_targets.get(level or "", {}))
+        return targets
+
+
+@dataclass(frozen=True)
+class SectionGuide:
+    name: str
+    signals: tuple[str, ...]
+    tip: str
+    mistake: str
+
+
+@dataclass(frozen=True)
+class Lens:
+    principle: str
+    title: str
+    emphasize: str
+    downplay: str
+
+
+@dataclass(frozen=True)
+class Weakness:
+    code: str
+    kind: str  # content | delivery
+    rank: int  # lower is more important within its kind
+    message: str
+    probe: Probe  # the generic probe
+
+
+@dataclass(frozen=True)
+class Bank:
+    questions: dict[str, Question]
+    sections: dict[str, SectionGuide]
+    weaknesses: dict[str, Weakness]
+    lenses: dict[str, Lens]
+    level_targets: dict[str, dict[str, float]] = field(default_factory=dict)
