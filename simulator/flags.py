@@ -67,7 +67,7 @@ _NUMBER = re.compile(
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
     r"|sales|deals?|contract|renewal|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
-    r"|hours|weeks|days|time to|engineers?|hiring|onboarding|trust|complaints|nps|release|deadline|launch|adopted|standard)\b"
+    r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
@@ -126,6 +126,10 @@ def _first_words(segments, name, n=10) -> tuple[str, float | None]:
     return "", None
 
 
+def _mmss(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
 def timing_flags(timings: Sequence[SectionTiming], duration_s: float, level: str | None) -> list[Flag]:
     flags = []
     for t in timings:
@@ -140,10 +144,10 @@ def timing_flags(timings: Sequence[SectionTiming], duration_s: float, level: str
     low, high = answer_band(level)
     if duration_s > high:
         flags.append(Flag("too_long", None, f"{duration_s:.0f} s", None,
-                          f"The answer ran {duration_s / 60:.1f} min; keep it within {high / 60:.0f} min."))
+                          f"The answer ran {_mmss(duration_s)}; keep it within {_mmss(high)}."))
     elif duration_s < low:
         flags.append(Flag("too_short", None, f"{duration_s:.0f} s", None,
-                          f"The answer lasted {duration_s:.0f} s; aim for {low / 60:.1f} to {high / 60:.0f} min."))
+                          f"The answer lasted {duration_s:.0f} s; aim for {_mmss(low)} to {_mmss(high)}."))
     return flags
 
 

@@ -111,7 +111,7 @@ FOLLOWUP_PENALTIES = {
 FOLLOWUP_MIN_S, FOLLOWUP_MAX_S = 20.0, 60.0
 
 _FOLLOW_THROUGH = re.compile(
-    r"\b(followed up|follow up|made sure|checked (back|in|that)|until|verified|confirmed|merged|deployed|shipped"
+    r"\b(followed up|follow up|made sure|checked|double-checked|until|verified|confirmed|merged|deployed|shipped"
     r"|rolled out|stayed on|tracked|monitored|weeks later|the next (day|week)|closed the loop|got it merged|walked them)\b"
 )
 _SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that)\b)")

@@ -1,0 +1,140 @@
+"""The analysis on scripted transcripts, with the real spaCy pipeline and the bank-trained model."""
+
+import pytest
+
+from simulator.flags import ALL_CODES
+from simulator.segment import HEADLINE, best_order
+from simulator.types import SECTION_NAMES
+
+from .fakes import scripted
+
+
+def codes(report):
+    return [f["code"] for f in report["flags"]]
+
+
+def test_every_code_the_analysis_raises_is_in_the_bank(bank):
+    assert set(ALL_CODES) == set(bank.weaknesses)
+
+
+def test_one_odd_sentence_does_not_break_the_order():
+    scores = [{r: (5 if r == want else 0) for r in SECTION_NAMES} for want in
+              ["situation", "task", "action", "action", "result", "action", "action", "result", "reflection"]]
+    labels = best_order(scores, [10] * len(scores))
+    assert labels == ["situation", "task", "action", "action", "action", "action", "action", "result", "reflection"]
+
+
+def test_a_result_headline_is_recognised():
+    wants = ["result", "situation", "task", "action", "action", "result", "reflection"]
+    scores = [{r: (5 if r == want else 0) for r in SECTION_NAMES} for want in wants]
+    assert best_order(scores, [10] * len(wants))[0] == HEADLINE
+
+
+def test_strong_exemplar_is_clean_and_weak_one_is_flagged(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    strong = analyzer.analyze(scripted(q.strong.text), q, "mid")
+    weak = analyzer.analyze(scripted(q.weak.text), q, "mid")
+    assert [s["name"] for s in strong["sections"]] == list(SECTION_NAMES)
+    assert all(s["verdict"] != "missing" for s in strong["sections"])
+    assert {"we_language", "handoff", "no_metric", "generic_reflection", "no_scope_boundary"} <= set(codes(weak))
+    handoff = next(f for f in weak["flags"] if f["code"] == "handoff")
+    assert "message" in handoff["evidence"] and handoff["start_s"] is not None
+    assert strong["score"]["overall"] > weak["score"]["overall"]
+
+
+def test_report_has_the_documented_schema(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    r = analyzer.analyze(scripted(q.weak.text), q, "senior", followup=scripted(q.probes[0].strong_example))
+    for key in ("schema", "question", "duration_s", "transcript", "words", "sections", "delivery", "flags", "score", "probe", "followup"):
+        assert key in r
+    assert {s["name"] for s in r["sections"]} == set(SECTION_NAMES)
+    assert set(r["sections"][0]) >= {"name", "start_s", "end_s", "duration_s", "target_s", "verdict", "text"}
+    assert set(r["delivery"]) >= {"wpm", "fillers", "fillers_per_min", "long_pauses"}
+    assert set(r["score"]) >= {"overall", "verdict", "dimensions"}
+    assert set(r["probe"]) >= {"id", "text", "targets", "why"}
+    assert set(r["followup"]) >= {"probe_id", "transcript", "duration_s", "score", "flags"}
+    # Every point lost is tied to a flag that was raised.
+    raised = set(codes(r))
+    assert all(d["flag"] in raised for d in r["score"]["deductions"])
+    assert 100 - sum(d["points"] for d in r["score"]["deductions"]) == pytest.approx(r["score"]["overall"], abs=1)
+
+
+def test_probe_prefers_the_questions_own_probe_for_the_top_weakness(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    r = analyzer.analyze(scripted(q.weak.text), q)
+    assert r["probe"]["targets"] == "handoff"
+    assert r["probe"]["id"] == "webhook-race-influence"
+    assert "handoff" in r["probe"]["why"] and "this question's probe" in r["probe"]["why"]
+
+
+def test_generic_probe_when_the_question_has_none_for_the_weakness(bank):
+    from simulator.probe import choose_probe
+    from simulator.types import Flag
+
+    q = bank.questions["debug-nobody-owned"]
+    fillers = Flag("fillers", None, "'um' at 3s", 3.0, "12 fillers")
+    choice = choose_probe([fillers], q, bank)
+    assert choice.targets == "fillers" and choice.probe.id == "gp-composure"
+    assert "generic probe" in choice.why
+
+
+def test_content_weaknesses_come_before_delivery(bank):
+    from simulator.probe import choose_probe
+    from simulator.types import Flag
+
+    q = bank.questions["debug-nobody-owned"]
+    flags = [Flag("fillers", None, "", 1.0, ""), Flag("pace_fast", None, "", 1.0, ""),
+             Flag("no_business_impact", "result", "it went well", 50.0, "")]
+    assert choose_probe(flags, q, bank).targets == "no_business_impact"
+
+
+def test_a_four_second_result_calls_for_the_impact(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    sections = dict(q.strong.sections)
+    sections["result"] = "Failures dropped to zero, saving revenue."
+    text = " ".join(sections[name] for name in SECTION_NAMES)
+    r = analyzer.analyze(scripted(text), q)
+    result = next(s for s in r["sections"] if s["name"] == "result")
+    assert result["verdict"] == "short"
+    assert r["probe"]["targets"] == "short_result"
+    assert "impact" in r["probe"]["probes"]
+
+
+def test_level_changes_the_score(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    junior = analyzer.analyze(scripted(q.weak.text), q, "junior")["score"]["overall"]
+    staff = analyzer.analyze(scripted(q.weak.text), q, "staff")["score"]["overall"]
+    assert junior > staff
+
+
+def test_every_strong_exemplar_outscores_its_weak_twin(analyzer, bank):
+    for q in bank.questions.values():
+        for level in q.levels:
+            strong = analyzer.analyze(scripted(q.strong.text), q, level)["score"]["overall"]
+            weak = analyzer.analyze(scripted(q.weak.text), q, level)["score"]["overall"]
+            assert strong > weak, (q.id, level, strong, weak)
+
+
+def test_followup_strong_example_beats_weak_example(analyzer, bank):
+    for q in bank.questions.values():
+        for probe in q.probes:
+            base = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(probe.strong_example), probe_id=probe.id)
+            weak = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(probe.weak_example), probe_id=probe.id)
+            assert base["followup"]["score"]["overall"] > weak["followup"]["score"]["overall"], (q.id, probe.id)
+
+
+def test_followup_repair_is_judged_on_the_targeted_weakness(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    good = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(
+        "I brought a tested patch to their tech lead, and I followed up every day until it was merged and deployed."))
+    bad = analyzer.analyze(scripted(q.weak.text), q, followup=scripted("I sent them a message and they fixed it."))
+    assert good["followup"]["repaired"]["repaired"] is True
+    assert bad["followup"]["repaired"]["repaired"] is False
+
+
+def test_no_words_is_no_speech(analyzer):
+    from simulator.errors import NoSpeechError
+    from simulator.types import Transcript
+
+    with pytest.raises(NoSpeechError):
+        analyzer.analyze(Transcript((), 3.0), None)
