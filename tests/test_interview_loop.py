@@ -1,0 +1,71 @@
+"""The interview loop with fakes: the right question is spoken, the right probe asked, files written."""
+
+import io
+import json
+import stat
+
+import pytest
+from rich.console import Console
+
+from simulator.modes.interview import Background, Interview
+from simulator.record import EndPolicy
+from simulator.store import Store
+
+from .fakes import RememberingSpeaker, ScriptedTranscriber, ToneMicrophone, scripted
+
+
+@pytest.fixture
+def run_interview(tmp_path, bank, analyzer):
+    def run(question_id, answer_text, reply_text, level="mid"):
+        q = bank.questions[question_id]
+        speaker = RememberingSpeaker()
+        transcriber = ScriptedTranscriber(scripted(answer_text), scripted(reply_text))
+        interview = Interview(
+            question=q, speaker=speaker, transcriber=transcriber, analyzer=Background(lambda: analyzer).start(),
+            store=Store(tmp_path / "rec"), console=Console(file=io.StringIO(), width=120),
+            answer_mic=lambda: ToneMicrophone(3.0), followup_mic=lambda: ToneMicrophone(2.0), level=level,
+            policy=EndPolicy(silence_s=5, max_s=60),
+        )
+        report = interview.run()
+        return report, speaker, transcriber, tmp_path / "rec" / report["attempt"]["id"]
+
+    return run
+
+
+def test_question_then_the_probe_for_the_top_weakness_are_spoken(run_interview, bank):
+    q = bank.questions["debug-nobody-owned"]
+    reply = "I brought a tested patch to their lead and followed up until it was merged."
+    report, speaker, transcriber, folder = run_interview(q.id, q.weak.text, reply)
+    spoken = [text for text, _ in speaker.said]
+    assert spoken[0] == q.text
+    assert spoken[1] == bank.questions[q.id].probes[0].text  # handoff -> the question's influence probe
+    assert report["probe"]["id"] == "webhook-race-influence"
+    assert report["followup"]["probe_id"] == "webhook-race-influence"
+    # The transcriber got the recorded audio: 3 s and 2 s at 16 kHz.
+    assert transcriber.heard == [48000, 32000]
+
+
+def test_every_file_of_the_attempt_is_written_privately(run_interview, bank):
+    q = bank.questions["debug-nobody-owned"]
+    report, speaker, _, folder = run_interview(q.id, q.strong.text, "I checked the dashboard for 4 weeks.")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["answer.transcript.json", "answer.wav", "attempt.json", "followup.transcript.json",
+                     "followup.wav", "probe.wav", "question.wav", "report.json"]
+    assert [path for _, path in speaker.said] == [folder / "question.wav", folder / "probe.wav"]
+    saved = json.loads((folder / "report.json").read_text())
+    assert saved["score"] == report["score"] and saved["probe"] == report["probe"]
+    words = json.loads((folder / "answer.transcript.json").read_text())["words"]
+    assert words[0]["text"] == q.strong.text.split()[0]
+    meta = json.loads((folder / "attempt.json").read_text())
+    assert meta["status"] == "complete" and meta["question_id"] == q.id
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in folder.iterdir())
+
+
+def test_recording_is_on_disk_and_matches_the_microphone(run_interview, bank):
+    import wave
+
+    q = bank.questions["debug-hardest-bug"]
+    _, _, _, folder = run_interview(q.id, q.strong.text, "I measured it.")
+    with wave.open(str(folder / "answer.wav")) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 48000)
