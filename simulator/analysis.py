@@ -90,7 +90,7 @@ class Analyzer:
             "unheard_speech": [list(s) for s in transcript.unheard_speech],
             "sentences": [
                 {"start_s": round(s.start_s, 2), "end_s": round(s.end_s, 2), "role": label, "text": s.text}
-                for s, label in zip(sentences, labels)
+                for s, label in zip(sentences, labels, strict=True)
             ],
             "segments": [
                 {"name": s.name, "start_s": round(s.start_s, 2), "end_s": round(s.end_s, 2), "headline": s.headline}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+
 from rich.console import Console
 
 from .analysis import Analyzer, build_segmenter, load_spacy

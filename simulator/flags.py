@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from .timing import Delivery, answer_band
-from .types import SECTION_NAMES, Flag, Segment, SectionTiming, Word
+from .types import SECTION_NAMES, Flag, SectionTiming, Segment, Word
 
 CONTENT_CODES = (
     [f"missing_{s}" for s in SECTION_NAMES]

@@ -81,7 +81,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     """Cut at sentence punctuation, at long pauses, and at a length cap for run-on speech."""
     sentences: list[Sentence] = []
     current: list[Word] = []
-    for i, word in enumerate(words):
+    for word in words:
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
         ):
@@ -113,7 +113,7 @@ class NaiveBayes:
     @staticmethod
     def _features(text: str) -> list[str]:
         toks = tokens(text)
-        return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+        return toks + [f"{a}_{b}" for a, b in zip(toks, toks[1:], strict=False)]
 
     def log_probs(self, text: str) -> dict[str, float]:
         feats = self._features(text)
@@ -248,7 +248,7 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[
 def build_segments(sentences: Sequence[Sentence], labels: Sequence[str]) -> list[Segment]:
     """Group consecutive sentences with the same label. A segment runs to the next one's first word."""
     groups: list[tuple[str, list[Sentence]]] = []
-    for sentence, label in zip(sentences, labels):
+    for sentence, label in zip(sentences, labels, strict=True):
         if groups and groups[-1][0] == label:
             groups[-1][1].append(sentence)
         else:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .types import SECTION_NAMES, Segment, SectionTiming, Word
+from .types import SECTION_NAMES, SectionTiming, Segment, Word
 
 LONG_FACTOR = 1.5  # "long" is over 1.5 x target (45 s for a 30 s Situation)
 SHORT_FACTOR = 0.35  # a 4 s Result against a 20 s target is "short"
@@ -163,7 +163,7 @@ def _like_is_filler(prev: Word | None, word: Word, nxt: Word | None) -> bool:
 
 def find_pauses(words: Sequence[Word], min_s: float = LONG_PAUSE_S) -> list[Pause]:
     return [
-        Pause(a.end_s, b.start_s) for a, b in zip(words, words[1:]) if b.start_s - a.end_s >= min_s
+        Pause(a.end_s, b.start_s) for a, b in zip(words, words[1:], strict=False) if b.start_s - a.end_s >= min_s
     ]
 
 

@@ -24,13 +24,16 @@ def transcript_of(path: Path, model: str | None, console: Console, transcriber=N
         transcriber = WhisperTranscriber(model)
         with console.status("Loading the speech model..."):
             transcriber.load()
+    return transcribe_with_progress(transcriber, audio, path.name, console), transcriber
+
+
+def transcribe_with_progress(transcriber, audio, name: str, console: Console) -> Transcript:
+    """A spinner for short audio, a progress bar with time left for long audio."""
     seconds = audio.size / 16000
-    if seconds > LONG_AUDIO_S:
-        columns = (TextColumn(f"Transcribing {path.name}"), BarColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=True) as bar:
-            task = bar.add_task(path.name, total=seconds)
-            transcript = transcriber.transcribe(audio, progress=lambda done, total: bar.update(task, completed=done))
-    else:
-        with console.status(f"Transcribing {path.name}..."):
-            transcript = transcriber.transcribe(audio)
-    return transcript, transcriber
+    if seconds <= LONG_AUDIO_S:
+        with console.status(f"Transcribing {name}..."):
+            return transcriber.transcribe(audio)
+    columns = (TextColumn(f"Transcribing {name}"), BarColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(name, total=seconds)
+        return transcriber.transcribe(audio, progress=lambda done, total: bar.update(task, completed=done))

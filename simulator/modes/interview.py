@@ -13,18 +13,16 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.live import Live
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
 from ..errors import NoSpeechError, SimulatorError
 from ..record import EndPolicy, EnterKey, Microphone, Recording, record
-from ..render import clock, render_report, timeline_table
+from ..render import clock, timeline_table
 from ..speak import Speaker
 from ..store import Attempt, Store
 from ..transcribe import Transcriber
 from ..types import Question, Transcript
-
-LONG_AUDIO_S = 30.0  # transcribing more than this shows a progress bar
+from .analyze import transcribe_with_progress
 
 
 class Interrupted(SimulatorError):
@@ -144,14 +142,7 @@ class Interview:
         if self.model_loading is not None and self.model_loading.is_alive():
             with self.console.status("Loading the speech model..."):
                 self.model_loading.join()
-        if rec.duration_s > LONG_AUDIO_S:
-            columns = (TextColumn(f"Transcribing the {name}"), BarColumn(), TimeRemainingColumn())
-            with Progress(*columns, console=self.console, transient=True) as bar:
-                task = bar.add_task(name, total=rec.duration_s)
-                transcript = self.transcriber.transcribe(rec.audio, progress=lambda done, total: bar.update(task, completed=done))
-        else:
-            with self.console.status(f"Transcribing the {name}..."):
-                transcript = self.transcriber.transcribe(rec.audio)
+        transcript = transcribe_with_progress(self.transcriber, rec.audio, f"the {name}", self.console)
         attempt.write(f"{name}.transcript.json", transcript.to_json())
         if not transcript.words:
             raise NoSpeechError(f"no speech heard in the {name}: check the microphone; the recording is in {rec.path}")
