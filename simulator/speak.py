@@ -68,21 +68,24 @@ class Pyttsx3Speaker:
         with self._lock:
             self._init_engine()
 
-    def synthesize(self, text: str, path: Path, tries: int = 5) -> None:
-        for attempt in range(tries):
-            with self._lock:
-                engine = self._init_engine()
+    def synthesize(self, text: str, path: Path, timeout_s: float = 30.0) -> None:
+        finished = threading.Event()
+        with self._lock:
+            engine = self._init_engine()
+            token = engine.connect("finished-utterance", lambda name=None, completed=True: finished.set())
+            try:
                 # pyttsx3's espeak driver prints "Audio saved to ..." on stdout, which would corrupt --json.
                 with contextlib.redirect_stdout(io.StringIO()):
                     engine.save_to_file(text, str(path))
                     engine.runAndWait()
-            if path.is_file() and path.stat().st_size > 1000:
-                path.chmod(0o600)
-                return
-            # pyttsx3's espeak driver synthesizes on espeak's own thread and now and then hands back an
-            # empty buffer under load; a second try has always succeeded in our runs.
-            log.info("espeak-ng returned no audio (try %d of %d)", attempt + 1, tries)
-        raise SetupError("espeak-ng produced no audio: reinstall espeak-ng or run with --no-speak")
+                    # runAndWait can return before espeak's thread has delivered the end of the message
+                    # (seen under load); the driver writes the file just before "finished-utterance".
+                    finished.wait(timeout_s)
+            finally:
+                engine.disconnect(token)
+        if not finished.is_set() or not path.is_file() or path.stat().st_size <= 44:
+            raise SetupError("espeak-ng produced no audio: reinstall espeak-ng or run with --no-speak")
+        path.chmod(0o600)
 
     def say(self, text: str, save_to: Path | None = None) -> float:
         import tempfile
