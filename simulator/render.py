@@ -44,9 +44,10 @@ def timeline_table(report: dict, title: str = "Sections against their targets") 
     for col in ("section", "from", "to", "time", "target", "verdict"):
         table.add_column(col, justify="right" if col in ("from", "to", "time", "target") else "left")
     table.add_column("", min_width=30)
-    for s in report["sections"]:
-        width = 30
-        scale = max(max(x["duration_s"] for x in report["sections"]), max(x["target_s"] for x in report["sections"]) * 1.5)
+    width = 30
+    sections = report["sections"]
+    scale = max(max(s["duration_s"] for s in sections), max(s["target_s"] for s in sections) * 1.5)
+    for s in sections:
         filled = int(round(width * s["duration_s"] / scale)) if scale else 0
         mark = int(round(width * s["target_s"] / scale)) if scale else 0
         bar = Text()

@@ -62,11 +62,14 @@ class Store:
                                "or pass --recordings DIR on another disk")
 
     def new_attempt(self, meta: dict) -> Attempt:
-        self.check_writable()
+        """Callers run check_writable() first, before anything is asked or recorded."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         attempt_id = f"{stamp}-{secrets.token_hex(2)}"
         folder = self.root / attempt_id
-        folder.mkdir(mode=0o700)
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create {folder} ({exc.strerror or exc}): pass --recordings DIR") from None
         attempt = Attempt(attempt_id, folder)
         attempt.write_meta({**meta, "id": attempt_id, "created": datetime.now(timezone.utc).isoformat(),
                             "status": "recording"})

@@ -6,7 +6,7 @@ pure stages (timing, probe, score) can be tested with hand-written values and no
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SECTION_NAMES: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
 DEFAULT_TARGETS: dict[str, float] = {
@@ -51,13 +51,6 @@ class Transcript:
             "unheard_speech": [list(span) for span in self.unheard_speech],
         }
 
-    @classmethod
-    def from_json(cls, data: dict) -> Transcript:
-        words = tuple(
-            Word(str(w["text"]), float(w["start_s"]), float(w["end_s"])) for w in data["words"]
-        )
-        spans = tuple(tuple(span) for span in data.get("unheard_speech", ()))
-        return cls(words=words, duration_s=float(data["duration_s"]), unheard_speech=spans)
 
 
 @dataclass(frozen=True)
@@ -200,9 +193,7 @@ class Question:
         return (self.archetype, *self.principles, *self.competencies)
 
     def targets_for(self, level: str | None) -> dict[str, float]:
-        targets = dict(self.targets)
-        targets.update(self.level_targets.get(level or "", {}))
-        return targets
+        return dict(self.level_targets.get(level or "", self.targets))
 
 
 @dataclass(frozen=True)
@@ -236,4 +227,3 @@ class Bank:
     sections: dict[str, SectionGuide]
     weaknesses: dict[str, Weakness]
     lenses: dict[str, Lens]
-    level_targets: dict[str, dict[str, float]] = field(default_factory=dict)

@@ -119,3 +119,14 @@ def test_no_sentence_of_ten_words_is_copied_from_the_playbooks():
             if sentence in seeds:
                 copied.append(f"{path.name}: {sentence}")
     assert not copied, copied
+
+
+def test_targets_layer_from_defaults_to_the_questions_own_level(broken):
+    f = broken / "questions" / "production_debugging.yaml"
+    edit(f, "    story: webhook-race\n", "    story: webhook-race\n    targets: {action: 100}\n"
+         "    level_targets: {junior: {result: 12}}\n")
+    q = load_bank(broken).questions["debug-hardest-bug"]
+    assert q.targets_for(None) == {"situation": 30, "task": 20, "action": 100, "result": 20, "reflection": 15}
+    # junior: the bank's junior targets, this question's action, and its own junior result
+    assert q.targets_for("junior") == {"situation": 20, "task": 15, "action": 100, "result": 12, "reflection": 10}
+    assert sum(load_bank().questions["debug-hardest-bug"].targets_for("junior").values()) < 120

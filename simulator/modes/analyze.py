@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..audio import load_audio
+from ..audio import SAMPLE_RATE, load_audio
 from ..transcripts import is_text_transcript, load_transcript_file
 from ..types import Transcript
 
@@ -29,7 +29,7 @@ def transcript_of(path: Path, model: str | None, console: Console, transcriber=N
 
 def transcribe_with_progress(transcriber, audio, name: str, console: Console) -> Transcript:
     """A spinner for short audio, a progress bar with time left for long audio."""
-    seconds = audio.size / 16000
+    seconds = audio.size / SAMPLE_RATE
     if seconds <= LONG_AUDIO_S:
         with console.status(f"Transcribing {name}..."):
             return transcriber.transcribe(audio)

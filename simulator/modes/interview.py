@@ -104,8 +104,7 @@ class Interview:
         self.speaker.say(probe["text"], save_to=attempt.file("probe.wav"))
         reply = self._record(attempt, "followup", self.followup_mic)
         reply_text = self._transcribe(attempt, "followup", reply)
-        choice = _choice_from(report, analyzer, self.question)
-        report["followup"] = analyzer.analyze_followup(reply_text, choice, self.question, None, answer_text.text)
+        report["followup"] = analyzer.analyze_followup(reply_text, report, self.question)
         report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder),
                              "answer_ended_by": answer.ended_by, "followup_ended_by": reply.ended_by}
         attempt.write("report.json", report)
@@ -154,9 +153,3 @@ class Interview:
                 return background.get()
         return background.get()
 
-
-def _choice_from(report: dict, analyzer, question: Question):
-    from ..probe import ProbeChoice, find_probe
-
-    probe = find_probe(report["probe"]["id"], question, analyzer.bank)
-    return ProbeChoice(probe, report["probe"]["targets"], report["probe"]["why"])
