@@ -60,7 +60,7 @@ _HANDOFF = re.compile(
 )
 _WE = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
 _I = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
-_NUMBER = re.compile(
+NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen)\b)"
 )
@@ -75,6 +75,11 @@ _GENERIC = re.compile(
     r"|everything happens|good experience|valuable experience|collaboration is (key|important))\b"
 )
 _ACTION_STEP = re.compile(r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove)\b")
+# A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
+_REFLECT_CUE = re.compile(
+    r"\b(i would|i'd|next time|now i|i now|i learned|i learnt|i realized|i realised|differently|looking back"
+    r"|in hindsight|i still|since then|these days i)\b"
+)
 _STOP = set(
     "i me my we our the a an and or but so to of in on at for with that this it is was were be been had have has "
     "did do not no as by from about into than then there their they them you your what which who when how if "
@@ -179,7 +184,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     result = _section_text(segments, "result")
     if result:
         quote, start = _first_words(segments, "result", 14)
-        if not _NUMBER.search(result.lower()):
+        if not NUMBER.search(result.lower()):
             flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by how much."))
         if not _BUSINESS.search(result.lower()):
             flags.append(Flag("no_business_impact", "result", quote, start,
@@ -230,9 +235,9 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
     if code is None:
         return True, "no weakness was targeted"
     checks = {
-        "no_metric": (_NUMBER, "a number"),
-        "short_result": (_NUMBER, "a number"),
-        "missing_result": (_NUMBER, "a number"),
+        "no_metric": (NUMBER, "a number"),
+        "short_result": (NUMBER, "a number"),
+        "missing_result": (NUMBER, "a number"),
         "no_business_impact": (_BUSINESS, "a business consequence"),
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
@@ -248,12 +253,17 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         i = len(_I.findall(low))
         we = len(_WE.findall(low))
         steps = len(_ACTION_STEP.findall(low))
-        ok = i > we and steps >= 1 and not _HANDOFF.search(low)
+        # "we" is repaired by owning the work; vague or missing actions by naming a step of your own.
+        owned = i > we if code == "we_language" else i >= 1
+        ok = owned and steps >= 1 and not _HANDOFF.search(low)
         return ok, f"'I' {i} times, 'we' {we} times, {steps} concrete step(s)"
     if code in ("generic_reflection", "missing_reflection", "short_reflection"):
         shared = _content_words(text) & _content_words(story_text)
-        ok = len(shared) >= 2 and not (_GENERIC.search(low) and len(shared) < 3)
-        return ok, f"ties back to the story through: {', '.join(sorted(shared)[:5]) or 'nothing'}"
+        cue = _REFLECT_CUE.search(low)
+        specific = len(shared) >= 2 or NUMBER.search(low) or len(reply_words) >= 15
+        ok = bool(cue) and bool(specific) and not (_GENERIC.search(low) and len(shared) < 3)
+        said = f"\"{cue.group(0)}\"" if cue else "no 'I would / next time / now I'"
+        return ok, f"{said}; ties back to the story through: {', '.join(sorted(shared)[:5]) or 'nothing'}"
     # Timing and delivery weaknesses are repaired by a reply that is itself well delivered.
     d = delivery(reply_words)
     ok = d.fillers_per_min <= FILLERS_PER_MIN and (d.wpm == 0 or PACE_SLOW_WPM <= d.wpm <= PACE_FAST_WPM)

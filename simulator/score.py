@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .flags import NUMBER
 from .types import Deduction, Flag, Probe, Score, Word
 
 DIMENSIONS = {
@@ -142,14 +143,15 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float) -> li
     flags = []
     strong = marker_hits(probe.strong_markers, text)
     weak = marker_hits(probe.weak_markers, text)
+    # Taking up one of the probe's own content words ("reject", "deploy") counts as answering it.
     topic = _stems(probe.text) & _stems(text)
-    if not strong and len(topic) < 2:
+    if not strong and not topic:
         flags.append(Flag("followup_off_topic", None, quote, start,
                           "The reply does not take up what the probe asked, and shows none of a strong reply's marks."))
     if weak and len(weak) >= len(strong):
         flags.append(Flag("followup_weak_marker", None, "; ".join(weak), start,
                           f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
-    if not _SPECIFIC.search(low):
+    if not (_SPECIFIC.search(low) or NUMBER.search(low)):
         flags.append(Flag("followup_vague", None, quote, start, "No number, reason or concrete detail in the reply."))
     we = len(re.findall(r"\b(we|our team|the team|us)\b", low))
     i = len(re.findall(r"\b(i|i've|i'd|i'm)\b", low))

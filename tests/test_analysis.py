@@ -138,3 +138,39 @@ def test_no_words_is_no_speech(analyzer):
 
     with pytest.raises(NoSpeechError):
         analyzer.analyze(Transcript((), 3.0), None)
+
+
+@pytest.mark.parametrize(
+    "reply, code, present",
+    [
+        ("The weather was nice and lunch was good that week.", "followup_off_topic", True),
+        ("I rejected the vendor on cost because we could not run it.", "followup_off_topic", False),
+        ("It handled twenty five million a day afterwards, checked by me.", "followup_vague", False),
+        ("It was good and everyone liked it.", "followup_vague", True),
+    ],
+)
+def test_followup_flags(reply, code, present):
+    from simulator.score import followup_flags
+    from simulator.types import Probe
+
+    from .fakes import scripted as s
+
+    probe = Probe("p", "Which options did you reject, and why?", "judgment", ("vague_action",), ("compared options",),
+                  ("picked the popular one",), "", "")
+    found = [f.code for f in followup_flags(probe, s(reply).words, 30.0)]
+    assert (code in found) is present, found
+
+
+@pytest.mark.parametrize(
+    "reply, repaired",
+    [
+        ("Yes, you should always design for scale from the start.", False),
+        ("Next time I would add the tracing in the first week, before the morning peak grew.", True),
+        ("I learned that communication is important.", False),
+    ],
+)
+def test_reflection_repair_needs_a_specific_first_person_lesson(reply, repaired):
+    from simulator.flags import repaired as judge
+
+    story = "The morning peak overloaded the database, so I added tracing and a cache."
+    assert judge("generic_reflection", scripted(reply).words, story)[0] is repaired
