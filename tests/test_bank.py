@@ -130,3 +130,18 @@ def test_targets_layer_from_defaults_to_the_questions_own_level(broken):
     # junior: the bank's junior targets, this question's action, and its own junior result
     assert q.targets_for("junior") == {"situation": 20, "task": 15, "action": 100, "result": 12, "reflection": 10}
     assert sum(load_bank().questions["debug-hardest-bug"].targets_for("junior").values()) < 120
+
+
+ARCHETYPES = {"production_debugging", "ambiguity", "incident_caused", "disagreement", "mentoring", "cross_functional",
+              "production_scale", "different_decision", "customer_empathy", "replaceable"}
+
+
+def test_the_bank_covers_archetypes_principles_and_leadership_levels(bank):
+    questions = list(bank.questions.values())
+    assert len(questions) >= 60
+    assert {q.archetype for q in questions} == ARCHETYPES
+    assert {p for q in questions for p in q.principles} == set(bank.lenses)
+    assert len(bank.lenses) == 16
+    for level in ("mid", "senior", "staff"):
+        leadership = [q for q in questions if "leadership" in q.competencies and level in q.levels]
+        assert len(leadership) >= 3, level
