@@ -50,7 +50,9 @@ _SCOPE = re.compile(
     r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
     r"|nobody had asked|no ticket|not assigned|wasn'?t assigned|no clear owner|no owner|nobody owned|no one owned"
     r"|not on (my|our) (roadmap|plate)|not (in|part of) my (scope|job|role)|beyond my|not my (job|responsibility|code)"
-    r"|without being asked|on my own time|no one was looking)\b"
+    r"|without being asked|on my own time|no one was looking"
+    # Owning one's own mistake or decision is the scope statement of incident and decision stories.
+    r"|(was|were) mine|my (own )?(change|decision|choice|mistake) (caused|was)|i owned the)\b"
 )
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported it)"
@@ -67,7 +69,8 @@ NUMBER = re.compile(
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
     r"|sales|deals?|contract|renewal|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
-    r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders)\b"
+    r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
+    r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
