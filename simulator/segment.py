@@ -205,6 +205,7 @@ def _log_softmax(scores: dict[str, float]) -> dict[str, float]:
 
 
 HEADLINE = "headline"
+HEADLINE_MAX_WORDS = 25
 
 
 def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[str]:
@@ -221,8 +222,10 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[
         lp = _log_softmax(scores)
         weight = 1.0 + lengths[i] / 8
         row = {s: lp[s] * weight for s in SECTION_NAMES}
-        # A headline is the opening sentence only, and must itself sound like a result.
-        row[HEADLINE] = (lp["result"] * weight - 0.5) if i == 0 and n >= 4 else neg
+        # A headline is the opening sentence only, short (a long opener is context, even with a number in
+        # it), and must itself sound like a result.
+        headline_ok = i == 0 and n >= 4 and lengths[0] <= HEADLINE_MAX_WORDS
+        row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else neg
         emit.append(row)
     best = [dict.fromkeys(states, neg) for _ in range(n)]
     back = [dict.fromkeys(states, "") for _ in range(n)]

@@ -1,0 +1,135 @@
+"""Measure the segmenter and the transcription set-up on data with known answers.
+
+- Sentence-role accuracy on text: each development answer is timed at 150 wpm, split into sentences,
+  and every sentence's predicted role is compared with the section it was written for.
+- Time-weighted section accuracy on audio: each section is synthesized separately with espeak-ng, so its
+  true start and end are known; the audio is transcribed with the real model and segmented, and every
+  50 ms of the answer's span is checked: does the predicted section at that moment match the truth?
+- Filler recall: on the real disfluent clips in ../shared/audio/mfa, how many of the reference
+  transcript's fillers survive transcription.
+
+Used by scripts/eval (which prints the figures) and by tests that keep them from regressing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .segment import HEADLINE, Segmenter, split_sentences
+from .timing import find_fillers
+from .transcripts import words_from_text
+from .types import Word
+
+FRAME_S = 0.05
+VOICES = [("en-us", 160), ("en-gb", 150), ("en-us+m3", 170), ("en-gb+f3", 145), ("en-us+f2", 175)]
+
+
+@dataclass(frozen=True)
+class DevAnswer:
+    id: str
+    shape: str
+    parts: tuple[tuple[str, str], ...]  # (section, text) in spoken order
+
+
+def load_dev_set(path: Path) -> list[DevAnswer]:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return [DevAnswer(a["id"], a["shape"], tuple((p[0], p[1]) for p in a["parts"])) for a in data["answers"]]
+
+
+def _role(label: str) -> str:
+    return "result" if label == HEADLINE else label
+
+
+def text_accuracy(segmenter: Segmenter, answers: Sequence[DevAnswer]) -> tuple[float, dict[str, float]]:
+    """Fraction of sentences given their true role, overall and per shape."""
+    hits: Counter = Counter()
+    totals: Counter = Counter()
+    for answer in answers:
+        words: list[Word] = []
+        truth: dict[float, str] = {}
+        t = 0.0
+        for label, text in answer.parts:
+            part = words_from_text(text, start_s=t)
+            truth.update({w.start_s: label for w in part})
+            words += part
+            t = part[-1].end_s + 0.5
+        sentences = split_sentences(words)
+        labels = segmenter.segment(words)[1]
+        for sentence, label in zip(sentences, labels, strict=True):
+            ok = _role(label) == truth[sentence.words[0].start_s]
+            hits[answer.shape] += ok
+            totals[answer.shape] += 1
+    overall = sum(hits.values()) / max(sum(totals.values()), 1)
+    return overall, {shape: hits[shape] / totals[shape] for shape in sorted(totals)}
+
+
+def label_at(spans: Sequence[tuple[str, float]], t: float) -> str:
+    """The section in force at time t: the last one that started at or before t (else the first)."""
+    current = spans[0][0]
+    for label, start in spans:
+        if start <= t:
+            current = label
+        else:
+            break
+    return current
+
+
+def time_weighted_accuracy(true_spans: Sequence[tuple[str, float, float]], predicted: Sequence[tuple[str, float]]
+                           ) -> tuple[int, int]:
+    """(matching frames, frames) over the true answer's span, in 50 ms frames."""
+    truth = [(label, start) for label, start, _ in true_spans]
+    start, end = true_spans[0][1], true_spans[-1][2]
+    frames = max(int((end - start) / FRAME_S), 1)
+    hits = 0
+    for i in range(frames):
+        t = start + (i + 0.5) * FRAME_S
+        hits += label_at(truth, t) == (label_at(predicted, t) if predicted else "")
+    return hits, frames
+
+
+def audio_accuracy(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None
+                   ) -> tuple[float, dict[str, float]]:
+    from .synth import synthesize_sections
+
+    hits: Counter = Counter()
+    totals: Counter = Counter()
+    for k, answer in enumerate(answers):
+        voice, rate = VOICES[k % len(VOICES)]
+        audio, spans = synthesize_sections(answer.parts, voice=voice, rate=rate)
+        transcript = transcriber.transcribe(audio)
+        segments = segmenter.segment(transcript.words)[2]
+        predicted = [(seg.name, seg.start_s) for seg in segments]
+        h, n = time_weighted_accuracy(spans, predicted)
+        hits[answer.shape] += h
+        totals[answer.shape] += n
+        if progress:
+            progress(answer, h / n)
+    overall = sum(hits.values()) / max(sum(totals.values()), 1)
+    return overall, {shape: hits[shape] / totals[shape] for shape in sorted(totals)}
+
+
+def reference_fillers(text: str) -> int:
+    """Fillers in an MFA reference transcript: um, uh, hm, er and "you know"; tags are not words."""
+    plain = re.sub(r"<[^>]+>|\[[^\]]+\]", " ", text)
+    return sum(tok in ("um", "uh", "hm", "er") for tok in plain.split()) + plain.count("you know")
+
+
+def filler_recall(transcriber, mfa_dir: Path) -> tuple[int, int]:
+    """(fillers kept, fillers in the references), counting at most the reference's number per clip."""
+    from .audio import load_audio
+
+    refs = json.loads((mfa_dir / "reference_transcripts.json").read_text())
+    kept = wanted = 0
+    for name, text in sorted(refs.items()):
+        want = reference_fillers(text)
+        heard = transcriber.transcribe(load_audio(mfa_dir / f"{name}.flac"))
+        kept += min(len(find_fillers(heard.words)), want)
+        wanted += want
+    return kept, wanted
