@@ -69,7 +69,7 @@ class Analyzer:
         answer_s = transcript.words[-1].end_s - transcript.words[0].start_s
         spoken = delivery(transcript.words)
         found = (
-            flagging.timing_flags(timings, answer_s, level)
+            flagging.timing_flags(timings, transcript.words, level)
             + flagging.content_flags(segments, question.principles if question else ())
             + flagging.delivery_flags(spoken)
         )

@@ -138,23 +138,49 @@ def _mmss(seconds: float) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
-def timing_flags(timings: Sequence[SectionTiming], duration_s: float, level: str | None) -> list[Flag]:
+def _words_from(words: Sequence[Word], t: float, n: int = 8) -> tuple[str, float | None]:
+    """The n words spoken from time t on (or the last n when t is past the end), and when they began."""
+    picked = [w for w in words if w.end_s > t][:n] or list(words[-n:])
+    return (" ".join(w.text for w in picked), picked[0].start_s) if picked else ("", None)
+
+
+def _missing(t: SectionTiming, timings: Sequence[SectionTiming], words: Sequence[Word]) -> Flag:
+    """Point at where the section should have been: just before the next section in STAR order."""
+    order = SECTION_NAMES.index(t.name)
+    later = [x for x in timings if x.start_s is not None and SECTION_NAMES.index(x.name) > order]
+    if later:
+        nxt = min(later, key=lambda x: SECTION_NAMES.index(x.name))
+        quote, at = _words_from(words, nxt.start_s, 8)
+        where = f"the {nxt.name} began with no {t.name} before it"
+    else:
+        quote, at = _words_from(words, words[-1].start_s + 1, 8)
+        where = f"the answer ended with no {t.name}"
+    return Flag(f"missing_{t.name}", t.name, quote, at, f"No {t.name} was heard: {where}.")
+
+
+def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level: str | None) -> list[Flag]:
     flags = []
     for t in timings:
         if t.verdict == "missing":
-            flags.append(Flag(f"missing_{t.name}", t.name, "", None, f"No {t.name} was heard."))
+            flags.append(_missing(t, timings, words))
         elif t.verdict == "long":
-            flags.append(Flag(f"overrun_{t.name}", t.name, f"{t.duration_s:.0f} s", t.start_s,
+            # Quote what was being said when the section passed 1.5 x its target.
+            quote, at = _words_from(words, t.start_s + 1.5 * t.target_s)
+            flags.append(Flag(f"overrun_{t.name}", t.name, quote, at,
                               f"The {t.name} ran {t.duration_s:.0f} s against a {t.target_s:.0f} s target."))
         elif t.verdict == "short":
-            flags.append(Flag(f"short_{t.name}", t.name, f"{t.duration_s:.0f} s", t.start_s,
+            flags.append(Flag(f"short_{t.name}", t.name, " ".join(t.text.split()[:14]), t.start_s,
                               f"The {t.name} lasted only {t.duration_s:.0f} s against a {t.target_s:.0f} s target."))
     low, high = answer_band(level)
+    duration_s = words[-1].end_s - words[0].start_s
     if duration_s > high:
-        flags.append(Flag("too_long", None, f"{duration_s:.0f} s", None,
-                          f"The answer ran {_mmss(duration_s)}; keep it within {_mmss(high)}."))
+        quote, at = _words_from(words, words[0].start_s + high)
+        flags.append(Flag("too_long", None, quote, at,
+                          f"The answer ran {_mmss(duration_s)}; keep it within {_mmss(high)} (quoted: what you were "
+                          f"saying when {_mmss(high)} passed)."))
     elif duration_s < low:
-        flags.append(Flag("too_short", None, f"{duration_s:.0f} s", None,
+        quote, at = _words_from(words, words[-1].start_s + 1)
+        flags.append(Flag("too_short", None, quote, at,
                           f"The answer lasted {duration_s:.0f} s; aim for {_mmss(low)} to {_mmss(high)}."))
     return flags
 
@@ -178,7 +204,10 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
     if wants_scope and not _find(segments, ["situation", "task", "result"], _SCOPE):
+        # Quote the Task, or the opening of the answer when there is no Task at all.
         quote, start = _first_words(segments, "task")
+        if start is None and segments:
+            quote, start = _first_words(segments, segments[0].name)
         flags.append(Flag("no_scope_boundary", "task", quote, start,
                           "The Task never says whose job this was, so the interviewer assumes it was assigned."))
     hit = _find(segments, ["action", "result", "task"], _HANDOFF)
@@ -221,9 +250,11 @@ def delivery_flags(d: Delivery) -> list[Flag]:
         flags.append(Flag("fillers", None, sample, d.fillers[0].start_s,
                           f"{len(d.fillers)} fillers ({d.fillers_per_min:.1f}/min)."))
     if d.speaking_s >= 20 and d.wpm > PACE_FAST_WPM:
-        flags.append(Flag("pace_fast", None, f"{d.wpm:.0f} wpm", None, f"{d.wpm:.0f} words/min is hard to follow; aim for 130-170."))
+        flags.append(Flag("pace_fast", None, f"{d.wpm:.0f} wpm over {d.speaking_s:.0f} s", d.start_s,
+                          f"{d.wpm:.0f} words/min is hard to follow; aim for 130-170."))
     elif d.speaking_s >= 20 and 0 < d.wpm < PACE_SLOW_WPM:
-        flags.append(Flag("pace_slow", None, f"{d.wpm:.0f} wpm", None, f"{d.wpm:.0f} words/min drags; aim for 130-170."))
+        flags.append(Flag("pace_slow", None, f"{d.wpm:.0f} wpm over {d.speaking_s:.0f} s", d.start_s,
+                          f"{d.wpm:.0f} words/min drags; aim for 130-170."))
     if len(d.long_pauses) >= LONG_PAUSES_COUNT:
         sample = ", ".join(f"{p.duration_s:.1f}s at {p.start_s:.0f}s" for p in d.long_pauses[:4])
         flags.append(Flag("long_pauses", None, sample, d.long_pauses[0].start_s,

@@ -50,6 +50,7 @@ class Delivery:
     fillers_per_min: float
     long_pauses: tuple[Pause, ...]
     speaking_s: float
+    start_s: float = 0.0
 
     def to_json(self) -> dict:
         return {
@@ -178,4 +179,4 @@ def delivery(words: Sequence[Word]) -> Delivery:
     minutes = speaking / 60
     wpm = (len(words) - filler_words) / minutes if speaking >= 5 else 0.0
     per_min = len(fillers) / minutes if speaking >= 5 else float(len(fillers))
-    return Delivery(wpm, tuple(fillers), per_min, tuple(pauses), speaking)
+    return Delivery(wpm, tuple(fillers), per_min, tuple(pauses), speaking, words[0].start_s)

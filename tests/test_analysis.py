@@ -174,3 +174,27 @@ def test_reflection_repair_needs_a_specific_first_person_lesson(reply, repaired)
 
     story = "The morning peak overloaded the database, so I added tracing and a cache."
     assert judge("generic_reflection", scripted(reply).words, story)[0] is repaired
+
+
+def test_every_flag_quotes_words_and_gives_a_time(analyzer, bank):
+    for q in bank.questions.values():
+        report = analyzer.analyze(scripted(q.weak.text), q, "senior")
+        for flag in report["flags"]:
+            assert flag["evidence"] and flag["start_s"] is not None, (q.id, flag)
+
+
+def test_a_missing_section_points_at_where_it_should_have_been(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    r = analyzer.analyze(scripted(q.weak.text), q)  # the weak twin has no Task
+    flag = next(f for f in r["flags"] if f["code"] == "missing_task")
+    action = next(s for s in r["sections"] if s["name"] == "action")
+    assert flag["start_s"] == action["start_s"] and flag["evidence"].startswith("We looked into it")
+
+
+def test_an_overrun_quotes_what_was_said_when_the_target_was_passed(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    rambling = " ".join(f"The platform had service number {i} which talked to the billing database." for i in range(12))
+    r = analyzer.analyze(scripted(rambling + " " + q.strong.text), q)
+    flag = next(f for f in r["flags"] if f["code"] == "overrun_situation")
+    situation = next(s for s in r["sections"] if s["name"] == "situation")
+    assert situation["start_s"] + 45 <= flag["start_s"] <= situation["start_s"] + 47
