@@ -13,6 +13,7 @@ import io
 import logging
 import threading
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -24,8 +25,10 @@ log = logging.getLogger(__name__)
 
 
 class Speaker(Protocol):
-    def say(self, text: str, save_to: Path | None = None) -> float:
-        """Speak the text (blocking) and optionally keep it as audio; returns the seconds spoken."""
+    def say(self, text: str, save_to: Path | None = None, on_start: Callable[[], None] | None = None) -> float:
+        """Speak the text (blocking) and optionally keep it as audio; returns the seconds spoken.
+
+        `on_start` is called at the first sound (or, when only shown, as the line appears)."""
 
 
 class PrintingSpeaker:
@@ -34,7 +37,9 @@ class PrintingSpeaker:
     def __init__(self, show=print):
         self.show = show
 
-    def say(self, text: str, save_to: Path | None = None) -> float:
+    def say(self, text: str, save_to: Path | None = None, on_start: Callable[[], None] | None = None) -> float:
+        if on_start:
+            on_start()
         self.show(text)
         return 0.0
 
@@ -87,7 +92,7 @@ class Pyttsx3Speaker:
             raise SetupError("espeak-ng produced no audio: reinstall espeak-ng or run with --no-speak")
         path.chmod(0o600)
 
-    def say(self, text: str, save_to: Path | None = None) -> float:
+    def say(self, text: str, save_to: Path | None = None, on_start: Callable[[], None] | None = None) -> float:
         import tempfile
 
         target = save_to
@@ -99,6 +104,8 @@ class Pyttsx3Speaker:
         try:
             self.synthesize(text, target)
             audio, rate = read_wav(target)
+            if on_start:
+                on_start()
             self.show(text)  # shown as it is spoken, so the candidate can read along
             if self.play:
                 self._play(audio, rate)

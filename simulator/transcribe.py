@@ -32,11 +32,14 @@ MODEL_ENV = "STAR_SIM_MODEL"
 # more "um"s and "uh"s (measured by scripts/eval on ../shared/audio/mfa).
 FILLER_PROMPT = "Um, so, uh, I mean, you know, I was, like, hmm, thinking about it."
 
+CONTEXT_CHARS = 200  # the previous piece's last words, as whisper_streaming prompts with committed text
+
 Progress = Callable[[float, float], None]
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None) -> Transcript: ...
+    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None,
+                   context: str = "") -> Transcript: ...
 
 
 def embedded_model_path() -> Path:
@@ -106,7 +109,9 @@ class WhisperTranscriber:
         thread.start()
         return thread
 
-    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None) -> Transcript:
+    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None,
+                   context: str = "") -> Transcript:
+        """`context` is the text heard just before this audio (streaming pieces): it goes into the prompt."""
         if self._error:
             raise self._error
         model = self.load()
@@ -118,7 +123,7 @@ class WhisperTranscriber:
             word_timestamps=True,
             vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 700},
-            initial_prompt=self.prompt,
+            initial_prompt=" ".join(p for p in (self.prompt, context[-CONTEXT_CHARS:]) if p) or None,
             condition_on_previous_text=False,
         )
         words: list[Word] = []

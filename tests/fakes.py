@@ -27,7 +27,9 @@ class RememberingSpeaker:
     def __init__(self):
         self.said: list[tuple[str, Path | None]] = []
 
-    def say(self, text: str, save_to: Path | None = None) -> float:
+    def say(self, text: str, save_to: Path | None = None, on_start=None) -> float:
+        if on_start:
+            on_start()
         self.said.append((text, save_to))
         if save_to is not None:
             from simulator.audio import write_wav
@@ -43,7 +45,7 @@ class ScriptedTranscriber:
         self.queue = list(transcripts)
         self.heard: list[int] = []
 
-    def transcribe(self, audio, offset_s: float = 0.0, progress=None) -> Transcript:
+    def transcribe(self, audio, offset_s: float = 0.0, progress=None, context="") -> Transcript:
         self.heard.append(int(audio.size))
         return self.queue.pop(0)
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from simulator.modes.interview import Background, Interview
 from simulator.record import EndPolicy
 from simulator.store import Store
+from simulator.stream import StreamingTranscriber
 
 from .fakes import RememberingSpeaker, ScriptedTranscriber, ToneMicrophone, scripted
 
@@ -25,6 +26,8 @@ def run_interview(tmp_path, bank, analyzer):
             store=Store(tmp_path / "rec"), console=Console(file=io.StringIO(), width=120),
             answer_mic=lambda: ToneMicrophone(3.0), followup_mic=lambda: ToneMicrophone(2.0), level=level,
             policy=EndPolicy(silence_s=5, max_s=60),
+            # A VAD that never hears a pause: each answer reaches the scripted transcriber in one piece.
+            stream_factory=lambda t: StreamingTranscriber(t, vad=lambda audio: [{"start": 0, "end": audio.size}]),
         )
         report = interview.run()
         return report, speaker, transcriber, tmp_path / "rec" / report["attempt"]["id"]

@@ -8,6 +8,7 @@ question is spoken; the answer is on disk while it is recorded; a Ctrl-C keeps w
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,9 +21,20 @@ from ..record import EndPolicy, EnterKey, Microphone, Recording, record
 from ..render import clock, timeline_table
 from ..speak import Speaker
 from ..store import Attempt, Store
+from ..stream import StreamingTranscriber
 from ..transcribe import Transcriber
 from ..types import Question, Transcript
-from .analyze import transcribe_with_progress
+
+LIVE_GUESS_EVERY_S = 3.0
+
+
+def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str:
+    """Which section the candidate seems to be in, and its time against its target, from the words so far."""
+    segments = segmenter.segment(words)[2] if words else []
+    if not segments:
+        return ""
+    current = segments[-1]
+    return f"· now: {current.name} {clock(now_s - current.start_s)} / {clock(targets[current.name])}"
 
 
 class Interrupted(SimulatorError):
@@ -76,6 +88,9 @@ class Interview:
     policy: EndPolicy = field(default_factory=EndPolicy)
     model_loading: threading.Thread | None = None
     live_ui: bool = True
+    stream_factory: Callable[[Transcriber], StreamingTranscriber] = StreamingTranscriber
+    answer_ended_at: dict[str, float] = field(default_factory=dict)
+    turn_latency_s: float | None = None
 
     def run(self) -> dict:
         attempt = self.store.new_attempt({"mode": "interview", "question_id": self.question.id, "level": self.level})
@@ -92,8 +107,7 @@ class Interview:
     def _run(self, attempt: Attempt) -> dict:
         self.console.rule("[bold]Question")
         self.speaker.say(self.question.text, save_to=attempt.file("question.wav"))
-        answer = self._record(attempt, "answer", self.answer_mic)
-        answer_text = self._transcribe(attempt, "answer", answer)
+        answer, answer_text = self._record_and_transcribe(attempt, "answer", self.answer_mic)
         analyzer = self._wait("Loading the analysis", self.analyzer)
         report = analyzer.analyze(answer_text, self.question, self.level)
         attempt.update_meta(status="answered", answer_s=round(answer.duration_s, 2))
@@ -101,51 +115,63 @@ class Interview:
         probe = report["probe"]
         self.console.print(timeline_table(report, "Your answer's sections against their targets"))
         self.console.rule("[bold]Follow-up")
-        self.speaker.say(probe["text"], save_to=attempt.file("probe.wav"))
-        reply = self._record(attempt, "followup", self.followup_mic)
-        reply_text = self._transcribe(attempt, "followup", reply)
+        probe_started = []
+        self.speaker.say(probe["text"], save_to=attempt.file("probe.wav"),
+                         on_start=lambda: probe_started.append(time.monotonic()))
+        # Turn latency: from the end of the answer to the first sound (or line) of the probe.
+        self.turn_latency_s = probe_started[0] - self.answer_ended_at["answer"] if probe_started else None
+        reply, reply_text = self._record_and_transcribe(attempt, "followup", self.followup_mic)
         report["followup"] = analyzer.analyze_followup(reply_text, report, self.question)
         report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder),
-                             "answer_ended_by": answer.ended_by, "followup_ended_by": reply.ended_by}
+                             "answer_ended_by": answer.ended_by, "followup_ended_by": reply.ended_by,
+                             "turn_latency_s": None if self.turn_latency_s is None else round(self.turn_latency_s, 3)}
         attempt.write("report.json", report)
         attempt.update_meta(status="complete", score=report["score"]["overall"],
                             followup_score=report["followup"]["score"]["overall"])
         return report
 
-    def _record(self, attempt: Attempt, name: str, make_mic: Callable[[], Microphone]) -> Recording:
+    def _record_and_transcribe(self, attempt: Attempt, name: str,
+                               make_mic: Callable[[], Microphone]) -> tuple[Recording, Transcript]:
+        """Record with the transcription running alongside; afterwards only the tail is left to do."""
         mic = make_mic()
+        stream = self.stream_factory(self.transcriber)
         keys = (f"[bold]Speak now.[/bold] Enter: finish · {self.policy.silence_s:.0f} s of silence: finish · "
                 f"cap {clock(self.policy.max_s)} · Ctrl-C: stop (what you said is kept)")
         self.console.print(keys)
         status = Text()
+        guess = {"at": 0.0, "text": ""}
+        targets = self.question.targets_for(self.level)
 
         def tick(seconds: float, quiet: float) -> None:
-            status.plain = f"● REC {clock(seconds)}  (quiet {quiet:.1f} s)"
+            if seconds - guess["at"] >= LIVE_GUESS_EVERY_S and self.analyzer.ready:
+                guess["at"] = seconds
+                guess["text"] = live_guess(self.analyzer.get().segmenter, stream.words(), seconds, targets)
+            status.plain = f"● REC {clock(seconds)}  (quiet {quiet:.1f} s)  {guess['text']}"
 
         with EnterKey() as enter:
+            args = (mic, attempt.file(f"{name}.wav"), self.policy, enter.pressed, tick, stream.insert)
             if self.live_ui and self.console.is_terminal:
                 with Live(status, console=self.console, refresh_per_second=4, transient=True):
-                    rec = record(mic, attempt.file(f"{name}.wav"), self.policy, enter.pressed, tick)
+                    rec = record(*args)
             else:
-                rec = record(mic, attempt.file(f"{name}.wav"), self.policy, enter.pressed, tick)
+                rec = record(*args)
+        self.answer_ended_at[name] = time.monotonic()
         self.console.print(f"[dim]{name}: {clock(rec.duration_s)} recorded, ended by {rec.ended_by}[/dim]")
-        if rec.ended_by == "interrupted":
-            raise KeyboardInterrupt
-        if rec.ended_by == "device lost":
+        if rec.ended_by in ("interrupted", "device lost"):
+            # Keep what was transcribed so far next to the audio, then stop.
+            attempt.write(f"{name}.transcript.json", Transcript(stream.words(), rec.duration_s).to_json())
+            if rec.ended_by == "interrupted":
+                raise KeyboardInterrupt
             attempt.update_meta(status="interrupted", note=f"the input device went away during the {name}")
             raise SimulatorError(f"the microphone went away during the {name}; the {clock(rec.duration_s)} "
                                  f"recorded so far is kept in {rec.path}")
-        return rec
-
-    def _transcribe(self, attempt: Attempt, name: str, rec: Recording) -> Transcript:
-        if self.model_loading is not None and self.model_loading.is_alive():
-            with self.console.status("Loading the speech model..."):
-                self.model_loading.join()
-        transcript = transcribe_with_progress(self.transcriber, rec.audio, f"the {name}", self.console)
+        loading = self.model_loading is not None and self.model_loading.is_alive()
+        with self.console.status("Loading the speech model..." if loading else f"Transcribing the end of the {name}..."):
+            transcript = stream.finish()
         attempt.write(f"{name}.transcript.json", transcript.to_json())
         if not transcript.words:
             raise NoSpeechError(f"no speech heard in the {name}: check the microphone; the recording is in {rec.path}")
-        return transcript
+        return rec, transcript
 
     def _wait(self, what: str, background: Background):
         if not background.ready:

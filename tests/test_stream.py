@@ -1,0 +1,151 @@
+"""Streaming transcription: where it cuts, that words land on the answer's clock, and real-model quality."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulator.stream import StreamingTranscriber, find_cut, quietest_point
+from simulator.types import Transcript, Word
+
+SR = 16000
+
+
+@pytest.mark.parametrize(
+    "speech, size, expected",
+    [
+        ([], 48000, 48000),  # no speech at all: cut it whole
+        ([{"start": 0, "end": 40000}], 48000, 40000 + 2400),  # trailing pause of 0.5 s
+        ([{"start": 0, "end": 47000}], 48000, None),  # still speaking
+        ([{"start": 0, "end": 16000}, {"start": 24000, "end": 47900}], 48000, 20000),  # pause inside
+        ([{"start": 0, "end": 16000}, {"start": 17000, "end": 47900}], 48000, None),  # gap too short
+    ],
+)
+def test_find_cut(speech, size, expected):
+    assert find_cut(np.zeros(size, dtype=np.float32), speech) == expected
+
+
+def test_no_cut_before_the_minimum_piece():
+    speech = [{"start": 0, "end": 16000}, {"start": 24000, "end": 47900}]
+    assert find_cut(np.zeros(48000, dtype=np.float32), speech, min_at=32000) is None
+
+
+def test_forced_cut_goes_to_the_quietest_moment_of_the_last_second():
+    audio = np.full(SR * 15, 0.5, dtype=np.float32)
+    audio[SR * 14 + 6400 : SR * 14 + 6720] = 0.0
+    assert quietest_point(audio) == SR * 14 + 6400
+
+
+class GridTranscriber:
+    """Answers with one word per second of the answer's clock (at 0.1, 1.1, 2.1 ...) inside the audio given."""
+
+    def __init__(self):
+        self.calls = []
+
+    def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
+        self.calls.append((offset_s, audio.size, context))
+        end = offset_s + audio.size / SR
+        first = int(np.ceil(offset_s - 0.1))
+        words = tuple(Word(f"t{t}", t + 0.1, t + 0.3) for t in range(first, int(end)) if offset_s <= t + 0.1 and t + 0.3 <= end)
+        return Transcript(words, audio.size / SR)
+
+
+def pauses_every(seconds: float):
+    """A fake VAD: speech with a 0.5 s pause every `seconds` of the answer."""
+
+    def vad(audio):
+        step, pause = int(seconds * SR), SR // 2
+        return [{"start": s, "end": min(s + step - pause, audio.size)} for s in range(0, audio.size, step)]
+
+    return vad
+
+
+def feed(stream, seconds):
+    for _ in range(int(seconds * 10)):
+        stream.insert(np.zeros(1600, dtype=np.float32))
+
+
+def test_pieces_are_cut_at_pauses_and_decoded_with_the_audio_and_words_before_them():
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=pauses_every(4.0))
+    feed(stream, 40)
+    transcript = stream.finish()
+    pieces = stream.pieces[:-1]  # the last entry is the (here empty) tail sent by finish()
+    assert pieces[0][0] == 0.0 and all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+    assert all(end - start >= 6.0 for start, end in pieces)  # no piece shorter than the minimum
+    for (offset, size, _), (start, end) in zip(recorder.calls, stream.pieces, strict=True):
+        assert offset + size / SR == pytest.approx(end)  # each call ends where its piece ends
+        assert start - offset == pytest.approx(min(start, 8.0))  # and starts up to 8 s earlier
+    assert recorder.calls[0][2] == "" and recorder.calls[-1][2].startswith("t0 t1")  # earlier text is the prompt
+    # Overlaps and held-back words are merged: every word once, in order, on the answer's clock.
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(40)]
+    assert transcript.duration_s == 40.0
+
+
+def test_a_cut_is_forced_after_fifteen_seconds_without_a_pause():
+    stream = StreamingTranscriber(GridTranscriber(), vad=lambda audio: [{"start": 0, "end": audio.size}])
+    feed(stream, 40)
+    transcript = stream.finish()
+    sizes = [end - start for start, end in stream.pieces]
+    assert all(size <= 15.5 for size in sizes) and len(sizes) == 3
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(40)]
+
+
+def test_when_the_answer_ends_only_the_tail_is_left():
+    stream = StreamingTranscriber(GridTranscriber(), vad=pauses_every(4.0))
+    feed(stream, 30)
+    done_before_end = len(stream.pieces)
+    stream.finish()
+    assert done_before_end >= 3 and len(stream.pieces) - done_before_end == 1
+    start, end = stream.pieces[-1]
+    assert end - start <= 8.5
+
+
+def test_a_failing_worker_surfaces_at_finish_without_stopping_the_recording():
+    class Broken:
+        def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
+            raise RuntimeError("model died")
+
+    stream = StreamingTranscriber(Broken(), vad=pauses_every(4.0))
+    feed(stream, 10)  # insert() keeps working
+    with pytest.raises(RuntimeError, match="model died"):
+        stream.finish()
+
+
+def words_of(text):
+    return re.findall(r"[a-z']+", text.lower())
+
+
+def wer(reference, hypothesis):
+    r, h = words_of(reference), words_of(hypothesis)
+    d = list(range(len(h) + 1))
+    for i in range(1, len(r) + 1):
+        prev, d[0] = d[0], i
+        for j in range(1, len(h) + 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (r[i - 1] != h[j - 1]))
+    return d[len(h)] / len(r)
+
+
+@pytest.mark.engines
+def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
+    import yaml
+
+    from simulator.synth import synthesize_sections
+    from simulator.transcribe import WhisperTranscriber
+
+    dev = yaml.safe_load((Path(__file__).parent / "data" / "dev_answers.yaml").read_text())["answers"]
+    parts = [tuple(p) for p in next(a for a in dev if a["id"] == "d09")["parts"]]  # a 3-minute answer
+    audio, _ = synthesize_sections(parts)
+    reference = " ".join(text for _, text in parts)
+    transcriber = WhisperTranscriber()
+    whole = transcriber.transcribe(audio)
+    stream = StreamingTranscriber(transcriber)
+    for i in range(0, audio.size, 1600):
+        stream.insert(audio[i : i + 1600])
+    streamed = stream.finish()
+    assert len(stream.pieces) >= 8
+    assert wer(reference, streamed.text) <= wer(reference, whole.text) + 0.01
+    sections = [analyzer.analyze(t, None)["sections"] for t in (whole, streamed)]
+    for a, b in zip(*sections, strict=True):
+        assert a["name"] == b["name"] and abs((a["start_s"] or 0) - (b["start_s"] or 0)) <= 1.0
