@@ -5,6 +5,8 @@
 - Time-weighted section accuracy on audio: each section is synthesized separately with espeak-ng, so its
   true start and end are known; the audio is transcribed with the real model and segmented, and every
   50 ms of the answer's span is checked: does the predicted section at that moment match the truth?
+- Streaming quality: the same audio transcribed whole and while "recorded" (streamed): WER of each
+  against the script, and how far the section starts move.
 - Filler recall: on the real disfluent clips in ../shared/audio/mfa, how many of the reference
   transcript's fillers survive transcription.
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -133,3 +136,70 @@ def filler_recall(transcriber, mfa_dir: Path) -> tuple[int, int]:
         kept += min(len(find_fillers(heard.words)), want)
         wanted += want
     return kept, wanted
+
+
+_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+         "seventeen eighteen nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(n % 100))
+    return number_words(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
+
+
+def normalized_words(text: str) -> list[str]:
+    """Lower case, digits spelled out ("3 weeks" = "three weeks"), punctuation dropped: for WER."""
+    text = re.sub(r"(\d),(\d{3})", r"\1\2", text.lower().replace("%", " percent"))
+    text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} " if int(m.group()) < 10**6 else m.group(), text)
+    return re.findall(r"[a-z']+", text)
+
+
+def word_edits(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(edit distance in words, reference length) after normalization."""
+    ref, hyp = normalized_words(reference), normalized_words(hypothesis)
+    row = list(range(len(hyp) + 1))
+    for i in range(1, len(ref) + 1):
+        prev, row[0] = row[0], i
+        for j in range(1, len(hyp) + 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ref[i - 1] != hyp[j - 1]))
+    return row[len(hyp)], len(ref)
+
+
+def streaming_quality(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None) -> dict:
+    """WER of whole-file and streamed transcription of the same audio, and how far section starts move."""
+    from .stream import StreamingTranscriber
+    from .synth import synthesize_sections
+
+    edits = {"whole": 0, "streamed": 0}
+    words = 0
+    shifts: list[float] = []
+    for k, answer in enumerate(answers):
+        voice, rate = VOICES[k % len(VOICES)]
+        audio, _ = synthesize_sections(answer.parts, voice=voice, rate=rate)
+        reference = " ".join(text for _, text in answer.parts)
+        whole = transcriber.transcribe(audio)
+        stream = StreamingTranscriber(transcriber)
+        for i in range(0, audio.size, 1600):
+            stream.insert(audio[i : i + 1600])
+        streamed = stream.finish()
+        for name, transcript in (("whole", whole), ("streamed", streamed)):
+            e, n = word_edits(reference, transcript.text)
+            edits[name] += e
+        words += n
+        starts = [{seg.name: seg.start_s for seg in segmenter.segment(t.words)[2]} for t in (whole, streamed)]
+        shifts += [abs(starts[0][name] - starts[1][name]) for name in starts[0].keys() & starts[1].keys()]
+        if progress:
+            progress(answer, word_edits(reference, whole.text)[0], word_edits(reference, streamed.text)[0], n)
+    return {
+        "wer_whole": edits["whole"] / words,
+        "wer_streamed": edits["streamed"] / words,
+        "section_shift_median_s": statistics.median(shifts) if shifts else 0.0,
+        "section_shift_max_s": max(shifts, default=0.0),
+        "within_1s": sum(s <= 1.0 for s in shifts) / max(len(shifts), 1),
+    }

@@ -14,6 +14,10 @@ are taken) and the text heard so far as the prompt. That brings the WER back to 
 decoding each second of audio about twice, which the worker does well ahead of real time. The words of
 a piece's last 2 s are not kept either: Whisper ends every piece with a full stop, which would split a
 sentence at a forced cut; the next piece decodes those words again with what follows them.
+
+Turn latency: when idle, the worker also decodes the pending (uncut) audio tentatively. If only silence
+arrives after that decode, its words stand when the answer ends and nothing is left to decode; otherwise
+the tail is decoded then. This is whisper_streaming's "process as it comes" applied to the last piece.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ CHECK_EVERY_S = 0.5
 MIN_PIECE_S = 6.0
 OVERLAP_S = 8.0
 HOLD_S = 2.0  # a piece's last words wait for the next piece, which hears them with what follows
+SPECULATE_IDLE_S = 0.3  # an idle worker decodes the pending audio tentatively...
+SPECULATE_GROWTH_S = 1.0  # ...once at least this much more of it has arrived
 PAUSE_S = 0.3
 FORCE_CUT_S = 15.0
 
@@ -79,90 +85,136 @@ def silero_speech(audio: np.ndarray) -> list[dict]:
                                                    min_speech_duration_ms=150, speech_pad_ms=30))
 
 
+_FINISH = object()
+
+
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber, vad: Callable[[np.ndarray], list[dict]] = silero_speech,
-                 force_cut_s: float = FORCE_CUT_S):
+                 force_cut_s: float = FORCE_CUT_S, speculate: bool = True):
         self.transcriber = transcriber
         self.vad = vad
         self.force_cut = int(force_cut_s * SAMPLE_RATE)
+        self.speculate = speculate
         self._pending: list[np.ndarray] = []
         self._pending_size = 0
         self._cut_at = 0  # samples of the answer before the pending audio
         self._before = np.zeros(0, dtype=np.float32)  # the last OVERLAP_S of audio already sent
         self._since_check = 0
         self._words: list[Word] = []
+        self._tentative: tuple[int, int, list[Word]] | None = None  # (cut_at, pending samples, words)
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
-        self.pieces: list[tuple[float, float]] = []  # (start_s, end_s) of each piece handed to the worker
+        self.pieces: list[tuple[float, float]] = []  # (start_s, end_s) of each piece decoded for good
+        self.finish_decoded_s = 0.0  # audio decoded after the answer ended (0 when speculation covered it)
         self._worker = threading.Thread(target=self._work, name="stream-transcriber", daemon=True)
         self._worker.start()
 
     # --- called from the recording loop: cheap, never waits for the model ---------------------
 
     def insert(self, chunk: np.ndarray) -> None:
-        self._pending.append(chunk)
-        self._pending_size += chunk.size
-        self._since_check += chunk.size
-        if self._since_check < CHECK_EVERY_S * SAMPLE_RATE or self._pending_size < MIN_PIECE_S * SAMPLE_RATE:
-            return
-        self._since_check = 0
-        audio = np.concatenate(self._pending)
+        with self._lock:
+            self._pending.append(chunk)
+            self._pending_size += chunk.size
+            self._since_check += chunk.size
+            if self._since_check < CHECK_EVERY_S * SAMPLE_RATE or self._pending_size < MIN_PIECE_S * SAMPLE_RATE:
+                return
+            self._since_check = 0
+            audio = np.concatenate(self._pending)
         cut = find_cut(audio, self.vad(audio), min_at=int(MIN_PIECE_S * SAMPLE_RATE))
         if cut is None and audio.size >= self.force_cut:
             cut = quietest_point(audio)
         if cut:
-            self._send(audio[:cut])
-            rest = audio[cut:]
-            self._pending = [rest] if rest.size else []
-            self._pending_size = rest.size
+            with self._lock:  # only this thread appends, so nothing arrived since the snapshot
+                self._queue.put(self._piece(audio[:cut], final=False))
+                rest = audio[cut:]
+                self._pending = [rest] if rest.size else []
+                self._pending_size = rest.size
 
-    def _send(self, piece: np.ndarray, final: bool = False) -> None:
+    def _piece(self, piece: np.ndarray, final: bool) -> tuple[float, float, np.ndarray]:
+        """Account for a piece cut for good; returns (offset_s, hold_from_s, audio with its context)."""
         start = self._cut_at
         self._cut_at += piece.size
         self.pieces.append((start / SAMPLE_RATE, self._cut_at / SAMPLE_RATE))
         with_context = np.concatenate([self._before, piece])
-        hold_from = float("inf") if final else self._cut_at / SAMPLE_RATE - HOLD_S
-        self._queue.put(((start - self._before.size) / SAMPLE_RATE, hold_from, with_context))
         self._before = with_context[-int(OVERLAP_S * SAMPLE_RATE):]
+        hold_from = float("inf") if final else self._cut_at / SAMPLE_RATE - HOLD_S
+        return (start - (with_context.size - piece.size)) / SAMPLE_RATE, hold_from, with_context
 
     # --- the worker ----------------------------------------------------------------------------
 
     def _work(self) -> None:
         while True:
-            item = self._queue.get()
-            if item is None:
+            try:
+                item = self._queue.get(timeout=SPECULATE_IDLE_S)
+            except queue.Empty:
+                if self.speculate:
+                    self._speculate()
+                continue
+            if item is _FINISH:
+                self._finish_tail()
                 return
             offset_s, hold_from, audio = item
-            # Text heard before the overlapping audio is the prompt; words already kept are not taken again.
+            words = self._decode(offset_s, audio)
+            with self._lock:
+                self._words.extend(w for w in words if w.start_s < hold_from)
+                self._tentative = None
+
+    def _decode(self, offset_s: float, audio: np.ndarray) -> list[Word]:
+        """Words of the audio not yet kept, with the text heard before it as the prompt."""
+        with self._lock:
             context = " ".join(w.text for w in self._words if w.end_s <= offset_s)[-CONTEXT_CHARS:]
             keep_from = self._words[-1].end_s - 0.05 if self._words else 0.0
-            try:
-                words = self.transcriber.transcribe(audio, offset_s=offset_s, context=context).words
-            except BaseException as exc:  # surfaced by finish(); the recording must go on meanwhile
-                self._error = exc
-                words = ()
-            with self._lock:
-                self._words.extend(w for w in words if keep_from <= w.start_s < hold_from)
+        try:
+            words = self.transcriber.transcribe(audio, offset_s=offset_s, context=context).words
+        except BaseException as exc:  # surfaced by finish(); the recording must go on meanwhile
+            self._error = exc
+            return []
+        return [w for w in words if w.start_s >= keep_from]
+
+    def _speculate(self) -> None:
+        """While idle, decode the pending audio tentatively, so at the end little or nothing is left."""
+        with self._lock:
+            done = self._tentative[1] if self._tentative and self._tentative[0] == self._cut_at else 0
+            if self._pending_size - done < SPECULATE_GROWTH_S * SAMPLE_RATE:
+                return
+            cut_at, size = self._cut_at, self._pending_size
+            audio = np.concatenate([self._before, *self._pending])
+            offset_s = (cut_at - self._before.size) / SAMPLE_RATE
+        words = self._decode(offset_s, audio)
+        with self._lock:
+            if self._cut_at == cut_at:  # no piece was cut meanwhile
+                self._tentative = (cut_at, size, words)
+
+    def _finish_tail(self) -> None:
+        with self._lock:
+            tail = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
+            tentative = self._tentative if self._tentative and self._tentative[0] == self._cut_at else None
+        if tentative is not None:
+            unheard = tail[tentative[1]:]
+            if unheard.size < 0.1 * SAMPLE_RATE or not self.vad(unheard):
+                # Only silence came after the speculative decode: its words are the answer's last words.
+                with self._lock:
+                    self._piece(tail, final=True)
+                    self._words.extend(tentative[2])
+                return
+        with self._lock:
+            offset_s, _, audio = self._piece(tail, final=True)
+        self.finish_decoded_s = audio.size / SAMPLE_RATE
+        words = self._decode(offset_s, audio)
+        with self._lock:
+            self._words.extend(words)
 
     # --- reading ---------------------------------------------------------------------------------
 
     def words(self) -> tuple[Word, ...]:
-        """What has been transcribed so far (for the live section guess)."""
+        """What has been transcribed for good so far (for the live section guess)."""
         with self._lock:
             return tuple(self._words)
 
-    @property
-    def backlog(self) -> int:
-        return self._queue.qsize()
-
     def finish(self) -> Transcript:
-        """Queue the unfinished tail, wait for the worker, and return the whole answer's transcript."""
-        # Always send a final piece, even if empty: it commits the held-back words of the last one.
-        tail = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
-        self._send(tail, final=True)
-        self._pending, self._pending_size = [], 0
-        self._queue.put(None)
+        """Wait for the worker to deal with the unfinished tail; return the whole answer's transcript."""
+        self._queue.put(_FINISH)
         self._worker.join()
         if self._error is not None:
             raise self._error

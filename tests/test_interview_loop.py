@@ -27,7 +27,7 @@ def run_interview(tmp_path, bank, analyzer):
             answer_mic=lambda: ToneMicrophone(3.0), followup_mic=lambda: ToneMicrophone(2.0), level=level,
             policy=EndPolicy(silence_s=5, max_s=60),
             # A VAD that never hears a pause: each answer reaches the scripted transcriber in one piece.
-            stream_factory=lambda t: StreamingTranscriber(t, vad=lambda audio: [{"start": 0, "end": audio.size}]),
+            stream_factory=lambda t: StreamingTranscriber(t, vad=lambda audio: [{"start": 0, "end": audio.size}], speculate=False),
         )
         report = interview.run()
         return report, speaker, transcriber, tmp_path / "rec" / report["attempt"]["id"]
@@ -72,3 +72,14 @@ def test_recording_is_on_disk_and_matches_the_microphone(run_interview, bank):
     _, _, _, folder = run_interview(q.id, q.strong.text, "I measured it.")
     with wave.open(str(folder / "answer.wav")) as w:
         assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 48000)
+
+
+def test_live_guess_names_the_section_being_spoken_and_its_time(analyzer, bank):
+    from simulator.modes.interview import live_guess
+
+    q = bank.questions["debug-nobody-owned"]
+    so_far = " ".join(q.strong.sections[name] for name in ("situation", "task", "action"))
+    words = scripted(so_far).words
+    text = live_guess(analyzer.segmenter, words, words[-1].end_s + 1.0, q.targets_for("senior"))
+    assert text.startswith("· now: action") and text.endswith("/ 1:30.0")
+    assert live_guess(analyzer.segmenter, (), 2.0, q.targets_for(None)) == ""

@@ -68,7 +68,7 @@ def feed(stream, seconds):
 
 def test_pieces_are_cut_at_pauses_and_decoded_with_the_audio_and_words_before_them():
     recorder = GridTranscriber()
-    stream = StreamingTranscriber(recorder, vad=pauses_every(4.0))
+    stream = StreamingTranscriber(recorder, vad=pauses_every(4.0), speculate=False)
     feed(stream, 40)
     transcript = stream.finish()
     pieces = stream.pieces[:-1]  # the last entry is the (here empty) tail sent by finish()
@@ -84,7 +84,7 @@ def test_pieces_are_cut_at_pauses_and_decoded_with_the_audio_and_words_before_th
 
 
 def test_a_cut_is_forced_after_fifteen_seconds_without_a_pause():
-    stream = StreamingTranscriber(GridTranscriber(), vad=lambda audio: [{"start": 0, "end": audio.size}])
+    stream = StreamingTranscriber(GridTranscriber(), vad=lambda audio: [{"start": 0, "end": audio.size}], speculate=False)
     feed(stream, 40)
     transcript = stream.finish()
     sizes = [end - start for start, end in stream.pieces]
@@ -93,7 +93,7 @@ def test_a_cut_is_forced_after_fifteen_seconds_without_a_pause():
 
 
 def test_when_the_answer_ends_only_the_tail_is_left():
-    stream = StreamingTranscriber(GridTranscriber(), vad=pauses_every(4.0))
+    stream = StreamingTranscriber(GridTranscriber(), vad=pauses_every(4.0), speculate=False)
     feed(stream, 30)
     done_before_end = len(stream.pieces)
     stream.finish()
@@ -102,12 +102,39 @@ def test_when_the_answer_ends_only_the_tail_is_left():
     assert end - start <= 8.5
 
 
+def test_speculation_leaves_nothing_to_decode_when_only_silence_follows():
+    import time
+
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=lambda audio: [], speculate=True)  # VAD: silence only
+    stream.vad = lambda audio: [{"start": 0, "end": audio.size}] if audio.size > SR else []
+    feed(stream, 10)  # one pending piece: 10 s with no pause
+    time.sleep(1.0)  # the idle worker decodes it tentatively
+    calls = len(recorder.calls)
+    transcript = stream.finish()
+    assert calls >= 1 and len(recorder.calls) == calls and stream.finish_decoded_s == 0.0
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(10)]
+
+
+def test_speech_after_the_speculation_is_decoded_at_the_end():
+    import time
+
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=lambda audio: [{"start": 0, "end": audio.size}], speculate=True)
+    feed(stream, 5)
+    time.sleep(1.0)
+    feed(stream, 2)  # more speech after the tentative decode
+    transcript = stream.finish()
+    assert stream.finish_decoded_s == 7.0
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(7)]
+
+
 def test_a_failing_worker_surfaces_at_finish_without_stopping_the_recording():
     class Broken:
         def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
             raise RuntimeError("model died")
 
-    stream = StreamingTranscriber(Broken(), vad=pauses_every(4.0))
+    stream = StreamingTranscriber(Broken(), vad=pauses_every(4.0), speculate=False)
     feed(stream, 10)  # insert() keeps working
     with pytest.raises(RuntimeError, match="model died"):
         stream.finish()
