@@ -102,6 +102,7 @@ class StreamingTranscriber:
         self._since_check = 0
         self._words: list[Word] = []
         self._tentative: tuple[int, int, list[Word]] | None = None  # (cut_at, pending samples, words)
+        self._held: list[Word] = []  # the last piece's held-back words, final if nothing follows
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
@@ -158,6 +159,7 @@ class StreamingTranscriber:
             words = self._decode(offset_s, audio)
             with self._lock:
                 self._words.extend(w for w in words if w.start_s < hold_from)
+                self._held = [w for w in words if w.start_s >= hold_from]
                 self._tentative = None
 
     def _decode(self, offset_s: float, audio: np.ndarray) -> list[Word]:
@@ -173,14 +175,19 @@ class StreamingTranscriber:
         return [w for w in words if w.start_s >= keep_from]
 
     def _speculate(self) -> None:
-        """While idle, decode the pending audio tentatively, so at the end little or nothing is left."""
+        """At a pause, decode the pending audio tentatively: if the answer ends here, nothing is left to do."""
         with self._lock:
             done = self._tentative[1] if self._tentative and self._tentative[0] == self._cut_at else 0
-            if self._pending_size - done < SPECULATE_GROWTH_S * SAMPLE_RATE:
+            # From MIN_PIECE_S on, a pause cuts a real piece: speculating would decode the same audio twice.
+            if self._pending_size - done < SPECULATE_GROWTH_S * SAMPLE_RATE or self._pending_size >= MIN_PIECE_S * SAMPLE_RATE:
                 return
             cut_at, size = self._cut_at, self._pending_size
-            audio = np.concatenate([self._before, *self._pending])
+            pending = np.concatenate(self._pending)
+            audio = np.concatenate([self._before, pending])
             offset_s = (cut_at - self._before.size) / SAMPLE_RATE
+        speech = self.vad(pending)
+        if speech and pending.size - speech[-1]["end"] < PAUSE_S * SAMPLE_RATE:
+            return  # still speaking: a decode now would be redone anyway
         words = self._decode(offset_s, audio)
         with self._lock:
             if self._cut_at == cut_at:  # no piece was cut meanwhile
@@ -190,6 +197,12 @@ class StreamingTranscriber:
         with self._lock:
             tail = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
             tentative = self._tentative if self._tentative and self._tentative[0] == self._cut_at else None
+        if tail.size < 0.1 * SAMPLE_RATE or not self.vad(tail):
+            # Nothing was said after the last piece: its held-back words are the answer's last words.
+            with self._lock:
+                self._piece(tail, final=True)
+                self._words.extend(self._held)
+            return
         if tentative is not None:
             unheard = tail[tentative[1]:]
             if unheard.size < 0.1 * SAMPLE_RATE or not self.vad(unheard):

@@ -102,30 +102,52 @@ def test_when_the_answer_ends_only_the_tail_is_left():
     assert end - start <= 8.5
 
 
-def test_speculation_leaves_nothing_to_decode_when_only_silence_follows():
+def paused_at_end_up_to(limit_s: float):
+    """A fake VAD: audio up to limit_s ends in a 0.5 s pause; longer audio is speech throughout."""
+
+    def vad(audio):
+        if audio.size <= limit_s * SR:
+            return [{"start": 0, "end": max(audio.size - SR // 2, 1)}]
+        return [{"start": 0, "end": audio.size}]
+
+    return vad
+
+
+def test_speculation_at_a_pause_leaves_nothing_to_decode_when_the_answer_ends_there():
     import time
 
     recorder = GridTranscriber()
-    stream = StreamingTranscriber(recorder, vad=lambda audio: [], speculate=True)  # VAD: silence only
-    stream.vad = lambda audio: [{"start": 0, "end": audio.size}] if audio.size > SR else []
-    feed(stream, 10)  # one pending piece: 10 s with no pause
+    stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True)
+    feed(stream, 5)  # shorter than a piece, ending in a pause
     time.sleep(1.0)  # the idle worker decodes it tentatively
     calls = len(recorder.calls)
     transcript = stream.finish()
-    assert calls >= 1 and len(recorder.calls) == calls and stream.finish_decoded_s == 0.0
-    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(10)]
+    assert calls == 1 and len(recorder.calls) == 1 and stream.finish_decoded_s == 0.0
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(5)]
 
 
 def test_speech_after_the_speculation_is_decoded_at_the_end():
     import time
 
     recorder = GridTranscriber()
-    stream = StreamingTranscriber(recorder, vad=lambda audio: [{"start": 0, "end": audio.size}], speculate=True)
+    stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(5), speculate=True)
     feed(stream, 5)
     time.sleep(1.0)
-    feed(stream, 2)  # more speech after the tentative decode
+    feed(stream, 2)  # the candidate went on speaking
     transcript = stream.finish()
-    assert stream.finish_decoded_s == 7.0
+    assert len(recorder.calls) == 2 and stream.finish_decoded_s == 7.0
+    assert [w.text for w in transcript.words] == [f"t{t}" for t in range(7)]
+
+
+def test_a_silent_tail_commits_the_held_back_words_without_decoding():
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=pauses_every(4.0), speculate=False)
+    feed(stream, 8)  # one piece is cut at the pause at 7.5 s; its last 2 s are held back
+    stream.vad = lambda audio: []  # from here on, only silence
+    feed(stream, 1)
+    transcript = stream.finish()
+    assert len(stream.pieces) == 2 and stream.finish_decoded_s == 0.0
+    # t6 (at 6.1 s) was held back from the piece ending at 7.65 s; it is kept, and nothing is decoded again.
     assert [w.text for w in transcript.words] == [f"t{t}" for t in range(7)]
 
 
