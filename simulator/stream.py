@@ -1,11 +1,11 @@
 """Transcribe while the candidate speaks, so the follow-up can come as quickly as a person would ask it.
 
-Audio arrives in 0.1 s chunks from the recording loop (`insert`, which never blocks). Every half second
-the pending audio (since the last cut) is checked with Silero VAD, the model faster-whisper bundles: at a
-pause of 0.4 s or more after at least 3 s of audio, the pending audio is cut in the middle of the pause
-and queued; with no pause for 15 s a cut is forced at the quietest point of the last second. One worker
-thread transcribes the queued pieces in order and places their words on the answer's clock. When the
-answer ends, `finish` queues only the unfinished tail and waits for the worker.
+Audio arrives in 0.1 s chunks from the recording loop (`insert`, which never blocks on the model). Every
+half second the pending audio (since the last cut) is checked with Silero VAD, the model faster-whisper
+bundles: at a pause of 0.3 s or more, once the piece would be at least 6 s long, the pending audio is cut
+in the middle of the pause and queued; with no pause for 15 s a cut is forced at the quietest point of
+the last second. One worker thread transcribes the queued pieces in order and places their words on the
+answer's clock. When the answer ends, only the unfinished tail is left for the worker.
 
 Short pieces alone transcribe worse than the whole file (measured on 12 development answers: WER 0.145
 for 3 s pieces against 0.117 whole). As in ufal/whisper_streaming, each piece is therefore decoded with
@@ -15,9 +15,10 @@ decoding each second of audio about twice, which the worker does well ahead of r
 a piece's last 2 s are not kept either: Whisper ends every piece with a full stop, which would split a
 sentence at a forced cut; the next piece decodes those words again with what follows them.
 
-Turn latency: when idle, the worker also decodes the pending (uncut) audio tentatively. If only silence
-arrives after that decode, its words stand when the answer ends and nothing is left to decode; otherwise
-the tail is decoded then. This is whisper_streaming's "process as it comes" applied to the last piece.
+Turn latency: an answer ends in a pause. When the worker is idle and the pending audio (too short to cut)
+ends in a pause, it decodes it tentatively; if only silence follows, those words stand when the answer
+ends and nothing is left to decode. A tail that is all silence commits the last piece's held-back words
+without decoding. Otherwise the tail is decoded then (measured: 0.57 s on the 58 s demo answer).
 """
 
 from __future__ import annotations
