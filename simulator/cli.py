@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .errors import SimulatorError
-from .types import LEVELS
+from .types import LEVELS, SECTION_NAMES
 
 DESCRIPTION = "Local, voice-driven mock interviews for behavioral (STAR) questions."
 
@@ -28,14 +28,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--question", metavar="ID", help="question id (see `bank list`); random otherwise")
     p.add_argument("--tag", help="pick among questions with this tag (principle, archetype, competency)")
     p.add_argument("--level", choices=LEVELS, help="level the answer is judged at (default mid)")
-    p.add_argument("--answer-audio", type=Path, metavar="FILE", help="a file stands in for the microphone")
-    p.add_argument("--followup-audio", type=Path, metavar="FILE", help="a file stands in for the follow-up reply")
+    p.add_argument("--answer-audio", type=Path, action="append", metavar="FILE",
+                   help="a file stands in for the microphone (give one per question of a round; the last repeats)")
+    p.add_argument("--followup-audio", type=Path, action="append", metavar="FILE",
+                   help="a file stands in for the follow-up reply (one per question, like --answer-audio)")
     p.add_argument("--fast", action="store_true", help="read answer files at once instead of in real time")
     p.add_argument("--no-speak", action="store_true", help="print the interviewer's words instead of speaking")
     p.add_argument("--silence", type=float, default=8.0, metavar="S", help="seconds of silence that end an answer (8)")
     p.add_argument("--max-seconds", type=float, default=240.0, metavar="S", help="hard cap on an answer (240)")
     p.add_argument("--seed", type=int, help="random seed for the question choice")
+    p.add_argument("--round", type=int, default=1, metavar="N", help="ask N questions in a row, then a summary")
     _common(p)
+
+    p = sub.add_parser("drill", help="timing drill: the 2-3 minute rule, or one section, against a live clock")
+    p.add_argument("--question", metavar="ID", help="question id; random otherwise")
+    p.add_argument("--tag", help="pick among questions with this tag")
+    p.add_argument("--level", choices=LEVELS, help="level whose targets apply (default mid)")
+    p.add_argument("--section", choices=SECTION_NAMES, help="drill this section alone against its target")
+    p.add_argument("--tone", action="store_true", help="also sound a short tone at each cue")
+    _stand_in(p, "--answer-audio")
+    p.add_argument("--seed", type=int, help="random seed for the question choice")
+    _common(p)
+
+    p = sub.add_parser("probe", help="practise follow-up probes: record a reply, score it against the markers")
+    p.add_argument("--question", metavar="ID", help="a probe of this question")
+    p.add_argument("--probe", metavar="PID", help="this probe of the question (default: one at random)")
+    p.add_argument("--weakness", metavar="CODE", help="the probe for this weakness code")
+    p.add_argument("--from", dest="from_attempt", metavar="ATTEMPT", help="the probe an earlier attempt asked")
+    _stand_in(p, "--reply-audio")
+    p.add_argument("--seed", type=int, help="random seed for the probe choice")
+    _common(p)
+
+    p = sub.add_parser("learn", help="walk through a question: targets, exemplar, tips, mistakes, probes")
+    p.add_argument("id", metavar="ID", help="question id (see `bank list`)")
+    p.add_argument("--level", choices=LEVELS)
+    p.add_argument("--section", choices=SECTION_NAMES, help="only this section")
+    p.add_argument("--no-speak", action="store_true", help="show the exemplar without speaking it")
+    p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
+
+    p = sub.add_parser("review", help="list attempts, or show, replay, compare, trend or rescore them")
+    p.add_argument("id", nargs="?", metavar="ID", help="an attempt id (see the list)")
+    p.add_argument("--mode", choices=("interview", "drill", "probe"), help="list only this mode")
+    p.add_argument("--question", metavar="QID", help="list (or chart) only this question")
+    p.add_argument("--status", help="list only this status (complete, incomplete, interrupted, ...)")
+    p.add_argument("--since", metavar="DATE", help="list attempts from this date on (YYYY-MM-DD)")
+    p.add_argument("--limit", type=int, metavar="N", help="list only the N most recent")
+    p.add_argument("--play", action="store_true", help="replay the recording, the interviewer's questions included")
+    p.add_argument("--section", choices=SECTION_NAMES, help="with --play: replay only this section of the answer")
+    p.add_argument("--compare", metavar="ID2", help="show this attempt and ID2 side by side")
+    p.add_argument("--trend", action="store_true", help="charts per question and per section")
+    p.add_argument("--plot", type=Path, metavar="FILE", help="with --trend: also write a PNG plot")
+    p.add_argument("--rescore", action="store_true", help="analyze the stored audio again with the current analysis")
+    _common(p)
+
+    p = sub.add_parser("export", help="write an attempt as a self-contained HTML page")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--html", type=Path, metavar="FILE", required=True, help="the page to write")
+    p.add_argument("--recordings", type=Path, metavar="DIR", help="where attempts are kept (or STAR_SIM_RECORDINGS)")
+
+    p = sub.add_parser("delete", help="remove an attempt completely: audio, transcripts, report, index entry")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--recordings", type=Path, metavar="DIR", help="where attempts are kept (or STAR_SIM_RECORDINGS)")
 
     p = sub.add_parser("analyze", help="analyze an answer from audio or a transcript")
     p.add_argument("answer", type=Path, metavar="ANSWER", help="wav/flac/mp3/ogg, .txt (150 wpm) or .json words")
@@ -56,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     q = bank_sub.add_parser("validate", help="validate a bank folder strictly")
     q.add_argument("path", nargs="?", type=Path)
     return parser
+
+
+def _stand_in(p: argparse.ArgumentParser, flag: str) -> None:
+    """Options of the modes that record one spoken turn."""
+    p.add_argument(flag, type=Path, metavar="FILE", help="a file stands in for the microphone")
+    p.add_argument("--fast", action="store_true", help="read the file at once instead of in real time")
+    p.add_argument("--no-speak", action="store_true", help="print the interviewer's words instead of speaking")
+    p.add_argument("--silence", type=float, default=8.0, metavar="S", help="seconds of silence that end the turn (8)")
+    p.add_argument("--max-seconds", type=float, default=240.0, metavar="S", help="hard cap on the turn (240)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -19,9 +19,9 @@ def run(args, console: Console) -> dict | None:
         return run_bank(args, console)
     if args.command == "analyze":
         return run_analyze(args, console)
-    if args.command == "interview":
-        return run_interview(args, console)
-    raise AssertionError(args.command)
+    runners = {"interview": run_interview, "drill": run_drill, "probe": run_probe, "learn": run_learn,
+               "review": run_review, "export": run_export, "delete": run_delete}
+    return runners[args.command](args, console)
 
 
 def make_analyzer(bank) -> Analyzer:
@@ -49,47 +49,247 @@ def run_analyze(args, console: Console) -> dict:
     return report
 
 
-def run_interview(args, console: Console) -> dict:
-    from .modes.interview import Background, Interview
-    from .record import EndPolicy, FileMicrophone, SoundDeviceMicrophone
-    from .speak import PrintingSpeaker, Pyttsx3Speaker
+def make_store(args, console: Console):
+    """The recordings folder with its index listening, so every change is listed at once."""
+    from .index import Index
     from .store import Store
+
+    store = Store(getattr(args, "recordings", None))
+    index = Index(store, warn=lambda message: console.print(f"[yellow]warning:[/yellow] {message}"))
+    store.on_change = index.listen
+    return store, index
+
+
+def make_speaker(args, console: Console):
+    from .speak import PrintingSpeaker, Pyttsx3Speaker
+
+    show = lambda text: console.print(f"[bold cyan]Interviewer:[/bold cyan] {text}")  # noqa: E731
+    if getattr(args, "no_speak", False):
+        return PrintingSpeaker(show)
+    speaker = Pyttsx3Speaker(show=show)
+    speaker.check()
+    return speaker
+
+
+def stand_in(path, fast: bool):
+    """A file standing in for the microphone, decoded now: an unreadable file fails before anything is asked."""
+    from .record import FileMicrophone
+
+    return FileMicrophone(path, fast=fast) if path else None
+
+
+def microphone(stand_in_mic):
+    from .record import SoundDeviceMicrophone
+
+    def make():
+        if stand_in_mic is not None:
+            return stand_in_mic
+        device = SoundDeviceMicrophone()
+        device.open()
+        return device
+
+    return make
+
+
+def engines(args, bank, console: Console, need_mic: bool):
+    """Transcriber loading in the background, the analyzer building in the background, the turn recorder."""
+    from .modes.interview import Background, Turn
+    from .record import EndPolicy, SoundDeviceMicrophone
     from .transcribe import WhisperTranscriber
 
-    bank = load_bank(args.bank)
-    rng = random.Random(args.seed) if args.seed is not None else None
-    question = pick_question(bank, args.question, args.tag, args.level, rng)
-    store = Store(args.recordings)
-    store.check_writable()
-    show = lambda text: console.print(f"[bold cyan]Interviewer:[/bold cyan] {text}")  # noqa: E731
-    speaker = PrintingSpeaker(show) if args.no_speak else Pyttsx3Speaker(show=show)
-    if not args.no_speak:
-        speaker.check()
-    # Decode the stand-in files now: an unreadable file fails before anything is asked.
-    answer_file = FileMicrophone(args.answer_audio, fast=args.fast) if args.answer_audio else None
-    followup_file = FileMicrophone(args.followup_audio, fast=args.fast) if args.followup_audio else None
-
-    def mic(stand_in):
-        def make():
-            if stand_in is not None:
-                return stand_in
-            device = SoundDeviceMicrophone()
-            device.open()
-            return device
-
-        return make
-
-    if answer_file is None or followup_file is None:
+    if need_mic:
         SoundDeviceMicrophone().open_check()
     transcriber = WhisperTranscriber(args.model)
     loading = transcriber.preload_in_background()
     analyzer = Background(lambda: make_analyzer(bank)).start()
-    interview = Interview(
-        question=question, speaker=speaker, transcriber=transcriber, analyzer=analyzer, store=store,
-        console=console, answer_mic=mic(answer_file), followup_mic=mic(followup_file), level=args.level,
-        policy=EndPolicy(silence_s=args.silence, max_s=args.max_seconds), model_loading=loading,
-    )
-    report = interview.run()
+    policy = EndPolicy(silence_s=args.silence, max_s=args.max_seconds)
+    return transcriber, loading, analyzer, Turn(transcriber, console, policy, model_loading=loading)
+
+
+def nth(files, i: int):
+    """The i-th stand-in file of a round; the last one repeats."""
+    return files[min(i, len(files) - 1)] if files else None
+
+
+def run_interview(args, console: Console) -> dict:
+    from .modes.interview import Interview
+    from .modes.round import render_round, round_summary
+
+    if args.round < 1:
+        raise BankError("--round takes a number of questions, 1 or more")
+    bank = load_bank(args.bank)
+    rng = random.Random(args.seed) if args.seed is not None else random.Random()
+    questions = pick_questions(bank, args, rng)
+    store, _ = make_store(args, console)
+    store.check_writable()
+    speaker = make_speaker(args, console)
+    answers = [stand_in(p, args.fast) for p in (args.answer_audio or [])]
+    replies = [stand_in(p, args.fast) for p in (args.followup_audio or [])]
+    transcriber, loading, analyzer, turn = engines(args, bank, console, need_mic=not (answers and replies))
+    round_id = f"round-{rng.randrange(16**6):06x}" if args.round > 1 else None
+    reports = []
+    for i, question in enumerate(questions):
+        if round_id:
+            console.rule(f"[bold]Question {i + 1} of {len(questions)}")
+        interview = Interview(
+            question=question, speaker=speaker, transcriber=transcriber, analyzer=analyzer, store=store,
+            console=console, answer_mic=microphone(nth(answers, i)), followup_mic=microphone(nth(replies, i)),
+            level=args.level, policy=turn.policy, model_loading=loading,
+            extra_meta={"round": {"id": round_id, "index": i + 1, "of": len(questions)}} if round_id else {},
+        )
+        report = interview.run()
+        if not args.json:
+            render_report(report, console)
+        reports.append(report)
+    if not round_id:
+        return reports[0]
+    summary = round_summary(reports, bank)
+    render_round(summary, console)
+    return {"round": round_id, "summary": summary, "reports": reports}
+
+
+def pick_questions(bank, args, rng) -> list:
+    """N different questions (the same tag and level filters); --question fixes the first."""
+    first = pick_question(bank, args.question, args.tag, args.level, rng)
+    chosen = [first]
+    pool = sorted((q for q in bank.questions.values() if q.id != first.id
+                   and (args.tag is None or args.tag in q.tags) and (args.level is None or args.level in q.levels)),
+                  key=lambda q: q.id)
+    rng.shuffle(pool)
+    # Prefer other archetypes: the same story told twice in a round is not much of a loop.
+    pool.sort(key=lambda q: any(q.archetype == c.archetype for c in chosen))
+    for q in pool[: args.round - 1]:
+        chosen.append(q)
+    if len(chosen) < args.round:
+        raise BankError(f"only {len(chosen)} question(s) match; ask for fewer with --round")
+    return chosen
+
+
+def run_drill(args, console: Console) -> dict:
+    from .modes.drill import Drill
+
+    bank = load_bank(args.bank)
+    rng = random.Random(args.seed) if args.seed is not None else None
+    question = pick_question(bank, args.question, args.tag, args.level, rng)
+    store, index = make_store(args, console)
+    store.check_writable()
+    speaker = make_speaker(args, console)
+    answer = stand_in(args.answer_audio, args.fast)
+    _, _, analyzer, turn = engines(args, bank, console, need_mic=answer is None)
+    drill = Drill(question=question, speaker=speaker, turn=turn, analyzer=analyzer, store=store, index=index,
+                  console=console, mic=microphone(answer), level=args.level, focus=args.section, tone=args.tone,
+                  settle=bool(answer and args.fast))
+    return drill.run()
+
+
+def run_probe(args, console: Console) -> dict:
+    from .modes.practice import ProbePractice, pick_probe
+
+    bank = load_bank(args.bank)
+    if args.probe and not args.question:
+        raise BankError("--probe goes with --question ID")
+    store, index = make_store(args, console)
+    rng = random.Random(args.seed) if args.seed is not None else None
+    pick = pick_probe(bank, index, store, question_id=args.question, probe_id=args.probe, weakness=args.weakness,
+                      from_attempt=args.from_attempt, rng=rng)
+    store.check_writable()
+    speaker = make_speaker(args, console)
+    reply = stand_in(args.reply_audio, args.fast)
+    _, _, analyzer, turn = engines(args, bank, console, need_mic=reply is None)
+    practice = ProbePractice(pick=pick, speaker=speaker, turn=turn, analyzer=analyzer, store=store,
+                             console=console, mic=microphone(reply))
+    return practice.run()
+
+
+def run_learn(args, console: Console) -> dict:
+    from .modes.learn import learn
+    from .types import SECTION_NAMES
+
+    bank = load_bank(args.bank)
+    question = pick_question(bank, question_id=args.id)
+    speaker = make_speaker(args, console)
+    return learn(question, bank, args.level, speaker, console, (args.section,) if args.section else SECTION_NAMES)
+
+
+def run_review(args, console: Console) -> dict | list | None:
+    from .modes import review
+
+    store, index = make_store(args, console)
+    if args.section and not args.play:
+        raise BankError("--section goes with --play")
+    if args.plot and not args.trend:
+        raise BankError("--plot goes with --trend")
+    if args.trend:
+        return review.trend(index, console, args.question, args.plot)
+    if not args.id:
+        for flag in ("play", "compare", "rescore"):
+            if getattr(args, flag):
+                raise BankError(f"--{flag} needs an attempt id: review ID --{flag}")
+        rows = index.rows(mode=args.mode, question=args.question, status=args.status, since=args.since, limit=args.limit)
+        if not args.json:
+            console.print(review.list_view(rows))
+        return [row.__dict__ for row in rows]
+    if args.rescore:
+        return rescore_attempt(args, store, console)
+    if args.compare:
+        return review.compare(store, args.id, args.compare, console)
+    if args.play:
+        attempt = store.open(args.id)
+        played = review.replay(attempt, args.section, console, review.sounddevice_player, speak_to_file)
+        return {"played": [{"file": f, "from_s": round(a, 2), "to_s": round(b, 2)} for f, a, b in played]}
+    return review.show(store, args.id, console, render=not args.json)
+
+
+def speak_to_file(text: str, path) -> None:
+    from .speak import Pyttsx3Speaker
+
+    try:
+        Pyttsx3Speaker(play=False).synthesize(text, path)
+    except Exception:  # no voice: the replay goes on without the interviewer
+        pass
+
+
+def rescore_attempt(args, store, console: Console) -> dict:
+    from .modes.rescore import rescore
+    from .transcribe import WhisperTranscriber
+
+    bank = load_bank(args.bank)
+    attempt = store.open(args.id)
+    transcriber = WhisperTranscriber(args.model)
+    with console.status("Loading the speech model and the analysis..."):
+        transcriber.load()
+        analyzer = make_analyzer(bank)
+    report = rescore(attempt, bank, transcriber, analyzer, console)
     if not args.json:
-        render_report(report, console)
+        if "sections" in report:
+            render_report(report, console)
+        console.print(f"Rescored {attempt.id}; the previous report, if any, is kept as report.previous.json")
     return report
+
+
+def run_export(args, console: Console) -> dict:
+    from .modes.export import export_html
+
+    store, _ = make_store(args, console)
+    out = export_html(store.open(args.id), args.html)
+    console.print(f"Wrote {out} ({out.stat().st_size // 1024} kB): open it in a browser")
+    return {"html": str(out)}
+
+
+def run_delete(args, console: Console) -> dict:
+    import sys
+
+    store, index = make_store(args, console)
+    folder = store.path_of(args.id)
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BankError("delete asks for confirmation: pass --yes when not at a terminal")
+        answer = console.input(f"Delete attempt {args.id} and its {len(files)} files (recordings included)? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            console.print("Nothing deleted.")
+            return {"deleted": None}
+    store.delete(args.id)
+    index.remove(args.id)
+    console.print(f"Deleted {folder} ({len(files)} files) and its index entry.")
+    return {"deleted": args.id, "files": len(files)}

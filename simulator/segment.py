@@ -75,6 +75,7 @@ _NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|
 
 # How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
 _POSITION = {"situation": 0.08, "task": 0.2, "action": 0.5, "result": 0.8, "reflection": 0.93}
+LIVE_EARLY_WEIGHT = 6.0
 
 
 def split_sentences(words: Sequence[Word]) -> list[Sentence]:
@@ -170,7 +171,10 @@ class Segmenter:
         self.features = features
         self.nb_weight = nb_weight
 
-    def role_scores(self, sentences: Sequence[Sentence]) -> list[dict[str, float]]:
+    def role_scores(self, sentences: Sequence[Sentence], span_s: float | None = None) -> list[dict[str, float]]:
+        """Role scores per sentence. The position prior uses the sentence's place among all of them, or,
+        for an answer still being spoken, its time within `span_s` (the length the answer is expected to
+        reach), so the first half minute of a story is not read as its end."""
         texts = [s.text for s in sentences]
         extra = self.features(texts) if self.features and texts else [{}] * len(texts)
         n = len(sentences)
@@ -184,17 +188,20 @@ class Segmenter:
                     scores[role] += self.nb_weight * 10 * (nb[role] - best)
             for role, value in extra[i].items():
                 scores[role] += value
-            pos = (i + 0.5) / n
+            pos = min(1.0, (sentences[i].start_s + sentences[i].end_s) / 2 / span_s) if span_s else (i + 0.5) / n
             for role in SECTION_NAMES:
-                scores[role] -= 2.0 * abs(pos - _POSITION[role])
+                # Live, nothing after the last sentence is known yet to pull a metric-laden opening back into
+                # the Situation, so being early for a role costs more than being late.
+                early = span_s is not None and pos < _POSITION[role]
+                scores[role] -= (LIVE_EARLY_WEIGHT if early else 2.0) * abs(pos - _POSITION[role])
             out.append(scores)
         return out
 
-    def segment(self, words: Sequence[Word]) -> tuple[list[Sentence], list[str], list[Segment]]:
+    def segment(self, words: Sequence[Word], span_s: float | None = None) -> tuple[list[Sentence], list[str], list[Segment]]:
         sentences = split_sentences(words)
         if not sentences:
             return [], [], []
-        labels = best_order(self.role_scores(sentences), [len(s.words) for s in sentences])
+        labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences])
         return sentences, labels, build_segments(sentences, labels)
 
 

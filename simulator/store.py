@@ -3,6 +3,9 @@
 Recordings are the user's voice, so folders are 0700 and files 0600. Every JSON file is written to a
 temporary file and moved into place with os.replace, so a crash never leaves half a report. The folder is
 checked for writability and free space before recording starts, not after the answer is lost.
+
+The folders are the truth; the SQLite index beside them (index.py) is a cache for listing and trends,
+refreshed from them whenever it is read.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,8 +48,9 @@ def write_json(path: Path, data) -> None:
 
 
 class Store:
-    def __init__(self, root: Path | None = None):
+    def __init__(self, root: Path | None = None, on_change: Callable[[Attempt], None] | None = None):
         self.root = Path(root) if root else default_recordings_dir()
+        self.on_change = on_change  # told whenever an attempt's meta changes (the index listens)
 
     def check_writable(self) -> None:
         """Fail before recording if the folder cannot take an attempt."""
@@ -64,16 +69,41 @@ class Store:
     def new_attempt(self, meta: dict) -> Attempt:
         """Callers run check_writable() first, before anything is asked or recorded."""
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        attempt_id = f"{stamp}-{secrets.token_hex(2)}"
-        folder = self.root / attempt_id
-        try:
-            folder.mkdir(mode=0o700, parents=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create {folder} ({exc.strerror or exc}): pass --recordings DIR") from None
-        attempt = Attempt(attempt_id, folder)
+        for _ in range(20):  # two sessions starting in the same second draw different suffixes
+            attempt_id = f"{stamp}-{secrets.token_hex(2)}"
+            folder = self.root / attempt_id
+            try:
+                folder.mkdir(mode=0o700, parents=True)
+                break
+            except FileExistsError:
+                continue
+            except OSError as exc:
+                raise StorageError(f"cannot create {folder} ({exc.strerror or exc}): pass --recordings DIR") from None
+        else:
+            raise StorageError(f"cannot find a free attempt id under {self.root}")
+        attempt = Attempt(attempt_id, folder, self.on_change)
+        # The pid tells a session still running from one that died (an incomplete attempt).
         attempt.write_meta({**meta, "id": attempt_id, "created": datetime.now(timezone.utc).isoformat(),
-                            "status": "recording"})
+                            "status": "recording", "pid": os.getpid()})
         return attempt
+
+    def attempt_ids(self) -> list[str]:
+        """Every attempt folder, oldest first (ids start with their UTC time)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if ID_PATTERN.match(p.name) and p.is_dir())
+
+    def open(self, attempt_id: str) -> Attempt:
+        return Attempt(attempt_id, self.path_of(attempt_id), self.on_change)
+
+    def delete(self, attempt_id: str) -> Path:
+        """Remove an attempt's folder and everything in it (audio, transcripts, report)."""
+        folder = self.path_of(attempt_id)
+        try:
+            shutil.rmtree(folder)
+        except OSError as exc:
+            raise StorageError(f"could not delete {folder} ({exc.strerror or exc})") from None
+        return folder
 
     def path_of(self, attempt_id: str) -> Path:
         """The folder of an attempt id; ids cannot name anything outside the recordings folder."""
@@ -86,15 +116,18 @@ class Store:
 
 
 class Attempt:
-    def __init__(self, attempt_id: str, folder: Path):
+    def __init__(self, attempt_id: str, folder: Path, on_change: Callable[[Attempt], None] | None = None):
         self.id = attempt_id
         self.folder = folder
+        self.on_change = on_change
 
     def file(self, name: str) -> Path:
         return self.folder / name
 
     def write_meta(self, meta: dict) -> None:
         write_json(self.file("attempt.json"), meta)
+        if self.on_change:
+            self.on_change(self)
 
     def update_meta(self, **changes) -> None:
         path = self.file("attempt.json")
@@ -106,3 +139,39 @@ class Attempt:
         path = self.file(name)
         write_json(path, data)
         return path
+
+    def read(self, name: str):
+        """A JSON file of the attempt, or None when it is absent; StorageError when it is damaged."""
+        path = self.file(name)
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StorageError(f"{path} is damaged ({exc.__class__.__name__}: {str(exc)[:60]})") from None
+
+    def meta(self) -> dict:
+        meta = self.read("attempt.json")
+        return meta if isinstance(meta, dict) else {"id": self.id}
+
+    def status(self) -> str:
+        """complete, interrupted or failed as written; a session that died while recording is incomplete."""
+        meta = self.meta()
+        status = meta.get("status", "incomplete")
+        if status in ("recording", "answered"):
+            return "in progress" if pid_alive(meta.get("pid")) else "incomplete"
+        return status
+
+
+def pid_alive(pid) -> bool:
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

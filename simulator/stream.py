@@ -155,6 +155,7 @@ class StreamingTranscriber:
                 continue
             if item is _FINISH:
                 self._finish_tail()
+                self._queue.task_done()
                 return
             offset_s, hold_from, audio = item
             words = self._decode(offset_s, audio)
@@ -162,6 +163,7 @@ class StreamingTranscriber:
                 self._words.extend(w for w in words if w.start_s < hold_from)
                 self._held = [w for w in words if w.start_s >= hold_from]
                 self._tentative = None
+            self._queue.task_done()
 
     def _decode(self, offset_s: float, audio: np.ndarray) -> list[Word]:
         """Words of the audio not yet kept, with the text heard before it as the prompt."""
@@ -225,6 +227,11 @@ class StreamingTranscriber:
         """What has been transcribed for good so far (for the live section guess)."""
         with self._lock:
             return tuple(self._words)
+
+    def settle(self) -> None:
+        """Wait until every piece cut so far is decoded. Only for audio fed faster than real time
+        (--fast), so the live guess sees what a worker keeping pace with speech would have seen."""
+        self._queue.join()
 
     def finish(self) -> Transcript:
         """Wait for the worker to deal with the unfinished tail; return the whole answer's transcript."""

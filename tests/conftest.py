@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import time
+
 import pytest
 
 from simulator.analysis import Analyzer, build_segmenter, load_spacy
@@ -19,3 +24,24 @@ def nlp():
 @pytest.fixture(scope="session")
 def analyzer(bank, nlp):
     return Analyzer(bank, build_segmenter(bank, nlp))
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    """A PulseAudio daemon with a null sink "virt": its monitor is the default microphone, the sink the speaker."""
+    if not shutil.which("pulseaudio"):
+        pytest.fail("pulseaudio is not installed: run ./scripts/setup")
+    runtime = tmp_path_factory.mktemp("pulse")
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
+    env.pop("PULSE_SERVER", None)
+    subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--load=module-null-sink sink_name=virt",
+                    "--load=module-native-protocol-unix", "--load=module-always-sink"], env=env, check=True,
+                   capture_output=True)
+    for _ in range(50):
+        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    subprocess.run(["pactl", "set-default-source", "virt.monitor"], env=env, check=True)
+    subprocess.run(["pactl", "set-default-sink", "virt"], env=env, check=True)
+    yield env
+    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)

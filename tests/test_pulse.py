@@ -5,9 +5,7 @@ input; the sink is also recorded with parecord, to prove the Speaker's question 
 """
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,26 +19,6 @@ from simulator.transcribe import WhisperTranscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.engines
-
-
-@pytest.fixture(scope="module")
-def pulse(tmp_path_factory):
-    if not shutil.which("pulseaudio"):
-        pytest.fail("pulseaudio is not installed: run ./scripts/setup")
-    runtime = tmp_path_factory.mktemp("pulse")
-    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
-    env.pop("PULSE_SERVER", None)
-    subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--load=module-null-sink sink_name=virt",
-                    "--load=module-native-protocol-unix", "--load=module-always-sink"], env=env, check=True,
-                   capture_output=True)
-    for _ in range(50):
-        if subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode == 0:
-            break
-        time.sleep(0.1)
-    subprocess.run(["pactl", "set-default-source", "virt.monitor"], env=env, check=True)
-    subprocess.run(["pactl", "set-default-sink", "virt"], env=env, check=True)
-    yield env
-    subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
 
 
 def words(text):

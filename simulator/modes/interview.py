@@ -28,13 +28,72 @@ from ..types import Question, Transcript
 LIVE_GUESS_EVERY_S = 3.0
 
 
+def current_section(segmenter, words, now_s: float, expected_s: float) -> tuple[str, float] | None:
+    """The section the candidate seems to be in, and when it began, from the words so far. The answer is
+    taken to be heading for `expected_s` (the sum of the section targets) until it runs longer."""
+    segments = segmenter.segment(words, span_s=max(now_s, expected_s))[2] if words else []
+    return (segments[-1].name, segments[-1].start_s) if segments else None
+
+
 def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str:
     """Which section the candidate seems to be in, and its time against its target, from the words so far."""
-    segments = segmenter.segment(words)[2] if words else []
-    if not segments:
+    current = current_section(segmenter, words, now_s, sum(targets.values()))
+    if current is None:
         return ""
-    current = segments[-1]
-    return f"· now: {current.name} {clock(now_s - current.start_s)} / {clock(targets[current.name])}"
+    name, start_s = current
+    return f"· now: {name} {clock(now_s - start_s)} / {clock(targets[name])}"
+
+
+Status = Callable[[float, float, StreamingTranscriber], str]  # (seconds, quiet seconds, stream) -> status line
+
+
+@dataclass
+class Turn:
+    """How one spoken turn is recorded: source, end policy, the transcriber streaming alongside, the screen."""
+
+    transcriber: Transcriber
+    console: Console
+    policy: EndPolicy = field(default_factory=EndPolicy)
+    live_ui: bool = True
+    stream_factory: Callable[[Transcriber], StreamingTranscriber] = StreamingTranscriber
+    model_loading: threading.Thread | None = None
+
+    def record(self, attempt: Attempt, name: str, mic: Microphone, status_line: Status) -> tuple[Recording, Transcript, float]:
+        """Record with the transcription running alongside; afterwards only the tail is left to do.
+        Returns the recording, its transcript, and the monotonic time the turn ended."""
+        stream = self.stream_factory(self.transcriber)
+        keys = (f"[bold]Speak now.[/bold] Enter: finish · {self.policy.silence_s:.0f} s of silence: finish · "
+                f"cap {clock(self.policy.max_s)} · Ctrl-C: stop (what you said is kept)")
+        self.console.print(keys)
+        status = Text()
+
+        def tick(seconds: float, quiet: float) -> None:
+            status.plain = status_line(seconds, quiet, stream)
+
+        with EnterKey() as enter:
+            args = (mic, attempt.file(f"{name}.wav"), self.policy, enter.pressed, tick, stream.insert)
+            if self.live_ui and self.console.is_terminal:
+                with Live(status, console=self.console, refresh_per_second=4, transient=True):
+                    rec = record(*args)
+            else:
+                rec = record(*args)
+        ended_at = time.monotonic()
+        self.console.print(f"[dim]{name}: {clock(rec.duration_s)} recorded, ended by {rec.ended_by}[/dim]")
+        if rec.ended_by in ("interrupted", "device lost"):
+            # Keep what was transcribed so far next to the audio, then stop.
+            attempt.write(f"{name}.transcript.json", Transcript(stream.words(), rec.duration_s).to_json())
+            if rec.ended_by == "interrupted":
+                raise KeyboardInterrupt
+            attempt.update_meta(status="interrupted", note=f"the input device went away during the {name}")
+            raise SimulatorError(f"the microphone went away during the {name}; the {clock(rec.duration_s)} "
+                                 f"recorded so far is kept in {rec.path}")
+        loading = self.model_loading is not None and self.model_loading.is_alive()
+        with self.console.status("Loading the speech model..." if loading else f"Transcribing the end of the {name}..."):
+            transcript = stream.finish()
+        attempt.write(f"{name}.transcript.json", transcript.to_json())
+        if not transcript.words:
+            raise NoSpeechError(f"no speech heard in the {name}: check the microphone; the recording is in {rec.path}")
+        return rec, transcript, ended_at
 
 
 class Interrupted(SimulatorError):
@@ -91,9 +150,12 @@ class Interview:
     stream_factory: Callable[[Transcriber], StreamingTranscriber] = StreamingTranscriber
     answer_ended_at: dict[str, float] = field(default_factory=dict)
     turn_latency_s: float | None = None
+    extra_meta: dict = field(default_factory=dict)  # e.g. which round this interview belongs to
 
     def run(self) -> dict:
-        attempt = self.store.new_attempt({"mode": "interview", "question_id": self.question.id, "level": self.level})
+        meta = {"mode": "interview", "question_id": self.question.id, "question_text": self.question.text,
+                "level": self.level, **self.extra_meta}
+        attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
         try:
             return self._run(attempt)
@@ -115,6 +177,7 @@ class Interview:
         probe = report["probe"]
         self.console.print(timeline_table(report, "Your answer's sections against their targets"))
         self.console.rule("[bold]Follow-up")
+        attempt.update_meta(probe_id=probe["id"], probe_text=probe["text"])
         probe_started = []
         self.speaker.say(probe["text"], save_to=attempt.file("probe.wav"),
                          on_start=lambda: probe_started.append(time.monotonic()))
@@ -132,45 +195,17 @@ class Interview:
 
     def _record_and_transcribe(self, attempt: Attempt, name: str,
                                make_mic: Callable[[], Microphone]) -> tuple[Recording, Transcript]:
-        """Record with the transcription running alongside; afterwards only the tail is left to do."""
-        mic = make_mic()
-        stream = self.stream_factory(self.transcriber)
-        keys = (f"[bold]Speak now.[/bold] Enter: finish · {self.policy.silence_s:.0f} s of silence: finish · "
-                f"cap {clock(self.policy.max_s)} · Ctrl-C: stop (what you said is kept)")
-        self.console.print(keys)
-        status = Text()
+        turn = Turn(self.transcriber, self.console, self.policy, self.live_ui, self.stream_factory, self.model_loading)
         guess = {"at": 0.0, "text": ""}
         targets = self.question.targets_for(self.level)
 
-        def tick(seconds: float, quiet: float) -> None:
+        def status_line(seconds: float, quiet: float, stream: StreamingTranscriber) -> str:
             if seconds - guess["at"] >= LIVE_GUESS_EVERY_S and self.analyzer.ready:
                 guess["at"] = seconds
                 guess["text"] = live_guess(self.analyzer.get().segmenter, stream.words(), seconds, targets)
-            status.plain = f"● REC {clock(seconds)}  (quiet {quiet:.1f} s)  {guess['text']}"
+            return f"● REC {clock(seconds)}  (quiet {quiet:.1f} s)  {guess['text']}"
 
-        with EnterKey() as enter:
-            args = (mic, attempt.file(f"{name}.wav"), self.policy, enter.pressed, tick, stream.insert)
-            if self.live_ui and self.console.is_terminal:
-                with Live(status, console=self.console, refresh_per_second=4, transient=True):
-                    rec = record(*args)
-            else:
-                rec = record(*args)
-        self.answer_ended_at[name] = time.monotonic()
-        self.console.print(f"[dim]{name}: {clock(rec.duration_s)} recorded, ended by {rec.ended_by}[/dim]")
-        if rec.ended_by in ("interrupted", "device lost"):
-            # Keep what was transcribed so far next to the audio, then stop.
-            attempt.write(f"{name}.transcript.json", Transcript(stream.words(), rec.duration_s).to_json())
-            if rec.ended_by == "interrupted":
-                raise KeyboardInterrupt
-            attempt.update_meta(status="interrupted", note=f"the input device went away during the {name}")
-            raise SimulatorError(f"the microphone went away during the {name}; the {clock(rec.duration_s)} "
-                                 f"recorded so far is kept in {rec.path}")
-        loading = self.model_loading is not None and self.model_loading.is_alive()
-        with self.console.status("Loading the speech model..." if loading else f"Transcribing the end of the {name}..."):
-            transcript = stream.finish()
-        attempt.write(f"{name}.transcript.json", transcript.to_json())
-        if not transcript.words:
-            raise NoSpeechError(f"no speech heard in the {name}: check the microphone; the recording is in {rec.path}")
+        rec, transcript, self.answer_ended_at[name] = turn.record(attempt, name, make_mic(), status_line)
         return rec, transcript
 
     def _wait(self, what: str, background: Background):

@@ -1,0 +1,221 @@
+"""Timing drill: the 2 to 3 minute rule (or one section against its target), against a live clock.
+
+While the candidate speaks, the status line shows the clock, the target band, the time left, and the
+section the simulator thinks they are in with that section's time against its target. The guess comes
+from the same streaming transcript the interview uses, refreshed every few seconds. Cues (a line on
+screen, and a short tone with --tone) mark a section running past its target and the answer passing the
+two ends of the band. Afterwards: the per-section table and this question's earlier drills.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..audio import SAMPLE_RATE
+from ..errors import SimulatorError
+from ..index import Index, Row
+from ..record import Microphone
+from ..render import COLORS, clock, timeline_table
+from ..speak import Speaker
+from ..store import Store
+from ..stream import StreamingTranscriber
+from ..timing import LONG_FACTOR, answer_band, verdict
+from ..types import SECTION_NAMES, Question
+from .interview import LIVE_GUESS_EVERY_S, Background, Interrupted, Turn, current_section
+from .review import sparkline, when
+
+# Without a level the drill is the plain 2 to 3 minute rule; a level brings its own band (junior: 1-2 min).
+RULE_BAND = (120.0, 180.0)
+TONE_HZ = 880.0
+TONE_S = 0.15
+
+
+@dataclass(frozen=True)
+class Cue:
+    at_s: float
+    kind: str  # section_over | band_low | band_high
+    text: str
+
+    def to_json(self) -> dict:
+        return {"at_s": round(self.at_s, 1), "kind": self.kind, "text": self.text}
+
+
+@dataclass
+class CueWatch:
+    """Decides, as time passes, which cues are due; each fires once."""
+
+    targets: dict[str, float]
+    band: tuple[float, float]
+    focus: str | None = None  # a single-section drill
+    fired: list[Cue] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set)
+
+    def update(self, seconds: float, section: tuple[str, float] | None) -> list[Cue]:
+        due = []
+        if self.focus:
+            target = self.targets[self.focus]
+            due += self._once(seconds >= target, f"over:{self.focus}", seconds, "section_over",
+                              f"{self.focus} has passed its target of {clock(target)}: move on")
+            due += self._once(seconds >= LONG_FACTOR * target, f"long:{self.focus}", seconds, "section_long",
+                              f"{self.focus} is now long ({clock(LONG_FACTOR * target)}): wrap up")
+        else:
+            low, high = self.band
+            due += self._once(seconds >= low, "band_low", seconds, "band_low", f"{clock(low)} passed: head for the result")
+            due += self._once(seconds >= high, "band_high", seconds, "band_high", f"{clock(high)} passed: finish now")
+            if section is not None:
+                name, start_s = section
+                target = self.targets[name]
+                due += self._once(seconds - start_s >= target, f"over:{name}", seconds, "section_over",
+                                  f"{name} has run {clock(seconds - start_s)}, past its target of {clock(target)}")
+        return due
+
+    def _once(self, condition: bool, key: str, seconds: float, kind: str, text: str) -> list[Cue]:
+        if not condition or key in self._seen:
+            return []
+        self._seen.add(key)
+        cue = Cue(seconds, kind, text)
+        self.fired.append(cue)
+        return [cue]
+
+
+def status_text(seconds: float, band: tuple[float, float], focus: str | None, targets: dict[str, float],
+                section: tuple[str, float] | None) -> str:
+    if focus:
+        target = targets[focus]
+        left = target - seconds
+        where = f"{clock(left)} left" if left >= 0 else f"{clock(-left)} over"
+        return f"● REC {clock(seconds)} · {focus} target {clock(target)} · {where}"
+    low, high = band
+    left = high - seconds
+    where = f"{clock(left)} left to {clock(high)}" if left >= 0 else f"{clock(-left)} past {clock(high)}"
+    now = ""
+    if section is not None:
+        name, start_s = section
+        now = f" · now: {name} {clock(seconds - start_s)} / {clock(targets[name])}"
+    return f"● REC {clock(seconds)} · band {clock(low)}-{clock(high)} · {where}{now}"
+
+
+def play_tone() -> None:
+    """A short beep without blocking the recording loop; silently skipped without an output device."""
+    try:
+        import sounddevice as sd
+
+        t = np.arange(int(TONE_S * SAMPLE_RATE)) / SAMPLE_RATE
+        sd.play((0.2 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32), SAMPLE_RATE, blocking=False)
+    except Exception:  # no output device: the visual cue is enough
+        pass
+
+
+@dataclass
+class Drill:
+    question: Question
+    speaker: Speaker
+    turn: Turn
+    analyzer: Background
+    store: Store
+    index: Index
+    console: Console
+    mic: Callable[[], Microphone]
+    level: str | None = None
+    focus: str | None = None
+    tone: bool = False
+    settle: bool = False  # --fast: wait for the stream before each guess, as a worker keeping pace would be
+    guesses: list[dict] = field(default_factory=list)
+
+    def run(self) -> dict:
+        meta = {"mode": "drill", "question_id": self.question.id, "question_text": self.question.text,
+                "level": self.level, "section": self.focus}
+        attempt = self.store.new_attempt(meta)
+        self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
+        try:
+            return self._run(attempt)
+        except KeyboardInterrupt:
+            attempt.update_meta(status="interrupted")
+            raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
+        except SimulatorError:
+            attempt.update_meta(status="failed")
+            raise
+
+    def _run(self, attempt) -> dict:
+        targets = self.question.targets_for(self.level)
+        band = answer_band(self.level) if self.level else RULE_BAND
+        watch = CueWatch(targets, band, self.focus)
+        what = (f"Drill: the {self.focus} only, target {clock(targets[self.focus])}." if self.focus
+                else f"Drill: the whole answer within {clock(band[0])} to {clock(band[1])}.")
+        self.console.rule("[bold]Timing drill")
+        self.console.print(what)
+        self.speaker.say(self.question.text, save_to=attempt.file("question.wav"))
+        guess: dict = {"at": -LIVE_GUESS_EVERY_S, "section": None}
+
+        def status_line(seconds: float, quiet: float, stream: StreamingTranscriber) -> str:
+            # --fast feeds audio faster than the analyzer loads: wait for it rather than skip early guesses.
+            if not self.focus and seconds - guess["at"] >= LIVE_GUESS_EVERY_S and (self.analyzer.ready or self.settle):
+                guess["at"] = seconds
+                if self.settle:
+                    stream.settle()
+                guess["section"] = current_section(self.analyzer.get().segmenter, stream.words(), seconds,
+                                                   sum(targets.values()))
+                if guess["section"]:
+                    self.guesses.append({"at_s": round(seconds, 1), "section": guess["section"][0],
+                                         "since_s": round(guess["section"][1], 2)})
+            for cue in watch.update(seconds, guess["section"]):
+                self.console.print(f"[bold yellow]▲ {clock(cue.at_s)}[/bold yellow] {cue.text}")
+                if self.tone:
+                    play_tone()
+            return status_text(seconds, band, self.focus, targets, guess["section"])
+
+        rec, transcript, _ = self.turn.record(attempt, "answer", self.mic(), status_line)
+        analyzer = self.analyzer.get()
+        report = analyzer.analyze(transcript, self.question, self.level)
+        report["drill"] = {"section": self.focus, "band_s": list(band), "cues": [c.to_json() for c in watch.fired],
+                           "live_guesses": self.guesses}
+        if self.focus:
+            spoken = report["answer_s"]
+            report["drill"]["focus"] = {"name": self.focus, "duration_s": spoken, "target_s": targets[self.focus],
+                                        "verdict": verdict(spoken, targets[self.focus], True)}
+        report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder), "answer_ended_by": rec.ended_by}
+        attempt.write("report.json", report)
+        attempt.update_meta(status="complete", answer_s=report["answer_s"], score=report["score"]["overall"])
+        self.show(report)
+        return report
+
+    def show(self, report: dict) -> None:
+        drill = report["drill"]
+        if self.focus:
+            focus = drill["focus"]
+            self.console.print(f"{self.focus}: {clock(focus['duration_s'])} against {clock(focus['target_s'])}: "
+                               f"[bold]{focus['verdict']}[/bold]")
+        else:
+            self.console.print(timeline_table(report, "This drill's sections against their targets"))
+        cues = ", ".join(f"{clock(c['at_s'])} {c['kind']}" for c in drill["cues"]) or "none"
+        self.console.print(f"Cues: {cues}")
+        self.console.print(history_table(self.index.rows(mode="drill", question=self.question.id, section=self.focus),
+                                         self.focus))
+
+
+def history_table(rows: list[Row], focus: str | None) -> Table:
+    """This question's drills so far, oldest first, with a chart of the answer length."""
+    names = [focus] if focus else list(SECTION_NAMES)
+    table = Table(title=f"Drills of this question so far ({len(rows)})", title_justify="left")
+    for column in ("date", "length", *names, "score"):
+        table.add_column(column, justify="left" if column == "date" else "right")
+    for r in rows:
+        cells = []
+        for name in names:
+            s = r.sections.get(name)
+            if focus:
+                cells.append(clock(r.answer_s))
+            elif s is None or s["verdict"] == "missing":
+                cells.append(Text("-", style="red"))
+            else:
+                cells.append(Text(f"{s['duration_s']:.0f}s", style=COLORS[name] if s["verdict"] == "ok" else "red"))
+        table.add_row(when(r.created), clock(r.answer_s), *cells, "-" if r.score is None else f"{r.score:.0f}")
+    lengths = [r.answer_s or 0.0 for r in rows]
+    table.caption = f"answer length, oldest first: {sparkline(lengths, max(lengths + [180.0]))}" if rows else ""
+    return table

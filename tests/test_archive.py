@@ -1,0 +1,159 @@
+"""The attempt archive: folders as the truth, the SQLite index rebuilt from them, damage skipped, deletes
+complete, concurrent sessions consistent, ids confined to the recordings folder."""
+
+import json
+import multiprocessing
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from simulator.errors import StorageError
+from simulator.index import INDEX_NAME, Index
+from simulator.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fake_report(question_id="debug-nobody-owned", score=70.0, flags=("we_language",), action_s=80.0):
+    sections = [{"name": n, "start_s": 0.0, "end_s": 1.0, "duration_s": d, "target_s": t, "verdict": "ok", "text": n}
+                for n, d, t in (("situation", 25, 30), ("task", 15, 20), ("action", action_s, 90),
+                                ("result", 18, 20), ("reflection", 12, 15))]
+    return {"schema": 1, "question": {"id": question_id, "text": "Q?"}, "answer_s": 150.0, "duration_s": 151.0,
+            "sections": sections, "flags": [{"code": c} for c in flags],
+            "score": {"overall": score, "verdict": "hire"}, "probe": {"id": "p1", "targets": flags[0] if flags else None}}
+
+
+def make_attempt(store, mode="interview", status="complete", report=None, **meta):
+    attempt = store.new_attempt({"mode": mode, "question_id": "debug-nobody-owned", **meta})
+    (attempt.folder / "answer.wav").write_bytes(b"RIFF")
+    if report is not None:
+        attempt.write("report.json", report)
+    attempt.update_meta(status=status)
+    return attempt
+
+
+@pytest.fixture
+def archive(tmp_path):
+    warnings = []
+    store = Store(tmp_path / "rec")
+    index = Index(store, warn=warnings.append)
+    store.on_change = index.listen
+    return store, index, warnings
+
+
+def test_every_change_is_listed_with_its_figures(archive):
+    store, index, warnings = archive
+    a = make_attempt(store, report=fake_report(score=61.0))
+    b = make_attempt(store, mode="drill", report=fake_report(score=75.0), section=None)
+    rows = index.rows()
+    assert [r.id for r in rows] == sorted([a.id, b.id])
+    first = next(r for r in rows if r.id == a.id)
+    assert (first.mode, first.status, first.score, first.answer_s) == ("interview", "complete", 61.0, 150.0)
+    assert first.sections["action"] == {"duration_s": 80.0, "target_s": 90, "verdict": "ok"}
+    assert first.flags == ["we_language"]
+    assert [r.id for r in index.rows(mode="drill")] == [b.id]
+    assert warnings == []
+
+
+def test_a_missing_or_damaged_index_is_rebuilt_from_the_folders(archive):
+    store, index, warnings = archive
+    ids = {make_attempt(store, report=fake_report()).id for _ in range(3)}
+    (store.root / INDEX_NAME).unlink()
+    assert {r.id for r in index.rows()} == ids and warnings == []
+    (store.root / INDEX_NAME).write_bytes(b"this is not a database" * 100)
+    assert {r.id for r in index.rows()} == ids
+    assert len(warnings) == 1 and "damaged" in warnings[0] and "rebuilt" in warnings[0]
+    assert (store.root / f"{INDEX_NAME}.damaged").exists()
+    assert stat.S_IMODE(os.stat(store.root / INDEX_NAME).st_mode) == 0o600
+
+
+def test_a_damaged_report_is_skipped_with_a_warning(archive):
+    store, index, warnings = archive
+    good = make_attempt(store, report=fake_report())
+    bad = make_attempt(store, report=fake_report())
+    bad.file("report.json").write_text('{"schema": 1, "sections": [')
+    assert [r.id for r in index.rows()] == [good.id]
+    assert any(bad.id in w and "damaged" in w for w in warnings)
+    bad.write("report.json", fake_report())  # repaired: listed again
+    assert [r.id for r in index.rows()] == sorted([good.id, bad.id])
+
+
+def test_a_session_that_died_while_recording_is_incomplete(archive):
+    store, index, _ = archive
+    attempt = store.new_attempt({"mode": "interview", "question_id": "q"})
+    assert attempt.status() == "in progress"  # this process is alive
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    attempt.update_meta(pid=int(dead.stdout))
+    assert attempt.status() == "incomplete"
+    assert [(r.id, r.status) for r in index.rows()] == [(attempt.id, "incomplete")]
+    assert [r.id for r in index.rows(status="incomplete")] == [attempt.id]
+
+
+def test_delete_removes_the_folder_and_the_index_entry(archive):
+    store, index, _ = archive
+    keep = make_attempt(store, report=fake_report())
+    gone = make_attempt(store, report=fake_report())
+    store.delete(gone.id)
+    index.remove(gone.id)
+    assert not gone.folder.exists()
+    with sqlite3.connect(store.root / INDEX_NAME) as db:
+        assert [r[0] for r in db.execute("SELECT id FROM attempts")] == [keep.id]
+    with pytest.raises(StorageError, match="no attempt"):
+        store.delete(gone.id)
+
+
+def test_a_folder_removed_by_hand_drops_out_of_the_list(archive):
+    store, index, _ = archive
+    a = make_attempt(store, report=fake_report())
+    import shutil
+
+    shutil.rmtree(a.folder)
+    assert index.rows() == []
+
+
+@pytest.mark.parametrize("bad_id", ["../../etc", "..", "/etc/passwd", "20261123-101500-ab12/../../x",
+                                    "20261123-101500-AB12", "", "20261123-101500-ab12\x00"])
+def test_ids_cannot_reach_outside_the_recordings_folder(archive, bad_id):
+    store, _, _ = archive
+    with pytest.raises(StorageError):
+        store.path_of(bad_id)
+
+
+def test_a_symlinked_attempt_pointing_outside_is_refused(archive, tmp_path):
+    store, _, _ = archive
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    store.root.mkdir(parents=True, exist_ok=True)
+    (store.root / "20261123-101500-ab12").symlink_to(outside)
+    with pytest.raises(StorageError):
+        store.path_of("20261123-101500-ab12")
+
+
+def _session(root: str, n: int) -> None:
+    store = Store(Path(root))
+    index = Index(store)
+    store.on_change = index.listen
+    for _ in range(n):
+        make_attempt(store, report=fake_report())
+
+
+def test_two_sessions_at_once_write_separate_attempts_and_a_consistent_index(tmp_path):
+    root = tmp_path / "rec"
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_session, args=(str(root), 8)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+        assert w.exitcode == 0
+    store = Store(root)
+    assert len(store.attempt_ids()) == 16
+    with sqlite3.connect(root / INDEX_NAME) as db:
+        indexed = sorted(r[0] for r in db.execute("SELECT id FROM attempts"))
+    assert indexed == store.attempt_ids()  # every write reached the index, none lost to the other session
+    assert all(json.loads((root / i / "attempt.json").read_text())["status"] == "complete" for i in indexed)
