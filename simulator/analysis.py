@@ -17,6 +17,7 @@ from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
 from .timing import answer_band, delivery, section_timings
 from .transcripts import words_from_text
 from .types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
+from .unheard import no_speech_message
 
 SCHEMA = 1
 SPACY_ENV = "STAR_SIM_SPACY_MODEL"
@@ -62,7 +63,7 @@ class Analyzer:
     def analyze(self, transcript: Transcript, question: Question | None, level: str | None = None,
                 followup: Transcript | None = None, probe_id: str | None = None) -> dict:
         if not transcript.words:
-            raise NoSpeechError("no speech heard in the answer: check the microphone or the file, then try again")
+            raise NoSpeechError(no_speech_message("answer", transcript.unheard_speech))
         targets = question.targets_for(level) if question else dict(DEFAULT_TARGETS)
         sentences, labels, segments = self.segmenter.segment(transcript.words)
         timings = section_timings(segments, targets)
@@ -115,7 +116,7 @@ class Analyzer:
             probe = find_probe(report["probe"]["id"], question, self.bank)
         story_text = report["transcript"]
         if not reply.words:
-            raise NoSpeechError("no speech heard in the follow-up reply: check the microphone or the file")
+            raise NoSpeechError(no_speech_message("follow-up reply", reply.unheard_speech))
         duration = reply.words[-1].end_s - reply.words[0].start_s
         found = followup_flags(probe, reply.words, duration)
         ok, evidence = flagging.repaired(targets, reply.words, story_text)

@@ -8,7 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
+import threading
 from pathlib import Path
 
 from rich.console import Console
@@ -128,6 +130,17 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
 
 
+def leave(code: int) -> int:
+    """After an error or Ctrl-C a worker may still be inside the model's native code (a transcription
+    cut short); letting the interpreter tear down under it crashes the process (SIGSEGV/SIGABRT seen).
+    Everything the user needs is already on disk, so in that case exit at once with the intended code."""
+    if any(t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
@@ -140,10 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         report = commands.run(args, console)
     except SimulatorError as exc:
         Console(stderr=True, highlight=False).print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
-        return exc.exit_code
+        return leave(exc.exit_code)
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted")
-        return 130
+        Console(stderr=True).print("error: interrupted")
+        return leave(130)
     if json_out and report is not None:
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -11,6 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .unheard import unheard_note
+
 COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
           "headline": "yellow"}
 VERDICT_STYLE = {"ok": "green", "short": "yellow", "long": "red", "missing": "red"}
@@ -104,6 +106,8 @@ def render_report(report: dict, console: Console) -> None:
         console.print(Text(q["text"], style="italic"))
     console.print(legend())
     console.print(Panel(transcript_view(report), title="What the simulator heard", title_align="left"))
+    if report.get("unheard_speech"):
+        console.print(Text("Note: " + unheard_note(report["unheard_speech"]), style="bold yellow"))
     console.print(timeline_table(report))
     console.print(delivery_view(report["delivery"]))
     console.print(flags_table(report["flags"]))

@@ -135,6 +135,11 @@ class Attempt:
         meta.update(changes)
         self.write_meta(meta)
 
+    def mark_failed(self) -> None:
+        """Failed, unless already marked interrupted (a lost microphone is said as such)."""
+        if self.meta().get("status") != "interrupted":
+            self.update_meta(status="failed")
+
     def write(self, name: str, data) -> Path:
         path = self.file(name)
         write_json(path, data)

@@ -33,6 +33,8 @@ import numpy as np
 from .audio import SAMPLE_RATE
 from .transcribe import CONTEXT_CHARS, Transcriber
 from .types import Transcript, Word
+from .unheard import set_apart
+from .vad import PAUSE_S, Span, silero_speech
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +44,6 @@ OVERLAP_S = 8.0
 HOLD_S = 2.0  # a piece's last words wait for the next piece, which hears them with what follows
 SPECULATE_IDLE_S = 0.3  # an idle worker decodes the pending audio tentatively...
 SPECULATE_GROWTH_S = 1.0  # ...once at least this much more of it has arrived
-PAUSE_S = 0.3
 FORCE_CUT_S = 15.0
 
 
@@ -78,14 +79,6 @@ def quietest_point(audio: np.ndarray, window_s: float = 1.0, frame: int = 320) -
     return start + int(np.argmin(energy)) * frame
 
 
-def silero_speech(audio: np.ndarray) -> list[dict]:
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    # Silero pads speech by 400 ms on each side by default, which hides the short pauses between sentences.
-    return get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=int(PAUSE_S * 1000),
-                                                   min_speech_duration_ms=150, speech_pad_ms=30))
-
-
 _FINISH = object()
 
 
@@ -108,6 +101,7 @@ class StreamingTranscriber:
         self._queue: queue.Queue = queue.Queue()
         self._error: BaseException | None = None
         self.pieces: list[tuple[float, float]] = []  # (start_s, end_s) of each piece decoded for good
+        self._speech: list[Span] = []  # voice found by the cuts' VAD, on the answer's clock
         self.finish_decoded_s = 0.0  # audio decoded after the answer ended (0 when speculation covered it)
         self._worker = threading.Thread(target=self._work, name="stream-transcriber", daemon=True)
         self._worker.start()
@@ -123,15 +117,23 @@ class StreamingTranscriber:
                 return
             self._since_check = 0
             audio = np.concatenate(self._pending)
-        cut = find_cut(audio, self.vad(audio), min_at=int(MIN_PIECE_S * SAMPLE_RATE))
+        speech = self.vad(audio)
+        cut = find_cut(audio, speech, min_at=int(MIN_PIECE_S * SAMPLE_RATE))
         if cut is None and audio.size >= self.force_cut:
             cut = quietest_point(audio)
         if cut:
             with self._lock:  # only this thread appends, so nothing arrived since the snapshot
+                self._keep_speech(speech, cut)
                 self._queue.put(self._piece(audio[:cut], final=False))
                 rest = audio[cut:]
                 self._pending = [rest] if rest.size else []
                 self._pending_size = rest.size
+
+    def _keep_speech(self, speech: list[dict], cut: int) -> None:
+        """Remember where the VAD heard voice before a cut: voice without words is reported at the end."""
+        at = self._cut_at
+        self._speech += [((at + r["start"]) / SAMPLE_RATE, (at + min(r["end"], cut)) / SAMPLE_RATE)
+                         for r in speech if r["start"] < cut]
 
     def _piece(self, piece: np.ndarray, final: bool) -> tuple[float, float, np.ndarray]:
         """Account for a piece cut for good; returns (offset_s, hold_from_s, audio with its context)."""
@@ -200,7 +202,10 @@ class StreamingTranscriber:
         with self._lock:
             tail = np.concatenate(self._pending) if self._pending else np.zeros(0, dtype=np.float32)
             tentative = self._tentative if self._tentative and self._tentative[0] == self._cut_at else None
-        if tail.size < 0.1 * SAMPLE_RATE or not self.vad(tail):
+        speech = self.vad(tail) if tail.size >= 0.1 * SAMPLE_RATE else []
+        with self._lock:
+            self._keep_speech(speech, tail.size)
+        if not speech:
             # Nothing was said after the last piece: its held-back words are the answer's last words.
             with self._lock:
                 self._piece(tail, final=True)
@@ -239,4 +244,4 @@ class StreamingTranscriber:
         self._worker.join()
         if self._error is not None:
             raise self._error
-        return Transcript(self.words(), self._cut_at / SAMPLE_RATE)
+        return set_apart(Transcript(self.words(), self._cut_at / SAMPLE_RATE), self._speech)

@@ -20,6 +20,8 @@ import numpy as np
 from .audio import SAMPLE_RATE
 from .errors import SetupError
 from .types import Transcript, Word
+from .unheard import doubtful_spans, set_apart, unheard_spans
+from .vad import Span, speech_spans
 
 # Never let huggingface_hub reach out, whatever the caller's environment says.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -33,7 +35,24 @@ MODEL_ENV = "STAR_SIM_MODEL"
 FILLER_PROMPT = "Um, so, uh, I mean, you know, I was, like, hmm, thinking about it."
 
 MAX_COMPRESSION_RATIO = 2.4  # Whisper's own threshold for a repetitive, hallucinated decode
-CONTEXT_CHARS = 200  # the previous piece's last words, as whisper_streaming prompts with committed text
+CONTEXT_CHARS = 200
+GAP_PAD_S = 0.3  # a stretch decoded again gets a little audio either side, so its edge words are whole
+# Mean word probability below which a re-decoded stretch is taken as speech the English model cannot
+# read (German through tiny.en comes back as a few English-sounding words at low confidence).
+ENGLISH_MIN_PROBABILITY = 0.5
+SEED = 7
+LONG_PIECE_S = 120.0  # a longer recording is transcribed in pieces, to bound memory
+
+
+def quiet_cut(audio: np.ndarray, at: int, search_s: float = 5.0) -> int:
+    """Where to end a piece near `at`: the quietest 50 ms of the seconds before it, or the end of the audio."""
+    if at >= audio.size:
+        return audio.size
+    frame = SAMPLE_RATE // 20
+    lo = max(0, at - int(search_s * SAMPLE_RATE))
+    n = (at - lo) // frame
+    energy = (audio[lo:lo + n * frame].reshape(n, frame) ** 2).mean(axis=1)
+    return lo + int(np.argmin(energy)) * frame + frame // 2  # the previous piece's last words, as whisper_streaming prompts with committed text
 
 Progress = Callable[[float, float], None]
 
@@ -114,22 +133,78 @@ class WhisperTranscriber:
                    context: str = "") -> Transcript:
         """`context` is the text heard just before this audio (streaming pieces): it goes into the prompt.
 
-        Streaming pieces (given a context) are decoded at temperature 0 only: the fall-back to higher
-        temperatures re-decodes a piece that ends mid-word up to five times (measured: 1.6 s for 6 s)."""
+        Decoding is at temperature 0 only: the fall-back to higher temperatures re-decodes a streamed
+        piece that ends mid-word up to five times (measured: 1.6 s for 6 s), and on German it samples
+        English-looking words where a plain decode loops and is dropped. A whole recording (no context) is then checked for voice that got no words: see `recover`."""
         if self._error:
             raise self._error
+        duration = audio.size / SAMPLE_RATE
+        if not context and duration > LONG_PIECE_S:
+            return self._transcribe_long(audio, offset_s, progress)
+        words = self._decode(audio, offset_s, context, fallback=False, progress=progress)
+        if progress:
+            progress(duration, duration)
+        if context:
+            return Transcript(tuple(words), duration)
+        return self.recover(audio, Transcript(tuple(words), duration), speech_spans(audio, offset_s), offset_s)
+
+    def _transcribe_long(self, audio: np.ndarray, offset_s: float, progress: Progress | None) -> Transcript:
+        """A long recording in pieces of at most LONG_PIECE_S, cut at the quietest moment near each end:
+        the model's working memory then stays that of a 2-minute answer, however long the file."""
+        words: list[Word] = []
+        unheard: list[Span] = []
+        total = audio.size / SAMPLE_RATE
+        start = 0
+        while start < audio.size:
+            end = quiet_cut(audio, start + int(LONG_PIECE_S * SAMPLE_RATE))
+            part = self.transcribe(audio[start:end], offset_s + start / SAMPLE_RATE)
+            words += part.words
+            unheard += part.unheard_speech
+            if progress:
+                progress(end / SAMPLE_RATE, total)
+            start = end
+        return Transcript(tuple(words), total, tuple(unheard))
+
+    def recover(self, audio: np.ndarray, transcript: Transcript, speech: list[Span], offset_s: float = 0.0) -> Transcript:
+        """Decode again, alone, each stretch of voice that got no words.
+
+        Whisper sometimes skips the opening seconds of a 30 s window (seen on replayed interviews: the
+        question and the first sentence gone). Decoded alone, English comes back; speech the English model
+        cannot read (another language) comes back empty or as low-confidence guesses, and is then set
+        apart as unheard speech with its time span (see unheard.py)."""
+        words = list(transcript.words)
+        for start, end in unheard_spans(speech, words):
+            lo = max(0.0, start - GAP_PAD_S)
+            piece = audio[int((lo - offset_s) * SAMPLE_RATE):int((end + GAP_PAD_S - offset_s) * SAMPLE_RATE)]
+            found = [w for w in self._decode(piece, lo, "", fallback=True) if start - GAP_PAD_S <= w.start_s < end]
+            if found and np.mean([w.probability for w in found]) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found):
+                log.info("recovered %d words at %.1f-%.1f s", len(found), start, end)
+                words += found
+        words.sort(key=lambda w: w.start_s)
+        return set_apart(Transcript(tuple(words), transcript.duration_s), speech)
+
+    def _decode(self, audio: np.ndarray, offset_s: float, context: str, fallback: bool,
+                progress: Progress | None = None) -> list[Word]:
+        """First decodes are greedy in temperature (beam search at 0 only): deterministic, and speech the
+        English model cannot read then loops, is dropped as repetitive, and shows up as voice without
+        words. The fall-back to sampling at higher temperatures only serves a stretch decoded again
+        alone (`fallback`), from a fixed seed so that a rescore gives the same words."""
         model = self.load()
+        if fallback:
+            import ctranslate2
+
+            ctranslate2.set_random_seed(SEED)
         duration = audio.size / SAMPLE_RATE
         segments, _info = model.transcribe(
             audio,
             language="en",
             beam_size=self.beam_size,
             word_timestamps=True,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 700},
+            vad_filter=not fallback,
+            vad_parameters=None if fallback else {"min_silence_duration_ms": 700},
             initial_prompt=" ".join(p for p in (self.prompt, context[-CONTEXT_CHARS:]) if p) or None,
             condition_on_previous_text=False,
-            temperature=0.0 if context else [0.0, 0.2, 0.4, 0.6, 0.8, 1.0],
+            temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if fallback else 0.0,
             # A streamed piece cannot hold more than ~5 tokens a second of speech; the cap bounds the time
             # a hallucination loop on its trailing silence can cost (measured: 3.6 s -> 1.4 s for 10 s).
             max_new_tokens=min(int(duration * 5) + 10, 220) if context else None,
@@ -149,6 +224,4 @@ class WhisperTranscriber:
                     words.append(Word(text, offset_s + float(w.start), offset_s + float(w.end), float(w.probability)))
             if progress:
                 progress(min(segment.end, duration), duration)
-        if progress:
-            progress(duration, duration)
-        return Transcript(tuple(words), duration)
+        return words

@@ -26,12 +26,11 @@ def analyzer(bank, nlp):
     return Analyzer(bank, build_segmenter(bank, nlp))
 
 
-@pytest.fixture(scope="session")
-def pulse(tmp_path_factory):
-    """A PulseAudio daemon with a null sink "virt": its monitor is the default microphone, the sink the speaker."""
+def start_pulse(runtime) -> dict:
+    """Start a PulseAudio daemon with a null sink "virt" (its monitor the default microphone, the sink the
+    speaker) in its own runtime folder; returns the environment that reaches it."""
     if not shutil.which("pulseaudio"):
         pytest.fail("pulseaudio is not installed: run ./scripts/setup")
-    runtime = tmp_path_factory.mktemp("pulse")
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime)}
     env.pop("PULSE_SERVER", None)
     subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--load=module-null-sink sink_name=virt",
@@ -43,5 +42,15 @@ def pulse(tmp_path_factory):
         time.sleep(0.1)
     subprocess.run(["pactl", "set-default-source", "virt.monitor"], env=env, check=True)
     subprocess.run(["pactl", "set-default-sink", "virt"], env=env, check=True)
-    yield env
+    return env
+
+
+def stop_pulse(env: dict) -> None:
     subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    env = start_pulse(tmp_path_factory.mktemp("pulse"))
+    yield env
+    stop_pulse(env)

@@ -24,10 +24,13 @@ def run_interview(tmp_path, bank, analyzer):
         interview = Interview(
             question=q, speaker=speaker, transcriber=transcriber, analyzer=Background(lambda: analyzer).start(),
             store=Store(tmp_path / "rec"), console=Console(file=io.StringIO(), width=120),
-            answer_mic=lambda: ToneMicrophone(3.0), followup_mic=lambda: ToneMicrophone(2.0), level=level,
-            policy=EndPolicy(silence_s=5, max_s=60),
+            # As long as the scripted words: words past the end of the voice would be taken as written on silence.
+            answer_mic=lambda: ToneMicrophone(scripted(answer_text).duration_s + 0.5),
+            followup_mic=lambda: ToneMicrophone(scripted(reply_text).duration_s + 0.5), level=level,
+            policy=EndPolicy(silence_s=5, max_s=600),
             # A VAD that never hears a pause: each answer reaches the scripted transcriber in one piece.
-            stream_factory=lambda t: StreamingTranscriber(t, vad=lambda audio: [{"start": 0, "end": audio.size}], speculate=False),
+            stream_factory=lambda t: StreamingTranscriber(t, vad=lambda audio: [{"start": 0, "end": audio.size}],
+                                                          force_cut_s=1e9, speculate=False),
         )
         report = interview.run()
         return report, speaker, transcriber, tmp_path / "rec" / report["attempt"]["id"]
@@ -44,8 +47,9 @@ def test_question_then_the_probe_for_the_top_weakness_are_spoken(run_interview, 
     assert spoken[1] == bank.questions[q.id].probes[0].text  # handoff -> the question's influence probe
     assert report["probe"]["id"] == "webhook-race-influence"
     assert report["followup"]["probe_id"] == "webhook-race-influence"
-    # The transcriber got the recorded audio: 3 s and 2 s at 16 kHz.
-    assert transcriber.heard == [48000, 32000]
+    # The transcriber got all of each recording, in one piece (this VAD never hears a pause).
+    seconds = [scripted(text).duration_s + 0.5 for text in (q.weak.text, reply)]
+    assert [abs(n - s * 16000) <= 1600 for n, s in zip(transcriber.heard, seconds, strict=True)] == [True, True]
 
 
 def test_every_file_of_the_attempt_is_written_privately(run_interview, bank):
@@ -71,7 +75,8 @@ def test_recording_is_on_disk_and_matches_the_microphone(run_interview, bank):
     q = bank.questions["debug-hardest-bug"]
     _, _, _, folder = run_interview(q.id, q.strong.text, "I measured it.")
     with wave.open(str(folder / "answer.wav")) as w:
-        assert (w.getframerate(), w.getnchannels(), w.getnframes()) == (16000, 1, 48000)
+        expected = round((scripted(q.strong.text).duration_s + 0.5) * 10) * 1600  # whole 0.1 s chunks
+        assert (w.getframerate(), w.getnchannels()) == (16000, 1) and abs(w.getnframes() - expected) <= 1600
 
 
 def test_live_guess_names_the_section_being_spoken_and_its_time(analyzer, bank):

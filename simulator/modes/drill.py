@@ -139,7 +139,7 @@ class Drill:
             attempt.update_meta(status="interrupted")
             raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
         except SimulatorError:
-            attempt.update_meta(status="failed")
+            attempt.mark_failed()
             raise
 
     def _run(self, attempt) -> dict:

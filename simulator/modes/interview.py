@@ -24,6 +24,7 @@ from ..store import Attempt, Store
 from ..stream import StreamingTranscriber
 from ..transcribe import Transcriber
 from ..types import Question, Transcript
+from ..unheard import no_speech_message
 
 LIVE_GUESS_EVERY_S = 3.0
 
@@ -92,7 +93,7 @@ class Turn:
             transcript = stream.finish()
         attempt.write(f"{name}.transcript.json", transcript.to_json())
         if not transcript.words:
-            raise NoSpeechError(f"no speech heard in the {name}: check the microphone; the recording is in {rec.path}")
+            raise NoSpeechError(no_speech_message(name, transcript.unheard_speech, f"; the recording is in {rec.path}"))
         return rec, transcript, ended_at
 
 
@@ -163,7 +164,7 @@ class Interview:
             attempt.update_meta(status="interrupted")
             raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
         except SimulatorError:
-            attempt.update_meta(status="failed")
+            attempt.mark_failed()
             raise
 
     def _run(self, attempt: Attempt) -> dict:

@@ -159,7 +159,7 @@ class ProbePractice:
             attempt.update_meta(status="interrupted")
             raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
         except SimulatorError:
-            attempt.update_meta(status="failed")
+            attempt.mark_failed()
             raise
         show_reply(report, pick.probe, self.console)
         return report

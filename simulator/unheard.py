@@ -1,0 +1,110 @@
+"""Speech that was heard but not understood as English: found, timed, and kept out of the analysis.
+
+Two signs, because the English-only model fails in two ways on speech it cannot read:
+- voice (Silero VAD) with no words at all for 3 s or more;
+- words that are mostly not English words or are written at low confidence. Given German, tiny.en writes
+  English-looking sounds ("sufathan tleten", "Yidam") rather than nothing. Measured on ../shared/audio:
+  in 12-word windows the German part of fw_multilingual.mp3 has 67-75% such words, the disfluent English
+  of the MFA clips at most 50% (stammered names: "Montree, Montree"), JFK and the demo answers 0%.
+Words in a stretch judged unreadable are taken out of the transcript, so the analysis scores only what
+was understood; the stretch is reported with its time span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from .types import Transcript, Word
+from .vad import Span, join_spans
+
+UNHEARD_MIN_S = 3.0  # shorter silences in the words are a cough, a laugh, a name Whisper dropped
+WORD_REACH_S = 0.5  # a word accounts for the voice just around it (timestamps are approximate)
+WINDOW_WORDS = 12
+DOUBTFUL_SHARE = 0.6
+RARE_ZIPF = 1.0  # wordfreq's scale: 1.0 is once per billion words; technical terms ("idempotent") are ~1.8
+LOW_PROBABILITY = 0.3
+DOUBTFUL_MIN_S = 4.0
+SILENCE_MARGIN_S = 0.25  # word times are approximate; a real word overlaps the voice it was read from
+
+
+def unheard_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = UNHEARD_MIN_S) -> list[Span]:
+    """Stretches of at least `min_s` inside detected speech that no word accounts for."""
+    covered = join_spans([(w.start_s - WORD_REACH_S, w.end_s + WORD_REACH_S) for w in words], gap_s=0.0)
+    unheard = []
+    for start, end in join_spans(speech):
+        cursor = start
+        for c_start, c_end in covered:
+            if c_end <= cursor or c_start >= end:
+                continue
+            if c_start - cursor >= min_s:
+                unheard.append((cursor, c_start))
+            cursor = max(cursor, c_end)
+        if end - cursor >= min_s:
+            unheard.append((cursor, end))
+    return [(round(s, 2), round(e, 2)) for s, e in unheard]
+
+
+@lru_cache(maxsize=4096)
+def is_english_word(text: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    bare = re.sub(r"[^a-z0-9']", "", text.lower()).strip("'")
+    return not bare or bare.isdigit() or zipf_frequency(bare, "en") >= RARE_ZIPF
+
+
+def doubtful(word: Word) -> bool:
+    return word.probability < LOW_PROBABILITY or not is_english_word(word.text)
+
+
+def doubtful_spans(words: Sequence[Word]) -> list[Span]:
+    """Stretches where most words are not English words or were barely heard."""
+    flags = [doubtful(w) for w in words]
+    marked = [False] * len(words)
+    for i in range(len(words) - WINDOW_WORDS + 1):
+        if sum(flags[i:i + WINDOW_WORDS]) >= DOUBTFUL_SHARE * WINDOW_WORDS:
+            for k in range(i, i + WINDOW_WORDS):
+                marked[k] = marked[k] or flags[k]
+    spans: list[Span] = []
+    for i, word in enumerate(words):
+        if not marked[i]:
+            continue
+        # A run of marked words, allowing the English-looking words between them ("the soft wear on").
+        if spans and any(marked[j] for j in range(max(0, i - WINDOW_WORDS // 2), i)):
+            spans[-1] = (spans[-1][0], word.end_s)
+        else:
+            spans.append((word.start_s, word.end_s))
+    return [(round(s, 2), round(e, 2)) for s, e in spans if e - s >= DOUBTFUL_MIN_S]
+
+
+def on_voice(word: Word, speech: Sequence[Span]) -> bool:
+    return any(word.start_s <= e + SILENCE_MARGIN_S and word.end_s >= s - SILENCE_MARGIN_S for s, e in speech)
+
+
+def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
+    """The transcript without words written onto silence (Whisper's "thanks for watching" on a quiet
+    tail: seen as ten words stacked at one instant after the last speech) and without the words of
+    unreadable stretches, which are reported in time order."""
+    heard = [w for w in transcript.words if on_voice(w, speech)]
+    unreadable = doubtful_spans(heard)
+    kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
+    gaps = unheard_spans(speech, kept)
+    spans = join_spans([*unreadable, *gaps], gap_s=WORD_REACH_S * 2)
+    return Transcript(kept, transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans))
+
+
+def unheard_note(spans: Sequence[Span]) -> str:
+    """One line for the user: where speech was heard that was not transcribed."""
+    where = ", ".join(f"{_clock(s)} to {_clock(e)}" for s, e in spans)
+    return f"speech heard but no English words made out from {where} (another language, or too unclear): not scored"
+
+
+def no_speech_message(what: str, spans: Sequence[Span], where: str = "") -> str:
+    if spans:
+        return f"no English speech in the {what}: {unheard_note(spans)}{where}"
+    return f"no speech heard in the {what}: check the microphone or the file{where}"
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
