@@ -20,7 +20,7 @@ import numpy as np
 from .audio import SAMPLE_RATE
 from .errors import SetupError
 from .types import Transcript, Word
-from .unheard import doubtful_spans, set_apart, unheard_spans
+from .unheard import doubtful_spans, is_english_word, set_apart, sparse_spans, unheard_spans
 from .vad import Span, speech_spans
 
 # Never let huggingface_hub reach out, whatever the caller's environment says.
@@ -41,6 +41,7 @@ GAP_PAD_S = 0.3  # a stretch decoded again gets a little audio either side, so i
 # read (German through tiny.en comes back as a few English-sounding words at low confidence).
 ENGLISH_MIN_PROBABILITY = 0.5
 SEED = 7
+RECOVER_ROUNDS = 2
 LONG_PIECE_S = 120.0  # a longer recording is transcribed in pieces, to bound memory
 
 
@@ -102,6 +103,7 @@ class WhisperTranscriber:
         with self._lock:
             if self._model is None:
                 self._model = self._load()
+                is_english_word("the")  # loads the word list now, not at the end of the answer (0.1-0.2 s)
         return self._model
 
     def _load(self):
@@ -135,7 +137,8 @@ class WhisperTranscriber:
 
         Decoding is at temperature 0 only: the fall-back to higher temperatures re-decodes a streamed
         piece that ends mid-word up to five times (measured: 1.6 s for 6 s), and on German it samples
-        English-looking words where a plain decode loops and is dropped. A whole recording (no context) is then checked for voice that got no words: see `recover`."""
+        English-looking words where a plain decode loops and is dropped. A whole recording (no context)
+        is then checked for voice that got no words: see `recover`."""
         if self._error:
             raise self._error
         duration = audio.size / SAMPLE_RATE
@@ -173,15 +176,30 @@ class WhisperTranscriber:
         cannot read (another language) comes back empty or as low-confidence guesses, and is then set
         apart as unheard speech with its time span (see unheard.py)."""
         words = list(transcript.words)
-        for start, end in unheard_spans(speech, words):
-            lo = max(0.0, start - GAP_PAD_S)
-            piece = audio[int((lo - offset_s) * SAMPLE_RATE):int((end + GAP_PAD_S - offset_s) * SAMPLE_RATE)]
-            found = [w for w in self._decode(piece, lo, "", fallback=True) if start - GAP_PAD_S <= w.start_s < end]
-            if found and np.mean([w.probability for w in found]) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found):
-                log.info("recovered %d words at %.1f-%.1f s", len(found), start, end)
-                words += found
-        words.sort(key=lambda w: w.start_s)
+        tried: set[Span] = set()
+        for _ in range(RECOVER_ROUNDS):  # a second round for what a first re-decode left out in turn
+            gaps = [gap for gap in unheard_spans(speech, words) if gap not in tried]
+            for start, end in gaps:
+                tried.add((start, end))
+                words += self._english_in(audio, start, end, offset_s)
+            for start, end in [span for span in sparse_spans(speech, words) if span not in tried]:
+                tried.add((start, end))
+                inside = [w for w in words if start <= (w.start_s + w.end_s) / 2 <= end]
+                found = self._english_in(audio, start, end, offset_s)
+                if len(found) >= max(2 * len(inside), len(inside) + 5):  # clearly more was said than kept
+                    words = [w for w in words if w not in inside] + found
+            words.sort(key=lambda w: w.start_s)
         return set_apart(Transcript(tuple(words), transcript.duration_s), speech)
+
+    def _english_in(self, audio: np.ndarray, start: float, end: float, offset_s: float) -> list[Word]:
+        """The words of one stretch decoded alone, if they read as English; otherwise none."""
+        lo = max(0.0, start - GAP_PAD_S)
+        piece = audio[int((lo - offset_s) * SAMPLE_RATE):int((end + GAP_PAD_S - offset_s) * SAMPLE_RATE)]
+        found = [w for w in self._decode(piece, lo, "", fallback=True) if start - GAP_PAD_S <= w.start_s < end]
+        if found and np.mean([w.probability for w in found]) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found):
+            log.info("recovered %d words at %.1f-%.1f s", len(found), start, end)
+            return found
+        return []
 
     def _decode(self, audio: np.ndarray, offset_s: float, context: str, fallback: bool,
                 progress: Progress | None = None) -> list[Word]:

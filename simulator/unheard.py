@@ -21,6 +21,7 @@ from .vad import Span, join_spans
 
 UNHEARD_MIN_S = 3.0  # shorter silences in the words are a cough, a laugh, a name Whisper dropped
 WORD_REACH_S = 0.5  # a word accounts for the voice just around it (timestamps are approximate)
+SPARSE_WORDS_PER_S = 0.8
 WINDOW_WORDS = 12
 DOUBTFUL_SHARE = 0.6
 RARE_ZIPF = 1.0  # wordfreq's scale: 1.0 is once per billion words; technical terms ("idempotent") are ~1.8
@@ -44,6 +45,19 @@ def unheard_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = 
         if end - cursor >= min_s:
             unheard.append((cursor, end))
     return [(round(s, 2), round(e, 2)) for s, e in unheard]
+
+
+def sparse_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = UNHEARD_MIN_S) -> list[Span]:
+    """Stretches of talk of at least `min_s` holding far fewer words than speech does (under 0.8 a
+    second, where speech runs at 2 to 3): what a decode that skipped a sentence and stretched the next
+    one's first words over the hole leaves behind."""
+    out = []
+    for start, end in sorted(speech):  # Silero's own regions: joining them would dilute the hole
+        inside = sum(start <= (w.start_s + w.end_s) / 2 <= end for w in words)
+        # No words at all is a gap, for unheard_spans: sparse means a few words stretched over a hole.
+        if end - start >= min_s and 0 < inside < SPARSE_WORDS_PER_S * (end - start):
+            out.append((round(start, 2), round(end, 2)))
+    return out
 
 
 @lru_cache(maxsize=4096)
