@@ -45,6 +45,7 @@ HOLD_S = 2.0  # a piece's last words wait for the next piece, which hears them w
 SPECULATE_IDLE_S = 0.3  # an idle worker decodes the pending audio tentatively...
 SPECULATE_GROWTH_S = 1.0  # ...once at least this much more of it has arrived
 FORCE_CUT_S = 15.0
+RECOVER_MAX_S = 10.0
 
 
 def find_cut(audio: np.ndarray, speech: list[dict], pause_s: float = PAUSE_S, min_at: int = 0) -> int | None:
@@ -102,6 +103,7 @@ class StreamingTranscriber:
         self._error: BaseException | None = None
         self.pieces: list[tuple[float, float]] = []  # (start_s, end_s) of each piece decoded for good
         self._speech: list[Span] = []  # voice found by the cuts' VAD, on the answer's clock
+        self._chunks: list[np.ndarray] = []  # the whole answer, for a stretch that must be decoded again
         self.finish_decoded_s = 0.0  # audio decoded after the answer ended (0 when speculation covered it)
         self._worker = threading.Thread(target=self._work, name="stream-transcriber", daemon=True)
         self._worker.start()
@@ -110,6 +112,7 @@ class StreamingTranscriber:
 
     def insert(self, chunk: np.ndarray) -> None:
         with self._lock:
+            self._chunks.append(chunk)
             self._pending.append(chunk)
             self._pending_size += chunk.size
             self._since_check += chunk.size
@@ -244,4 +247,11 @@ class StreamingTranscriber:
         self._worker.join()
         if self._error is not None:
             raise self._error
-        return set_apart(Transcript(self.words(), self._cut_at / SAMPLE_RATE), self._speech)
+        transcript = set_apart(Transcript(self.words(), self._cut_at / SAMPLE_RATE), self._speech)
+        recover = getattr(self.transcriber, "recover", None)
+        if transcript.unheard_speech and recover is not None:
+            # A piece decoded badly can leave English out; a short stretch is decoded again on its own
+            # (a few tenths of a second). A long one is left as unheard: it is most likely another
+            # language, and decoding it again would hold up the follow-up by seconds.
+            transcript = recover(np.concatenate(self._chunks), transcript, self._speech, max_gap_s=RECOVER_MAX_S)
+        return transcript

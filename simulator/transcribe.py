@@ -168,7 +168,8 @@ class WhisperTranscriber:
             start = end
         return Transcript(tuple(words), total, tuple(unheard))
 
-    def recover(self, audio: np.ndarray, transcript: Transcript, speech: list[Span], offset_s: float = 0.0) -> Transcript:
+    def recover(self, audio: np.ndarray, transcript: Transcript, speech: list[Span], offset_s: float = 0.0,
+                max_gap_s: float | None = None) -> Transcript:
         """Decode again, alone, each stretch of voice that got no words.
 
         Whisper sometimes skips the opening seconds of a 30 s window (seen on replayed interviews: the
@@ -178,7 +179,8 @@ class WhisperTranscriber:
         words = list(transcript.words)
         tried: set[Span] = set()
         for _ in range(RECOVER_ROUNDS):  # a second round for what a first re-decode left out in turn
-            gaps = [gap for gap in unheard_spans(speech, words) if gap not in tried]
+            gaps = [gap for gap in unheard_spans(speech, words)
+                    if gap not in tried and (max_gap_s is None or gap[1] - gap[0] <= max_gap_s)]
             for start, end in gaps:
                 tried.add((start, end))
                 words += self._english_in(audio, start, end, offset_s)

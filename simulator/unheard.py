@@ -27,6 +27,9 @@ DOUBTFUL_SHARE = 0.6
 RARE_ZIPF = 1.0  # wordfreq's scale: 1.0 is once per billion words; technical terms ("idempotent") are ~1.8
 LOW_PROBABILITY = 0.3
 DOUBTFUL_MIN_S = 4.0
+ABSORB_MAX_S = 2.0
+PASSAGE_GAP_S = 1.5  # the pause that ends a sentence (segment.py splits sentences there too)
+ADJOIN_S = 0.3  # closer than the shortest pause between sentences (Silero cuts at 0.3 s)
 SILENCE_MARGIN_S = 0.25  # word times are approximate; a real word overlaps the voice it was read from
 
 
@@ -69,7 +72,10 @@ def is_english_word(text: str) -> bool:
 
 
 def doubtful(word: Word) -> bool:
-    return word.probability < LOW_PROBABILITY or not is_english_word(word.text)
+    text = word.text.strip(".,?!\"")
+    # "-t", "-fathan": Whisper's pieces of a word it could not spell, written as separate words.
+    fragment = text.startswith("-") or (len(text) == 1 and text.isalpha() and text.lower() not in "ai")
+    return fragment or word.probability < LOW_PROBABILITY or not is_english_word(word.text)
 
 
 def doubtful_spans(words: Sequence[Word]) -> list[Span]:
@@ -85,7 +91,9 @@ def doubtful_spans(words: Sequence[Word]) -> list[Span]:
         if not marked[i]:
             continue
         # A run of marked words, allowing the English-looking words between them ("the soft wear on").
-        if spans and any(marked[j] for j in range(max(0, i - WINDOW_WORDS // 2), i)):
+        # A sentence pause ends the run: the last odd word of the English before it stays out.
+        joined = i > 0 and word.start_s - words[i - 1].end_s < PASSAGE_GAP_S
+        if spans and joined and any(marked[j] for j in range(max(0, i - WINDOW_WORDS // 2), i)):
             spans[-1] = (spans[-1][0], word.end_s)
         else:
             spans.append((word.start_s, word.end_s))
@@ -104,8 +112,26 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     unreadable = doubtful_spans(heard)
     kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
     gaps = unheard_spans(speech, kept)
-    spans = join_spans([*unreadable, *gaps], gap_s=WORD_REACH_S * 2)
-    return Transcript(kept, transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans))
+    # Stretches a few seconds apart are one passage in another language, reported once.
+    spans = join_spans([*unreadable, *gaps], gap_s=UNHEARD_MIN_S)
+    spans, kept = absorb_edges(spans, list(kept))
+    return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans))
+
+
+def absorb_edges(spans: list[Span], words: list[Word]) -> tuple[list[Span], list[Word]]:
+    """A short run of words going on without a pause after an unreadable passage belongs to it (the
+    loop "and a man and a man" that ends the German): up to ABSORB_MAX_S, when a pause or the end follows."""
+    out = []
+    for start, end in spans:
+        after = [w for w in words if w.start_s >= end - ADJOIN_S]
+        run: list[Word] = []
+        while after and after[0].start_s - (run[-1].end_s if run else end) <= ADJOIN_S:
+            run.append(after.pop(0))
+        if run and run[-1].end_s - run[0].start_s <= ABSORB_MAX_S:
+            end = run[-1].end_s
+        out.append((start, end))
+    kept = [w for w in words if not any(s <= w.start_s and w.end_s <= e for s, e in out)]
+    return out, kept
 
 
 def unheard_note(spans: Sequence[Span]) -> str:

@@ -81,6 +81,17 @@ def test_german_after_english_is_reported_with_its_span_and_the_english_is_analy
     assert "speech heard but no English words made out from 0:" in text and "to 0:59" in text
 
 
+@pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this checkout")
+def test_german_in_an_interview_answer_is_found_by_the_stream_too(tmp_path):
+    r = interview(SHARED_AUDIO / "fw_multilingual.mp3", tmp_path / "rec", "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    (start, end), = report["unheard_speech"]
+    assert 29.0 <= start <= 33.0 and end >= 58.0
+    assert "hereby granted" in report["transcript"].lower()
+    assert all(w["start_s"] < start for w in report["words"])
+
+
 def test_only_another_language_says_so(tmp_path):
     if not (SHARED_AUDIO / "fw_multilingual.mp3").exists():
         pytest.skip("../shared/audio is not beside this checkout")

@@ -77,3 +77,41 @@ def test_unheard_stretches_are_inside_speech_and_free_of_words(items, speech):
         assert not any(w.start_s - 0.5 < end - 0.01 and w.end_s + 0.5 > start + 0.01 for w in words)
     for start, end in doubtful_spans(words):
         assert words[0].start_s - 0.01 <= start <= end <= words[-1].end_s + 0.01  # rounded to 10 ms
+
+
+# --- set_apart, by example -------------------------------------------------------------------------------
+
+def timed(text: str, start: float, step: float = 0.35, probability: float = 0.9) -> list[Word]:
+    return [Word(t, start + i * step, start + i * step + 0.3, probability) for i, t in enumerate(text.split())]
+
+
+def test_words_written_onto_silence_are_dropped():
+    from simulator.unheard import set_apart
+
+    spoken = timed("I rolled back the release and the errors stopped.", 0.5)
+    tail = [Word(t, 9.0, 9.0, 0.9) for t in "thank you for watching see you in the next video".split()]
+    out = set_apart(Transcript(tuple(spoken + tail), 10.0), [(0.4, spoken[-1].end_s)])
+    assert [w.text for w in out.words] == [w.text for w in spoken] and out.unheard_speech == ()
+
+
+def test_technical_english_is_kept_and_pseudo_words_are_set_apart_with_their_span():
+    from simulator.unheard import set_apart
+
+    english = timed("I sharded the Postgres cluster and made the webhook retries idempotent with a runbook.", 0.5)
+    german = timed("Yidam sufathan tleten -t -t venten the soft wear ufredam tesheresh frolbin sumodifitsian "
+                   "liten ttsian", 8.0, probability=0.4)
+    adjoining = timed("and a man", german[-1].end_s + 0.1)
+    words = english + german + adjoining
+    voice = [(0.4, english[-1].end_s), (german[0].start_s, words[-1].end_s)]  # a pause between the languages
+    out = set_apart(Transcript(tuple(words), 20.0), voice)
+    assert [w.text for w in out.words] == [w.text for w in english]
+    (start, end), = out.unheard_speech
+    assert start == german[0].start_s and end == round(adjoining[-1].end_s, 2)
+
+
+def test_voice_with_no_words_is_reported():
+    from simulator.unheard import set_apart
+
+    english = timed("We shipped the fix on Friday.", 0.5)
+    out = set_apart(Transcript(tuple(english), 30.0), [(0.4, 3.0), (4.0, 12.5)])
+    assert out.unheard_speech == ((4.0, 12.5),) and len(out.words) == len(english)
