@@ -2,12 +2,13 @@
 
 Two signs, because the English-only model fails in two ways on speech it cannot read:
 - voice (Silero VAD) with no words at all for 3 s or more;
-- words that are mostly not English words or are written at low confidence. Given German, tiny.en writes
-  English-looking sounds ("sufathan tleten", "Yidam") rather than nothing. Measured on ../shared/audio:
+- words that are mostly not English words, word fragments ("-t") or written at low confidence. Given
+  German, tiny.en writes English-looking sounds ("sufathan tleten", "Yidam") rather than nothing. Measured on ../shared/audio:
   in 12-word windows the German part of fw_multilingual.mp3 has 67-75% such words, the disfluent English
   of the MFA clips at most 50% (stammered names: "Montree, Montree"), JFK and the demo answers 0%.
 Words in a stretch judged unreadable are taken out of the transcript, so the analysis scores only what
-was understood; the stretch is reported with its time span.
+was understood; the stretch is reported with its time span. Words that overlap no voice at all (text
+Whisper wrote onto a silent tail) are dropped here too.
 """
 
 from __future__ import annotations

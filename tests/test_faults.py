@@ -62,17 +62,23 @@ def three_minutes(tmp_path_factory):
 
 # --- Ctrl-C ------------------------------------------------------------------------------------------------
 
+def interrupt(proc, rec: Path) -> Path:
+    """Ctrl-C the interview: exit 130 and a last line naming the attempt's folder, which is returned."""
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    folder = next(rec.glob("*/answer.wav")).parent
+    assert str(folder) in last_line(stderr)
+    return folder
+
+
 def test_ctrl_c_while_recording_keeps_the_answer_and_says_where(tmp_path, three_minutes):
     rec = tmp_path / "rec"
     proc = start("interview", "--question", "debug-nobody-owned", "--answer-audio", str(three_minutes),
                  "--followup-audio", str(three_minutes), "--no-speak", "--recordings", str(rec))
     wait_for(lambda: list(rec.glob("*/answer.wav")))
     time.sleep(3.0)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    folder = next(rec.glob("*/answer.wav")).parent
-    assert str(folder) in last_line(stderr)
+    folder = interrupt(proc, rec)
     assert 2.5 <= wav_seconds(folder / "answer.wav") <= 4.5
     assert json.loads((folder / "attempt.json").read_text())["status"] == "interrupted"
     listing = cli("review", "--recordings", str(rec))
@@ -91,11 +97,7 @@ def test_ctrl_c_while_transcribing_keeps_the_recording(tmp_path, three_minutes):
                  "--recordings", str(rec))
     wait_for(lambda: any(wav_seconds(p) >= 175 for p in rec.glob("*/answer.wav")))
     time.sleep(1.0)
-    proc.send_signal(signal.SIGINT)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    folder = next(rec.glob("*/answer.wav")).parent
-    assert str(folder) in last_line(stderr)
+    folder = interrupt(proc, rec)
     assert wav_seconds(folder / "answer.wav") >= 175
     assert not (folder / "report.json").exists()
     assert json.loads((folder / "attempt.json").read_text())["status"] == "interrupted"

@@ -18,7 +18,6 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audio import SAMPLE_RATE
-from ..errors import SimulatorError
 from ..index import Index, Row
 from ..record import Microphone
 from ..render import COLORS, clock, timeline_table
@@ -27,7 +26,7 @@ from ..store import Store
 from ..stream import StreamingTranscriber
 from ..timing import LONG_FACTOR, answer_band, verdict
 from ..types import SECTION_NAMES, Question
-from .interview import LIVE_GUESS_EVERY_S, Background, Interrupted, Turn, current_section
+from .interview import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 from .review import sparkline, when
 
 # Without a level the drill is the plain 2 to 3 minute rule; a level brings its own band (junior: 1-2 min).
@@ -133,14 +132,8 @@ class Drill:
                 "level": self.level, "section": self.focus}
         attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
-        try:
+        with kept_on_failure(attempt):
             return self._run(attempt)
-        except KeyboardInterrupt:
-            attempt.update_meta(status="interrupted")
-            raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
-        except SimulatorError:
-            attempt.mark_failed()
-            raise
 
     def _run(self, attempt) -> dict:
         targets = self.question.targets_for(self.level)

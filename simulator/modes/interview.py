@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rich.console import Console
@@ -101,6 +102,19 @@ class Interrupted(SimulatorError):
     exit_code = 130
 
 
+@contextmanager
+def kept_on_failure(attempt: Attempt):
+    """Ctrl-C or an error: the attempt's status says so, and Ctrl-C's message says where its files are."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        attempt.update_meta(status="interrupted")
+        raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
+    except SimulatorError:
+        attempt.mark_failed()
+        raise
+
+
 @dataclass
 class Background:
     """A value built on a thread (the analyzer with spaCy) while the question is spoken."""
@@ -158,14 +172,8 @@ class Interview:
                 "level": self.level, **self.extra_meta}
         attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
-        try:
+        with kept_on_failure(attempt):
             return self._run(attempt)
-        except KeyboardInterrupt:
-            attempt.update_meta(status="interrupted")
-            raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
-        except SimulatorError:
-            attempt.mark_failed()
-            raise
 
     def _run(self, attempt: Attempt) -> dict:
         self.console.rule("[bold]Question")

@@ -24,7 +24,7 @@ from ..render import flags_table, score_view
 from ..speak import Speaker
 from ..store import Store
 from ..types import Bank, Probe, Question
-from .interview import Background, Interrupted, Turn
+from .interview import Background, Turn, kept_on_failure
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ class ProbePractice:
                 "probe_id": pick.probe.id, "probe_text": pick.probe.text, "targets": pick.targets}
         attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
-        try:
+        with kept_on_failure(attempt):
             self.console.rule(f"[bold]Probe practice: {pick.probe.id}")
             self.console.print(Text(pick.why, style="dim"))
             if pick.question:
@@ -155,12 +155,6 @@ class ProbePractice:
             attempt.write("report.json", report)
             attempt.update_meta(status="complete", answer_s=report["followup"]["duration_s"],
                                 followup_score=report["followup"]["score"]["overall"])
-        except KeyboardInterrupt:
-            attempt.update_meta(status="interrupted")
-            raise Interrupted(f"stopped; everything recorded so far is kept in {attempt.folder}") from None
-        except SimulatorError:
-            attempt.mark_failed()
-            raise
         show_reply(report, pick.probe, self.console)
         return report
 
