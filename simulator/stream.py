@@ -19,6 +19,9 @@ Turn latency: an answer ends in a pause. When the worker is idle and the pending
 ends in a pause, it decodes it tentatively; if only silence follows, those words stand when the answer
 ends and nothing is left to decode. A tail that is all silence commits the last piece's held-back words
 without decoding. Otherwise the tail is decoded then (measured: 0.57 s on the 58 s demo answer).
+
+The VAD regions found for the cuts are kept: at the end, voice that got no words is decoded again if
+short, else reported as speech not understood (unheard.py), and words written onto silence are dropped.
 """
 
 from __future__ import annotations
