@@ -31,6 +31,7 @@ DOUBTFUL_MIN_S = 4.0
 ABSORB_MAX_S = 2.0
 PASSAGE_GAP_S = 1.5  # the pause that ends a sentence (segment.py splits sentences there too)
 ADJOIN_S = 0.3  # closer than the shortest pause between sentences (Silero cuts at 0.3 s)
+SILENT_RUN_WORDS = 3
 SILENCE_MARGIN_S = 0.25  # word times are approximate; a real word overlaps the voice it was read from
 
 
@@ -105,11 +106,27 @@ def on_voice(word: Word, speech: Sequence[Span]) -> bool:
     return any(word.start_s <= e + SILENCE_MARGIN_S and word.end_s >= s - SILENCE_MARGIN_S for s, e in speech)
 
 
+def drop_written_on_silence(words: list[Word], speech: Sequence[Span]) -> list[Word]:
+    """Drop runs of 3 or more words in a row that overlap no voice. A single word off the voice is kept:
+    a soft "um" is often too quiet for the VAD (dropping those cost 3 of 19 fillers on the MFA clips)."""
+    off = [not on_voice(w, speech) for w in words]
+    keep = [True] * len(words)
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and off[j]:
+            j += 1
+        if j - i >= SILENT_RUN_WORDS:
+            keep[i:j] = [False] * (j - i)
+        i = max(j, i + 1)
+    return [w for w, k in zip(words, keep, strict=True) if k]
+
+
 def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     """The transcript without words written onto silence (Whisper's "thanks for watching" on a quiet
     tail: seen as ten words stacked at one instant after the last speech) and without the words of
     unreadable stretches, which are reported in time order."""
-    heard = [w for w in transcript.words if on_voice(w, speech)]
+    heard = drop_written_on_silence(list(transcript.words), speech)
     unreadable = doubtful_spans(heard)
     kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
     gaps = unheard_spans(speech, kept)
