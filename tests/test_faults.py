@@ -195,3 +195,29 @@ def test_attempt_ids_cannot_leave_the_recordings_folder(tmp_path, attempt_id):
         assert r.returncode != 0
         assert "is not an attempt id" in last_line(r.stderr), r.stderr
     assert (tmp_path / "secret").exists() and not (tmp_path / "x.html").exists()
+
+
+def test_review_survives_a_damaged_index_and_a_damaged_report(tmp_path):
+    rec = tmp_path / "rec"
+    answer = DEMO / "answer.ogg"
+    ids = []
+    for _ in range(2):
+        r = cli("interview", "--question", "debug-nobody-owned", "--answer-audio", str(answer), "--followup-audio",
+                str(answer), "--fast", "--no-speak", "--json", "--recordings", str(rec))
+        assert r.returncode == 0, r.stderr
+        ids.append(json.loads(r.stdout)["attempt"]["id"])
+    (rec / "index.sqlite3").write_bytes(b"this is not a database" * 100)
+    (rec / ids[0] / "report.json").write_text('{"schema": 1, "sections": [')  # cut off mid-write
+    for args in (("review",), ("review", "--trend")):
+        r = cli(*args, "--recordings", str(rec))
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert ids[1] in r.stdout or args[-1] == "--trend"
+    text = " ".join((r.stdout + r.stderr).split())
+    assert "damaged" in text
+    assert (rec / "index.sqlite3.damaged").exists()  # moved aside, and a new index built from the folders
+    r = cli("review", "--recordings", str(rec))
+    out = " ".join((r.stdout + r.stderr).split())
+    assert f"warning: skipped attempt {ids[0]}" in out and "damaged" in out and ids[1] in out
+    assert "1 attempt(s)" in out  # the damaged one is skipped, the other listed
+    r = cli("review", ids[0], "--recordings", str(rec))
+    assert r.returncode != 0 and "is damaged" in last_line(r.stderr)
