@@ -44,6 +44,17 @@ def load_audio(path: Path) -> np.ndarray:
     return audio.astype(np.float32, copy=False)
 
 
+def quietest_point(audio: np.ndarray, window_s: float = 1.0, frame: int = 320) -> int:
+    """The start of the quietest 20 ms frame in the last `window_s`: the least harmful forced cut."""
+    start = max(audio.size - int(window_s * SAMPLE_RATE), 0)
+    tail = audio[start:]
+    n = tail.size // frame
+    if n == 0:
+        return audio.size
+    energy = (tail[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
+    return start + int(np.argmin(energy)) * frame
+
+
 def to_int16(chunk: np.ndarray) -> bytes:
     return (np.clip(chunk, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 

@@ -11,17 +11,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .timing import clock
 from .unheard import unheard_note
 
 COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
           "headline": "yellow"}
 VERDICT_STYLE = {"ok": "green", "short": "yellow", "long": "red", "missing": "red"}
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
 
 def legend() -> Text:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
+from .audio import SAMPLE_RATE, quietest_point
 from .transcribe import CONTEXT_CHARS, Transcriber
 from .types import Transcript, Word
 from .unheard import set_apart
@@ -70,17 +70,6 @@ def find_cut(audio: np.ndarray, speech: list[dict], pause_s: float = PAUSE_S, mi
         if after["start"] - before["end"] >= gap:
             return cut
     return None
-
-
-def quietest_point(audio: np.ndarray, window_s: float = 1.0, frame: int = 320) -> int:
-    """The start of the quietest 20 ms frame in the last `window_s`: the least harmful forced cut."""
-    start = max(audio.size - int(window_s * SAMPLE_RATE), 0)
-    tail = audio[start:]
-    n = tail.size // frame
-    if n == 0:
-        return audio.size
-    energy = (tail[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
-    return start + int(np.argmin(energy)) * frame
 
 
 _FINISH = object()

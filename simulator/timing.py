@@ -26,6 +26,13 @@ ANSWER_BANDS = {
 DEFAULT_LEVEL = "mid"
 
 
+def clock(seconds: float | None) -> str:
+    """m:ss.s, the way every time is shown."""
+    if seconds is None:
+        return "-"
+    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
+
+
 @dataclass(frozen=True)
 class Filler:
     text: str

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
+from .audio import SAMPLE_RATE, quietest_point
 from .errors import SetupError
 from .types import Transcript, Word
 from .unheard import doubtful_spans, is_english_word, set_apart, sparse_spans, unheard_spans
@@ -35,7 +35,7 @@ MODEL_ENV = "STAR_SIM_MODEL"
 FILLER_PROMPT = "Um, so, uh, I mean, you know, I was, like, hmm, thinking about it."
 
 MAX_COMPRESSION_RATIO = 2.4  # Whisper's own threshold for a repetitive, hallucinated decode
-CONTEXT_CHARS = 200
+CONTEXT_CHARS = 200  # the previous piece's last words, as whisper_streaming prompts with committed text
 GAP_PAD_S = 0.3  # a stretch decoded again gets a little audio either side, so its edge words are whole
 # Mean word probability below which a re-decoded stretch is taken as speech the English model cannot
 # read (German through tiny.en comes back as a few English-sounding words at low confidence).
@@ -44,16 +44,6 @@ SEED = 7
 RECOVER_ROUNDS = 2
 LONG_PIECE_S = 120.0  # a longer recording is transcribed in pieces, to bound memory
 
-
-def quiet_cut(audio: np.ndarray, at: int, search_s: float = 5.0) -> int:
-    """Where to end a piece near `at`: the quietest 50 ms of the seconds before it, or the end of the audio."""
-    if at >= audio.size:
-        return audio.size
-    frame = SAMPLE_RATE // 20
-    lo = max(0, at - int(search_s * SAMPLE_RATE))
-    n = (at - lo) // frame
-    energy = (audio[lo:lo + n * frame].reshape(n, frame) ** 2).mean(axis=1)
-    return lo + int(np.argmin(energy)) * frame + frame // 2  # the previous piece's last words, as whisper_streaming prompts with committed text
 
 Progress = Callable[[float, float], None]
 
@@ -152,14 +142,15 @@ class WhisperTranscriber:
         return self.recover(audio, Transcript(tuple(words), duration), speech_spans(audio, offset_s), offset_s)
 
     def _transcribe_long(self, audio: np.ndarray, offset_s: float, progress: Progress | None) -> Transcript:
-        """A long recording in pieces of at most LONG_PIECE_S, cut at the quietest moment near each end:
+        """A long recording in pieces of at most LONG_PIECE_S, cut at the quietest moment of the last 5 s:
         the model's working memory then stays that of a 2-minute answer, however long the file."""
         words: list[Word] = []
         unheard: list[Span] = []
         total = audio.size / SAMPLE_RATE
         start = 0
         while start < audio.size:
-            end = quiet_cut(audio, start + int(LONG_PIECE_S * SAMPLE_RATE))
+            end = start + int(LONG_PIECE_S * SAMPLE_RATE)
+            end = quietest_point(audio[:end], window_s=5.0) if end < audio.size else audio.size
             part = self.transcribe(audio[start:end], offset_s + start / SAMPLE_RATE)
             words += part.words
             unheard += part.unheard_speech

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from .timing import clock
 from .types import Transcript, Word
 from .vad import Span, join_spans
 
@@ -154,7 +155,7 @@ def absorb_edges(spans: list[Span], words: list[Word]) -> tuple[list[Span], list
 
 def unheard_note(spans: Sequence[Span]) -> str:
     """One line for the user: where speech was heard that was not transcribed."""
-    where = ", ".join(f"{_clock(s)} to {_clock(e)}" for s, e in spans)
+    where = ", ".join(f"{clock(s)} to {clock(e)}" for s, e in spans)
     return f"speech heard but no English words made out from {where} (another language, or too unclear): not scored"
 
 
@@ -162,7 +163,3 @@ def no_speech_message(what: str, spans: Sequence[Span], where: str = "") -> str:
     if spans:
         return f"no English speech in the {what}: {unheard_note(spans)}{where}"
     return f"no speech heard in the {what}: check the microphone or the file{where}"
-
-
-def _clock(seconds: float) -> str:
-    return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
