@@ -6,7 +6,7 @@ import random
 
 from rich.console import Console
 
-from .analysis import Analyzer, build_segmenter, load_spacy
+from .analysis.report import Analyzer, build_segmenter, load_spacy
 from .bank import load_bank, pick_question
 from .errors import BankError
 from .render import render_report
@@ -51,8 +51,8 @@ def run_analyze(args, console: Console) -> dict:
 
 def make_store(args, console: Console):
     """The recordings folder with its index listening, so every change is listed at once."""
-    from .index import Index
-    from .store import Store
+    from .archive.index import Index
+    from .archive.store import Store
 
     store = Store(getattr(args, "recordings", None))
     index = Index(store, warn=lambda message: console.print(f"[yellow]warning:[/yellow] {message}"))
@@ -61,7 +61,7 @@ def make_store(args, console: Console):
 
 
 def make_speaker(args, console: Console):
-    from .speak import PrintingSpeaker, Pyttsx3Speaker
+    from .speech.speak import PrintingSpeaker, Pyttsx3Speaker
 
     show = lambda text: console.print(f"[bold cyan]Interviewer:[/bold cyan] {text}")  # noqa: E731
     if getattr(args, "no_speak", False):
@@ -73,13 +73,13 @@ def make_speaker(args, console: Console):
 
 def stand_in(path, fast: bool):
     """A file standing in for the microphone, decoded now: an unreadable file fails before anything is asked."""
-    from .record import FileMicrophone
+    from .speech.record import FileMicrophone
 
     return FileMicrophone(path, fast=fast) if path else None
 
 
 def microphone(stand_in_mic):
-    from .record import SoundDeviceMicrophone
+    from .speech.record import SoundDeviceMicrophone
 
     def make():
         if stand_in_mic is not None:
@@ -94,8 +94,8 @@ def microphone(stand_in_mic):
 def engines(args, bank, console: Console, need_mic: bool):
     """Transcriber loading in the background, the analyzer building in the background, the turn recorder."""
     from .modes.interview import Background, Turn
-    from .record import EndPolicy, SoundDeviceMicrophone
-    from .transcribe import WhisperTranscriber
+    from .speech.record import EndPolicy, SoundDeviceMicrophone
+    from .speech.transcribe import WhisperTranscriber
 
     if need_mic:
         SoundDeviceMicrophone().open_check()
@@ -241,7 +241,7 @@ def run_review(args, console: Console) -> dict | list | None:
 
 
 def speak_to_file(text: str, path) -> None:
-    from .speak import Pyttsx3Speaker
+    from .speech.speak import Pyttsx3Speaker
 
     try:
         Pyttsx3Speaker(play=False).synthesize(text, path)
@@ -251,7 +251,7 @@ def speak_to_file(text: str, path) -> None:
 
 def rescore_attempt(args, store, console: Console) -> dict:
     from .modes.rescore import rescore
-    from .transcribe import WhisperTranscriber
+    from .speech.transcribe import WhisperTranscriber
 
     bank = load_bank(args.bank)
     attempt = store.open(args.id)

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import yaml
 
-from .segment import HEADLINE, Segmenter, split_sentences
-from .timing import find_fillers
-from .transcripts import words_from_text
+from .analysis.segment import HEADLINE, Segmenter, split_sentences
+from .analysis.timing import find_fillers
+from .analysis.transcripts import words_from_text
 from .types import Word
 
 FRAME_S = 0.05
@@ -99,7 +99,7 @@ def time_weighted_accuracy(true_spans: Sequence[tuple[str, float, float]], predi
 
 def audio_accuracy(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None
                    ) -> tuple[float, dict[str, float]]:
-    from .synth import synthesize_sections
+    from .speech.synth import synthesize_sections
 
     hits: Counter = Counter()
     totals: Counter = Counter()
@@ -126,7 +126,7 @@ def reference_fillers(text: str) -> int:
 
 def filler_recall(transcriber, mfa_dir: Path) -> tuple[int, int]:
     """(fillers kept, fillers in the references), counting at most the reference's number per clip."""
-    from .audio import load_audio
+    from .speech.audio import load_audio
 
     refs = json.loads((mfa_dir / "reference_transcripts.json").read_text())
     kept = wanted = 0
@@ -173,8 +173,8 @@ def word_edits(reference: str, hypothesis: str) -> tuple[int, int]:
 
 def streaming_quality(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None) -> dict:
     """WER of whole-file and streamed transcription of the same audio, and how far section starts move."""
-    from .stream import StreamingTranscriber
-    from .synth import synthesize_sections
+    from .speech.stream import StreamingTranscriber
+    from .speech.synth import synthesize_sections
 
     edits = {"whole": 0, "streamed": 0}
     words = 0

@@ -11,8 +11,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .timing import clock
-from .unheard import unheard_note
+from .analysis.timing import clock
+from .speech.unheard import unheard_note
 
 COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
           "headline": "yellow"}

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from simulator.analysis import Analyzer, build_segmenter, load_spacy
+from simulator.analysis.report import Analyzer, build_segmenter, load_spacy
 from simulator.bank import load_bank
 
 

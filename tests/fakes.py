@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.transcripts import words_from_text
+from simulator.analysis.transcripts import words_from_text
 from simulator.types import Transcript, Word
 
 
@@ -32,7 +32,7 @@ class RememberingSpeaker:
             on_start()
         self.said.append((text, save_to))
         if save_to is not None:
-            from simulator.audio import write_wav
+            from simulator.speech.audio import write_wav
 
             write_wav(save_to, np.zeros(1600, dtype=np.float32))
         return 0.1

@@ -2,8 +2,8 @@
 
 import pytest
 
-from simulator.flags import ALL_CODES
-from simulator.segment import HEADLINE, best_order
+from simulator.analysis.flags import ALL_CODES
+from simulator.analysis.segment import HEADLINE, best_order
 from simulator.types import SECTION_NAMES
 
 from .fakes import scripted
@@ -68,7 +68,7 @@ def test_probe_prefers_the_questions_own_probe_for_the_top_weakness(analyzer, ba
 
 
 def test_generic_probe_when_the_question_has_none_for_the_weakness(bank):
-    from simulator.probe import choose_probe
+    from simulator.analysis.probe import choose_probe
     from simulator.types import Flag
 
     q = bank.questions["debug-nobody-owned"]
@@ -79,7 +79,7 @@ def test_generic_probe_when_the_question_has_none_for_the_weakness(bank):
 
 
 def test_content_weaknesses_come_before_delivery(bank):
-    from simulator.probe import choose_probe
+    from simulator.analysis.probe import choose_probe
     from simulator.types import Flag
 
     q = bank.questions["debug-nobody-owned"]
@@ -150,7 +150,7 @@ def test_no_words_is_no_speech(analyzer):
     ],
 )
 def test_followup_flags(reply, code, present):
-    from simulator.score import followup_flags
+    from simulator.analysis.score import followup_flags
     from simulator.types import Probe
 
     from .fakes import scripted as s
@@ -170,7 +170,7 @@ def test_followup_flags(reply, code, present):
     ],
 )
 def test_reflection_repair_needs_a_specific_first_person_lesson(reply, repaired):
-    from simulator.flags import repaired as judge
+    from simulator.analysis.flags import repaired as judge
 
     story = "The morning peak overloaded the database, so I added tracing and a cache."
     assert judge("generic_reflection", scripted(reply).words, story)[0] is repaired

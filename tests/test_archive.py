@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.archive.index import INDEX_NAME, Index
+from simulator.archive.store import Store
 from simulator.errors import StorageError
-from simulator.index import INDEX_NAME, Index
-from simulator.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

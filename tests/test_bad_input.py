@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.audio import SAMPLE_RATE, load_audio, write_wav
+from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
@@ -203,7 +203,7 @@ def test_a_twenty_minute_answer_is_flagged_too_long_in_bounded_memory(tmp_path, 
     ("Fixed.", "one_word"),
 ])
 def test_odd_spoken_answers_are_handled(tmp_path, text, check):
-    from simulator.synth import synthesize_sections
+    from simulator.speech.synth import synthesize_sections
 
     path = tmp_path / "odd.wav"
     write_wav(path, synthesize_sections([("answer", text)])[0])

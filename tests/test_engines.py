@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.audio import load_audio, write_wav
-from simulator.transcribe import WhisperTranscriber
+from simulator.speech.audio import load_audio, write_wav
+from simulator.speech.transcribe import WhisperTranscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"

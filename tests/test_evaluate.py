@@ -41,7 +41,7 @@ def test_sentence_role_accuracy_on_text_stays_high(analyzer):
 @pytest.mark.engines
 def test_time_weighted_accuracy_on_synthesized_audio(analyzer):
     from simulator.evaluate import audio_accuracy
-    from simulator.transcribe import WhisperTranscriber
+    from simulator.speech.transcribe import WhisperTranscriber
 
     answers = [a for a in load_dev_set(DEV) if a.id in ("d01", "d06", "d13")]  # strong, result first, no result
     overall, _ = audio_accuracy(analyzer.segmenter, WhisperTranscriber(), answers)

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.audio import SAMPLE_RATE, load_audio, write_wav
+from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
 from .conftest import start_pulse, stop_pulse
 

@@ -7,10 +7,10 @@ import stat
 import pytest
 from rich.console import Console
 
+from simulator.archive.store import Store
 from simulator.modes.interview import Background, Interview
-from simulator.record import EndPolicy
-from simulator.store import Store
-from simulator.stream import StreamingTranscriber
+from simulator.speech.record import EndPolicy
+from simulator.speech.stream import StreamingTranscriber
 
 from .fakes import RememberingSpeaker, ScriptedTranscriber, ToneMicrophone, scripted
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.audio import SAMPLE_RATE, load_audio, write_wav
 from simulator.evaluate import load_dev_set
-from simulator.synth import synthesize_sections
+from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
+from simulator.speech.synth import synthesize_sections
 from simulator.types import SECTION_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -310,7 +310,7 @@ def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_
     folder = rec / attempt
     stored = sum(voiced_seconds(folder / name) for name in played)
     assert abs(voiced_seconds(sink) - stored) < 1.5, (voiced_seconds(sink), stored)
-    from simulator.transcribe import WhisperTranscriber
+    from simulator.speech.transcribe import WhisperTranscriber
 
     heard = WhisperTranscriber().transcribe(load_audio(sink)).text.lower()
     heard = heard.replace("check out", "checkout")

@@ -4,9 +4,9 @@ sections never overlap, they stay within the answer's span, and their durations 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.timing import section_timings
+from simulator.analysis.timing import section_timings
+from simulator.speech.unheard import doubtful_spans, unheard_spans
 from simulator.types import SECTION_NAMES, Transcript, Word
-from simulator.unheard import doubtful_spans, unheard_spans
 
 # Words that pull towards every role, fillers, numbers, punctuation, and plain noise words.
 VOCABULARY = [
@@ -54,7 +54,7 @@ def test_analysis_of_any_word_stream(analyzer, bank, items, level):
 @settings(max_examples=300, deadline=None)
 @given(items=words_and_gaps)
 def test_section_timings_of_any_segmentation(items):
-    from simulator.segment import Segmenter
+    from simulator.analysis.segment import Segmenter
 
     words = as_words(items)
     _, _, segments = Segmenter().segment(words)
@@ -86,7 +86,7 @@ def timed(text: str, start: float, step: float = 0.35, probability: float = 0.9)
 
 
 def test_words_written_onto_silence_are_dropped():
-    from simulator.unheard import set_apart
+    from simulator.speech.unheard import set_apart
 
     spoken = timed("I rolled back the release and the errors stopped.", 0.5)
     tail = [Word(t, 9.0, 9.0, 0.9) for t in "thank you for watching see you in the next video".split()]
@@ -95,7 +95,7 @@ def test_words_written_onto_silence_are_dropped():
 
 
 def test_technical_english_is_kept_and_pseudo_words_are_set_apart_with_their_span():
-    from simulator.unheard import set_apart
+    from simulator.speech.unheard import set_apart
 
     english = timed("I sharded the Postgres cluster and made the webhook retries idempotent with a runbook.", 0.5)
     german = timed("Yidam sufathan tleten -t -t venten the soft wear ufredam tesheresh frolbin sumodifitsian "
@@ -110,7 +110,7 @@ def test_technical_english_is_kept_and_pseudo_words_are_set_apart_with_their_spa
 
 
 def test_voice_with_no_words_is_reported():
-    from simulator.unheard import set_apart
+    from simulator.speech.unheard import set_apart
 
     english = timed("We shipped the fix on Friday.", 0.5)
     out = set_apart(Transcript(tuple(english), 30.0), [(0.4, 3.0), (4.0, 12.5)])

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.audio import load_audio, write_wav
-from simulator.synth import synthesize_sections
-from simulator.transcribe import WhisperTranscriber
+from simulator.speech.audio import load_audio, write_wav
+from simulator.speech.synth import synthesize_sections
+from simulator.speech.transcribe import WhisperTranscriber
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.engines

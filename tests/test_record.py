@@ -5,8 +5,8 @@ import wave
 
 import numpy as np
 
-from simulator.audio import write_wav
-from simulator.record import EndPolicy, FileMicrophone, record
+from simulator.speech.audio import write_wav
+from simulator.speech.record import EndPolicy, FileMicrophone, record
 
 from .fakes import FakeClock, ToneMicrophone
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from simulator.stream import StreamingTranscriber, find_cut, quietest_point
+from simulator.speech.stream import StreamingTranscriber, find_cut, quietest_point
 from simulator.types import Transcript, Word
 
 SR = 16000
@@ -180,8 +180,8 @@ def wer(reference, hypothesis):
 def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
     import yaml
 
-    from simulator.synth import synthesize_sections
-    from simulator.transcribe import WhisperTranscriber
+    from simulator.speech.synth import synthesize_sections
+    from simulator.speech.transcribe import WhisperTranscriber
 
     dev = yaml.safe_load((Path(__file__).parent / "data" / "dev_answers.yaml").read_text())["answers"]
     parts = [tuple(p) for p in next(a for a in dev if a["id"] == "d09")["parts"]]  # a 3-minute answer

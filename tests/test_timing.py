@@ -1,6 +1,6 @@
 import pytest
 
-from simulator.timing import delivery, find_fillers, find_pauses, section_timings, verdict
+from simulator.analysis.timing import delivery, find_fillers, find_pauses, section_timings, verdict
 from simulator.types import Segment, Sentence
 
 from .fakes import timed

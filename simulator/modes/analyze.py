@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..audio import SAMPLE_RATE, load_audio
-from ..transcripts import is_text_transcript, load_transcript_file
+from ..analysis.transcripts import is_text_transcript, load_transcript_file
+from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import Transcript
 
 LONG_AUDIO_S = 30.0
@@ -19,7 +19,7 @@ def transcript_of(path: Path, model: str | None, console: Console, transcriber=N
         return load_transcript_file(path), transcriber
     audio = load_audio(path)
     if transcriber is None:
-        from ..transcribe import WhisperTranscriber
+        from ..speech.transcribe import WhisperTranscriber
 
         transcriber = WhisperTranscriber(model)
         with console.status("Loading the speech model..."):

@@ -17,14 +17,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..audio import SAMPLE_RATE
-from ..index import Index, Row
-from ..record import Microphone
+from ..analysis.timing import LONG_FACTOR, answer_band, verdict
+from ..archive.index import Index, Row
+from ..archive.store import Store
 from ..render import COLORS, clock, timeline_table
-from ..speak import Speaker
-from ..store import Store
-from ..stream import StreamingTranscriber
-from ..timing import LONG_FACTOR, answer_band, verdict
+from ..speech.audio import SAMPLE_RATE
+from ..speech.record import Microphone
+from ..speech.speak import Speaker
+from ..speech.stream import StreamingTranscriber
 from ..types import SECTION_NAMES, Question
 from .interview import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 from .review import sparkline, when

@@ -13,11 +13,11 @@ import json
 import tempfile
 from pathlib import Path
 
-from ..audio import load_audio
+from ..archive.store import Attempt
 from ..errors import StorageError
 from ..render import clock
-from ..store import Attempt
-from ..synth import encode_ogg
+from ..speech.audio import load_audio
+from ..speech.synth import encode_ogg
 
 HTML_COLORS = {"situation": "#4fb3bf", "task": "#c27ba0", "action": "#6aa84f", "result": "#e6b800",
                "reflection": "#6d9eeb", "headline": "#e6b800"}

@@ -17,15 +17,15 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from ..archive.store import Attempt, Store
 from ..errors import NoSpeechError, SimulatorError
-from ..record import EndPolicy, EnterKey, Microphone, Recording, record
 from ..render import clock, timeline_table
-from ..speak import Speaker
-from ..store import Attempt, Store
-from ..stream import StreamingTranscriber
-from ..transcribe import Transcriber
+from ..speech.record import EndPolicy, EnterKey, Microphone, Recording, record
+from ..speech.speak import Speaker
+from ..speech.stream import StreamingTranscriber
+from ..speech.transcribe import Transcriber
+from ..speech.unheard import no_speech_message
 from ..types import Question, Transcript
-from ..unheard import no_speech_message
 
 LIVE_GUESS_EVERY_S = 3.0
 

@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..render import COLORS, clock
-from ..speak import Speaker
+from ..speech.speak import Speaker
 from ..types import SECTION_NAMES, Bank, Question
 
 

@@ -16,13 +16,13 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from ..analysis.probe import find_probe
+from ..archive.index import Index
+from ..archive.store import Store
 from ..errors import BankError, SimulatorError
-from ..index import Index
-from ..probe import find_probe
-from ..record import Microphone
 from ..render import flags_table, score_view
-from ..speak import Speaker
-from ..store import Store
+from ..speech.record import Microphone
+from ..speech.speak import Speaker
 from ..types import Bank, Probe, Question
 from .interview import Background, Turn, kept_on_failure
 

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 from rich.console import Console
 
-from ..audio import SAMPLE_RATE, load_audio
+from ..archive.store import Attempt
 from ..errors import NoSpeechError, StorageError
-from ..store import Attempt
+from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import Bank
 from .analyze import transcribe_with_progress
 from .practice import Pick, report_for, score_reply
@@ -64,7 +64,7 @@ def rescore(attempt: Attempt, bank: Bank, transcriber, analyzer, console: Consol
 
 
 def _rescore_probe(attempt, meta, bank, question, transcriber, analyzer, console) -> dict:
-    from ..probe import find_probe
+    from ..analysis.probe import find_probe
 
     probe = find_probe(meta.get("probe_id") or "", question, bank)
     if probe is None:

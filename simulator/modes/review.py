@@ -15,11 +15,11 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from ..audio import SAMPLE_RATE, load_audio
+from ..archive.index import Index, Row
+from ..archive.store import Attempt, Store
 from ..errors import SimulatorError, StorageError
-from ..index import Index, Row
 from ..render import COLORS, VERDICT_STYLE, clock, render_report
-from ..store import Attempt, Store
+from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import SECTION_NAMES
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -66,7 +66,7 @@ def show(store: Store, attempt_id: str, console: Console, render: bool = True) -
     if render and "sections" in report:
         render_report(report, console)
     elif render:  # a probe practice: the reply only
-        from ..probe import find_probe
+        from ..analysis.probe import find_probe
         from .practice import show_reply
 
         probe = find_probe(report["probe"]["id"], None, load_bank_for_review())

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import SetupError
 from .audio import SAMPLE_RATE, load_audio
-from .errors import SetupError
 
 GAP_S = 0.6
 

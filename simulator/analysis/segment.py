@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from .types import SECTION_NAMES, Segment, Sentence, Word
+from ..types import SECTION_NAMES, Segment, Sentence, Word
 
 # A pause this long ends a sentence even without punctuation (transcripts of run-on speech).
 SENTENCE_PAUSE_S = 1.5

@@ -18,7 +18,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StorageError
+from ..errors import StorageError
 from .store import Attempt, Store
 
 log = logging.getLogger(__name__)

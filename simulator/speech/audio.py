@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import AudioFileError
+from ..errors import AudioFileError
 
 SAMPLE_RATE = 16000
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".webm")

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .types import SECTION_NAMES, SectionTiming, Segment, Word
+from ..types import SECTION_NAMES, SectionTiming, Segment, Word
 
 LONG_FACTOR = 1.5  # "long" is over 1.5 x target (45 s for a 30 s Situation)
 SHORT_FACTOR = 0.35  # a 4 s Result against a 20 s target is "short"

@@ -21,8 +21,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ..errors import DeviceError, SetupError
 from .audio import SAMPLE_RATE, WavWriter, load_audio
-from .errors import DeviceError, SetupError
 
 log = logging.getLogger(__name__)
 CHUNK_S = 0.1

@@ -9,15 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from ..errors import BankError, NoSpeechError, SetupError
+from ..speech.unheard import no_speech_message
+from ..types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
 from . import flags as flagging
-from .errors import BankError, NoSpeechError, SetupError
 from .probe import choose_probe, find_probe
 from .score import followup_flags, marker_hits, score_answer, score_followup
 from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
 from .timing import answer_band, delivery, section_timings
 from .transcripts import words_from_text
-from .types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
-from .unheard import no_speech_message
 
 SCHEMA = 1
 SPACY_ENV = "STAR_SIM_SPACY_MODEL"

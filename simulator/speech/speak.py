@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import SetupError
+from ..errors import SetupError
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import AudioFileError
-from .types import Transcript, Word
+from ..errors import AudioFileError
+from ..types import Transcript, Word
 
 TEXT_WPM = 150.0
 TEXT_SUFFIXES = (".txt", ".md")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Word
 from .timing import Delivery, answer_band, delivery
-from .types import SECTION_NAMES, Flag, SectionTiming, Segment, Word
 
 CONTENT_CODES = (
     [f"missing_{s}" for s in SECTION_NAMES]

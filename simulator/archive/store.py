@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import StorageError
+from ..errors import StorageError
 
 RECORDINGS_ENV = "STAR_SIM_RECORDINGS"
 ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z0-9]{4}$")

@@ -17,9 +17,9 @@ from typing import Protocol
 
 import numpy as np
 
+from ..errors import SetupError
+from ..types import Transcript, Word
 from .audio import SAMPLE_RATE, quietest_point
-from .errors import SetupError
-from .types import Transcript, Word
 from .unheard import doubtful_spans, is_english_word, set_apart, sparse_spans, unheard_spans
 from .vad import Span, speech_spans
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .types import Bank, Flag, Probe, Question
+from ..types import Bank, Flag, Probe, Question
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..types import Deduction, Flag, Probe, Score, Word
 from .flags import NUMBER
-from .types import Deduction, Flag, Probe, Score, Word
 
 DIMENSIONS = {
     "structure": 15.0,

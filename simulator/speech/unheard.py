@@ -17,8 +17,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .timing import clock
-from .types import Transcript, Word
+from ..analysis.timing import clock
+from ..types import Transcript, Word
 from .vad import Span, join_spans
 
 UNHEARD_MIN_S = 3.0  # shorter silences in the words are a cough, a laugh, a name Whisper dropped

@@ -33,9 +33,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..types import Transcript, Word
 from .audio import SAMPLE_RATE, quietest_point
 from .transcribe import CONTEXT_CHARS, Transcriber
-from .types import Transcript, Word
 from .unheard import set_apart
 from .vad import PAUSE_S, Span, silero_speech
 
