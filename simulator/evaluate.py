@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from .analysis.segment import HEADLINE, Segmenter, split_sentences
@@ -153,11 +154,18 @@ def number_words(n: int) -> str:
     return number_words(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
 
 
+# Spellings of the same spoken words: a transcriber writing "gonna" for a reference's "going to" heard it.
+_SAME_WORDS = {"gonna": "going to", "wanna": "want to", "gotta": "got to", "alright": "all right",
+               "okay": "ok", "mm": "hm", "mhm": "hm", "hmm": "hm", "uhm": "um", "umm": "um"}
+
+
 def normalized_words(text: str) -> list[str]:
-    """Lower case, digits spelled out ("3 weeks" = "three weeks"), punctuation dropped: for WER."""
+    """Lower case, digits spelled out ("3 weeks" = "three weeks"), punctuation and hyphens dropped, common
+    spoken spellings made one ("gonna" = "going to"): for WER and recall."""
     text = re.sub(r"(\d),(\d{3})", r"\1\2", text.lower().replace("%", " percent"))
     text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} " if int(m.group()) < 10**6 else m.group(), text)
-    return re.findall(r"[a-z']+", text)
+    words = [w.strip("'") for w in re.findall(r"[a-z']+", text)]
+    return [part for w in words if w for part in _SAME_WORDS.get(w, w).split()]
 
 
 def word_edits(reference: str, hypothesis: str) -> tuple[int, int]:
@@ -203,3 +211,125 @@ def streaming_quality(segmenter: Segmenter, transcriber, answers: Sequence[DevAn
         "section_shift_max_s": max(shifts, default=0.0),
         "within_1s": sum(s <= 1.0 for s in shifts) / max(len(shifts), 1),
     }
+
+
+# --- the real-voice set: recordings of real people with human transcripts --------------------------------
+
+@dataclass(frozen=True)
+class RealClip:
+    name: str
+    path: Path | None  # None: built in memory (the two-speaker stereo file)
+    reference: str
+
+
+def reference_text(text: str) -> str:
+    """A human transcript as the words a listener hears: cut-off words and tags out, hesitated words in."""
+    text = re.sub(r"<cutoff-[^>]+>", " ", text)
+    text = re.sub(r"<hes-([^>]+)>", r"\1", text)
+    return " ".join(re.sub(r"<[^>]+>|\[[^\]]+\]", " ", text).split())
+
+
+def real_voice_set(shared_audio: Path) -> list[RealClip]:
+    """../shared/audio/mfa (19 disfluent clips), ../shared/audio/more (a speaker with a cold in another
+    room, read speech, three short Common Voice clips), JFK, and a two-speaker stereo file built from two
+    of them (see two_speaker_stereo)."""
+    clips = []
+    refs = json.loads((shared_audio / "mfa" / "reference_transcripts.json").read_text())
+    clips += [RealClip(name, shared_audio / "mfa" / f"{name}.flac", reference_text(text)) for name, text in sorted(refs.items())]
+    for lab in sorted((shared_audio / "more").glob("*.lab")):
+        audio = next(p for p in sorted((shared_audio / "more").glob(lab.stem + ".*")) if p.suffix != ".lab")
+        clips.append(RealClip(lab.stem, audio, reference_text(lab.read_text())))
+    clips.append(RealClip("fw_jfk", shared_audio / "fw_jfk.flac", JFK))
+    left, right = clips_named(clips, STEREO_LEFT, STEREO_RIGHT)
+    clips.append(RealClip(STEREO_NAME, None, f"{left.reference} {right.reference}"))
+    return clips
+
+
+JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+STEREO_NAME = "stereo: mfa_thoughts left, cold_corpus right from 8 s"
+STEREO_LEFT, STEREO_RIGHT, STEREO_OFFSET_S = "mfa_thoughts", "cold_corpus", 8.0
+
+
+def clips_named(clips: Sequence[RealClip], *names: str) -> list[RealClip]:
+    return [next(c for c in clips if c.name == name) for name in names]
+
+
+def two_speaker_stereo(left: np.ndarray, right: np.ndarray, offset_s: float) -> np.ndarray:
+    """(samples, 2): `left` on the left channel from 0 s, `right` on the right from `offset_s`; each channel
+    silent elsewhere, as two people recorded on two microphones."""
+    start = int(offset_s * 16000)
+    out = np.zeros((max(left.size, start + right.size), 2), dtype=np.float32)
+    out[: left.size, 0] = left
+    out[start : start + right.size, 1] = right
+    return out
+
+
+def clip_audio(clip: RealClip, clips: Sequence[RealClip], workdir: Path) -> Path:
+    """The clip's file; the stereo clip is written to `workdir` first."""
+    if clip.path is not None:
+        return clip.path
+    from .speech.audio import load_audio, write_wav
+
+    left, right = clips_named(clips, STEREO_LEFT, STEREO_RIGHT)
+    path = workdir / "two_speakers.wav"
+    write_wav(path, two_speaker_stereo(load_audio(left.path), load_audio(right.path), STEREO_OFFSET_S))
+    return path
+
+
+def words_in_order(reference: str, hypothesis: str) -> int:
+    """How many reference words the hypothesis holds in order (longest common subsequence)."""
+    ref, hyp = normalized_words(reference), normalized_words(hypothesis)
+    row = [0] * (len(hyp) + 1)
+    for a in ref:
+        prev_diag = 0
+        for j, b in enumerate(hyp):
+            prev_diag, row[j + 1] = row[j + 1], prev_diag + 1 if a == b else max(row[j + 1], row[j])
+    return row[-1]
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    name: str
+    reference_words: int
+    kept: int  # reference words the pipeline kept, in order
+    kept_plain: int  # ... and plain faster-whisper
+    edits: int
+    fillers_wanted: int
+    fillers_kept: int
+    pauses_over_speech: int  # long pauses the report shows where plain faster-whisper heard words
+    unheard: tuple[tuple[float, float], ...]
+    text: str
+    plain_text: str
+
+    @property
+    def recall(self) -> float:
+        return self.kept / max(self.reference_words, 1)
+
+    @property
+    def recall_plain(self) -> float:
+        return self.kept_plain / max(self.reference_words, 1)
+
+
+def real_voice_results(transcriber, clips: Sequence[RealClip], workdir: Path, progress=None) -> list[ClipResult]:
+    """Each clip through the pipeline (load_audio, WhisperTranscriber.transcribe, the delivery measures)
+    and through plain faster-whisper (same model, beam 5, no VAD, no prompt), in the same run."""
+    from .analysis.timing import delivery
+    from .speech.audio import load_audio
+
+    results = []
+    for clip in clips:
+        audio = load_audio(clip_audio(clip, clips, workdir))
+        heard = transcriber.transcribe(audio)
+        plain = transcriber.plain(audio)
+        pauses = delivery(heard.words, not_silent=heard.voice + heard.unheard_speech).long_pauses
+        # Two words at least: plain faster-whisper writes a lone "you" onto noise now and then.
+        over_speech = sum(sum(p.start_s < (w.start_s + w.end_s) / 2 < p.end_s for w in plain) >= 2 for p in pauses)
+        plain_text = " ".join(w.text for w in plain)
+        want = reference_fillers(clip.reference)
+        results.append(ClipResult(
+            clip.name, len(normalized_words(clip.reference)), words_in_order(clip.reference, heard.text),
+            words_in_order(clip.reference, plain_text), word_edits(clip.reference, heard.text)[0], want,
+            min(len(find_fillers(heard.words)), want), over_speech, heard.unheard_speech, heard.text, plain_text))
+        if progress:
+            progress(results[-1])
+    return results

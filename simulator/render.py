@@ -11,8 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .analysis.timing import clock
-from .speech.unheard import unheard_note
+from .analysis.timing import clock, missed_speech_note
 
 COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
           "headline": "yellow"}
@@ -28,12 +27,22 @@ def legend() -> Text:
 
 
 def transcript_view(report: dict) -> Text:
+    """The sentences in their section colours, with any stretch of possibly missed speech in its place."""
     text = Text()
+    missed = sorted(tuple(span) for span in report.get("unheard_speech", ()))
     for sentence in report["sentences"]:
+        while missed and missed[0][0] <= sentence["start_s"]:
+            text.append(missed_marker(missed.pop(0)), style="bold yellow")
         role = sentence["role"]
         text.append(f"[{clock(sentence['start_s'])}] ", style="dim")
         text.append(sentence["text"] + " ", style=COLORS.get(role, "white"))
+    for span in missed:
+        text.append(missed_marker(span), style="bold yellow")
     return text
+
+
+def missed_marker(span: tuple[float, float]) -> str:
+    return f"[{clock(span[0])}-{clock(span[1])} possibly missed speech, not transcribed] "
 
 
 def timeline_table(report: dict, title: str = "Sections against their targets") -> Table:
@@ -102,7 +111,7 @@ def render_report(report: dict, console: Console) -> None:
     console.print(legend())
     console.print(Panel(transcript_view(report), title="What the simulator heard", title_align="left"))
     if report.get("unheard_speech"):
-        console.print(Text("Note: " + unheard_note(report["unheard_speech"]), style="bold yellow"))
+        console.print(Text("Note: " + missed_speech_note(report["unheard_speech"]), style="bold yellow"))
     console.print(timeline_table(report))
     console.print(delivery_view(report["delivery"]))
     console.print(flags_table(report["flags"]))
@@ -116,6 +125,8 @@ def render_report(report: dict, console: Console) -> None:
         status = "repaired" if repaired["repaired"] else "not repaired"
         console.print(Panel(Text(follow["transcript"]), title=f"Follow-up reply ({follow['duration_s']:.0f}s)",
                             title_align="left"))
+        if follow.get("unheard_speech"):
+            console.print(Text("Note: " + missed_speech_note(follow["unheard_speech"]), style="bold yellow"))
         console.print(f"Weakness {repaired['code'] or '-'}: [bold]{status}[/bold] ({repaired['evidence']})")
         if follow["strong_markers_heard"]:
             console.print("Strong marks heard: " + "; ".join(follow["strong_markers_heard"]))

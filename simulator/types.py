@@ -36,8 +36,14 @@ class Transcript:
 
     words: tuple[Word, ...]
     duration_s: float
-    # Stretches where voice activity was detected but the English model wrote nothing.
+    # Stretches that may hold speech the model did not read: voice with no words, or words set apart as
+    # not English. Shown to the user with their times, never as a pause.
     unheard_speech: tuple[tuple[float, float], ...] = ()
+    # Where voice activity detection heard voice: a gap in the words inside it is not a pause.
+    voice: tuple[tuple[float, float], ...] = ()
+    # Where the decoder was unsure of what it wrote (low log-prob and word probabilities): a long run of
+    # it is speech the model could not read, set apart like unheard speech (speech/unheard.py).
+    unsure: tuple[tuple[float, float], ...] = ()
 
     @property
     def text(self) -> str:
@@ -49,6 +55,7 @@ class Transcript:
             "text": self.text,
             "words": [w.to_json() for w in self.words],
             "unheard_speech": [list(span) for span in self.unheard_speech],
+            "voice": [[round(s, 2), round(e, 2)] for s, e in self.voice],
         }
 
 

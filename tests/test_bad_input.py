@@ -3,6 +3,7 @@ odd answers. Through the real CLI (`analyze`, and `interview` with file answers)
 
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -66,30 +67,35 @@ def test_silence_or_noise_is_no_speech_never_a_transcript(tmp_path, kind):
 
 # --- another language --------------------------------------------------------------------------------
 
+def german_is_set_apart(report: dict) -> None:
+    """The German (about 0:31 to the end) is reported, the English before it analyzed, and nothing is
+    written for the German. Bounds, not exact times: int8 kernels differ from one CPU to another."""
+    spans = report["unheard_speech"]
+    assert spans and 29.0 <= spans[0][0] <= 33.0 and spans[-1][1] >= 57.0, spans
+    covered = sum(min(e, 57.0) - max(s, 33.0) for s, e in spans if e > 33.0 and s < 57.0)
+    assert covered >= 0.9 * 24.0, spans  # nearly all of 0:33-0:57 is reported, not shown as pauses
+    assert "hereby granted" in report["transcript"].lower()
+    assert [w["text"] for w in report["words"] if w["start_s"] >= 32.0] == []  # no invented English for it
+    assert not any(p["start_s"] >= 31.0 for p in report["delivery"]["long_pauses"])
+
+
 @pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this checkout")
 def test_german_after_english_is_reported_with_its_span_and_the_english_is_analyzed(tmp_path):
     r = cli("analyze", str(SHARED_AUDIO / "fw_multilingual.mp3"), "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    (start, end), = report["unheard_speech"]
-    assert 29.0 <= start <= 33.0 and end >= 58.0  # German from about 0:31 to the end
-    assert "hereby granted" in report["transcript"].lower()
-    assert all(w["start_s"] < start for w in report["words"])  # no invented English for the German
+    german_is_set_apart(report)
     assert report["sections"] and report["score"]["overall"] >= 0
     r = cli("analyze", str(SHARED_AUDIO / "fw_multilingual.mp3"))
     text = " ".join(r.stdout.split())
-    assert "speech heard but no English words made out from 0:" in text and "to 0:59" in text
+    assert re.search(r"possibly missed speech from 0:(29|3[0-3])\.\d to 0:5[7-9]\.\d", text), text[-2000:]
 
 
 @pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this checkout")
 def test_german_in_an_interview_answer_is_found_by_the_stream_too(tmp_path):
     r = interview(SHARED_AUDIO / "fw_multilingual.mp3", tmp_path / "rec", "--json")
     assert r.returncode == 0, r.stderr
-    report = json.loads(r.stdout)
-    (start, end), = report["unheard_speech"]
-    assert 29.0 <= start <= 33.0 and end >= 58.0
-    assert "hereby granted" in report["transcript"].lower()
-    assert all(w["start_s"] < start for w in report["words"])
+    german_is_set_apart(json.loads(r.stdout))
 
 
 def test_only_another_language_says_so(tmp_path):
@@ -99,7 +105,7 @@ def test_only_another_language_says_so(tmp_path):
     path = tmp_path / "german.wav"
     write_wav(path, german)
     err = one_line_error(cli("analyze", str(path)))
-    assert "no English speech in the answer" in err and "made out from 0:0" in err
+    assert "no English speech in the answer" in err and "possibly missed speech from 0:0" in err
 
 
 # --- damaged and unusual files --------------------------------------------------------------------------
@@ -210,7 +216,7 @@ def test_odd_spoken_answers_are_handled(tmp_path, text, check):
     r = cli("analyze", str(path), "--json")
     if r.returncode != 0:  # Whisper may write no words for a murmur: then that is said plainly
         err = one_line_error(r)
-        assert "no speech heard" in err or "speech heard but no English words made out from 0:00" in err
+        assert "no speech heard" in err or "possibly missed speech from 0:0" in err
         return
     report = json.loads(r.stdout)
     codes = {f["code"] for f in report["flags"]}

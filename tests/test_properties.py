@@ -1,6 +1,7 @@
 """Property-based tests of the analysis (issue 7): on random word streams and timings it never raises,
 sections never overlap, they stay within the answer's span, and their durations add up to it."""
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,13 +86,22 @@ def timed(text: str, start: float, step: float = 0.35, probability: float = 0.9)
     return [Word(t, start + i * step, start + i * step + 0.3, probability) for i, t in enumerate(text.split())]
 
 
-def test_words_written_onto_silence_are_dropped():
-    from simulator.speech.unheard import set_apart
+def test_words_over_silence_or_doubted_by_the_decoder_are_not_heard_and_quiet_speech_is():
+    """Whisper's closing inventions are caught by the audio under them, never by their wording."""
+    from simulator.speech.evidence import Evidence
 
-    spoken = timed("I rolled back the release and the errors stopped.", 0.5)
-    tail = [Word(t, 9.0, 9.0, 0.9) for t in "thank you for watching see you in the next video".split()]
-    out = set_apart(Transcript(tuple(spoken + tail), 10.0), [(0.4, spoken[-1].end_s)])
-    assert [w.text for w in out.words] == [w.text for w in spoken] and out.unheard_speech == ()
+    rng = np.random.default_rng(3)
+    rate = 16000
+    room = 0.0005 * rng.standard_normal(6 * rate)  # a quiet room, about -66 dBFS
+    audio = room.copy()
+    t = np.arange(2 * rate) / rate
+    audio[rate:3 * rate] += 0.01 * np.sin(2 * np.pi * 180 * t) * (1 + np.sin(2 * np.pi * 4 * t))  # soft, -40 dBFS
+    audio = np.concatenate([audio, np.zeros(2 * rate)]).astype(np.float32)  # then digital silence
+    evidence = Evidence.of(audio)
+    assert evidence.heard(1.2, 2.8, no_speech_prob=0.1, confidence=0.9)  # quiet, but above the room
+    assert evidence.heard(1.2, 2.8, no_speech_prob=0.5, confidence=0.8)  # doubted, but the words are sure
+    assert not evidence.heard(6.5, 7.5, no_speech_prob=0.1, confidence=0.95)  # nothing there at all
+    assert not evidence.heard(4.0, 5.5, no_speech_prob=0.6, confidence=0.4)  # room noise, decoder unsure
 
 
 def test_technical_english_is_kept_and_pseudo_words_are_set_apart_with_their_span():
@@ -115,3 +125,34 @@ def test_voice_with_no_words_is_reported():
     english = timed("We shipped the fix on Friday.", 0.5)
     out = set_apart(Transcript(tuple(english), 30.0), [(0.4, 3.0), (4.0, 12.5)])
     assert out.unheard_speech == ((4.0, 12.5),) and len(out.words) == len(english)
+
+
+def test_a_long_unsure_passage_is_set_apart_and_a_short_one_keeps_its_words():
+    from simulator.speech.unheard import set_apart
+
+    english = timed("I rolled back the release myself and the errors stopped within the hour.", 0.5)
+    guessed = timed("these soft weights are preventing so for if I take them so more", 6.0, probability=0.5)
+    voice = [(0.4, english[-1].end_s), (6.0, guessed[-1].end_s)]
+    long_unsure = set_apart(Transcript(tuple(english + guessed), 12.0, unsure=((6.0, guessed[-1].end_s),)), voice)
+    assert [w.text for w in long_unsure.words] == [w.text for w in english]
+    assert long_unsure.unheard_speech == ((6.0, round(guessed[-1].end_s, 2)),)
+    short = set_apart(Transcript(tuple(english + guessed), 12.0, unsure=((6.0, 8.0),)), voice)
+    assert len(short.words) == len(english + guessed) and short.unheard_speech == ()
+
+
+def test_an_unreadable_stretch_is_dropped_once_english_was_found_in_it():
+    from simulator.speech.unheard import set_apart
+
+    english = timed("We shipped the fix on Friday.", 0.5)
+    out = set_apart(Transcript(tuple(english), 5.0, unheard_speech=((0.4, 2.5), (3.0, 4.5))), [(0.4, 4.5)])
+    assert out.unheard_speech == ((3.0, 4.5),)
+
+
+def test_a_stretch_far_below_the_speakers_own_rate_is_sparse():
+    from simulator.speech.unheard import sparse_spans
+
+    steady = timed(" ".join(["word"] * 30), 0.0, step=0.33)  # 3 words a second over 10 s
+    hole = timed("and here is a long", 12.0)  # 5 words, then 3 s the decoder skipped: 1 a second
+    regions = [(0.0, 10.0), (12.0, 17.0)]
+    assert sparse_spans(regions, steady + hole) == [(12.0, 17.0)]
+    assert sparse_spans(regions, steady + timed(" ".join(["word"] * 10), 12.0)) == []

@@ -10,13 +10,12 @@ import os
 from dataclasses import dataclass
 
 from ..errors import BankError, NoSpeechError, SetupError
-from ..speech.unheard import no_speech_message
 from ..types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
 from . import flags as flagging
 from .probe import choose_probe, find_probe
 from .score import followup_flags, marker_hits, score_answer, score_followup
 from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
-from .timing import answer_band, delivery, section_timings
+from .timing import answer_band, delivery, no_speech_message, section_timings
 from .transcripts import words_from_text
 
 SCHEMA = 1
@@ -68,7 +67,7 @@ class Analyzer:
         sentences, labels, segments = self.segmenter.segment(transcript.words)
         timings = section_timings(segments, targets)
         answer_s = transcript.words[-1].end_s - transcript.words[0].start_s
-        spoken = delivery(transcript.words)
+        spoken = delivery(transcript.words, not_silent=transcript.voice + transcript.unheard_speech)
         found = (
             flagging.timing_flags(timings, transcript.words, level)
             + flagging.content_flags(segments, question.principles if question else ())
@@ -129,6 +128,7 @@ class Analyzer:
             "targets": targets,
             "transcript": reply.text,
             "words": [w.to_json() for w in reply.words],
+            "unheard_speech": [list(s) for s in reply.unheard_speech],
             "duration_s": round(duration, 2),
             "score": score_followup(found).to_json(),
             "flags": [f.to_json() for f in found],

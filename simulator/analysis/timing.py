@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from ..types import SECTION_NAMES, SectionTiming, Segment, Word
 
+Span = tuple[float, float]
+
 LONG_FACTOR = 1.5  # "long" is over 1.5 x target (45 s for a 30 s Situation)
 SHORT_FACTOR = 0.35  # a 4 s Result against a 20 s target is "short"
 LONG_PAUSE_S = 2.0
@@ -169,15 +171,46 @@ def _like_is_filler(prev: Word | None, word: Word, nxt: Word | None) -> bool:
     return prev is not None and prev.text.endswith(",") and (nxt is None or _norm(nxt.text) not in ("a", "an", "the", "to", "this", "that"))
 
 
-def find_pauses(words: Sequence[Word], min_s: float = LONG_PAUSE_S) -> list[Pause]:
-    return [
-        Pause(a.end_s, b.start_s) for a, b in zip(words, words[1:], strict=False) if b.start_s - a.end_s >= min_s
-    ]
+def find_pauses(words: Sequence[Word], min_s: float = LONG_PAUSE_S, not_silent: Sequence[Span] = ()) -> list[Pause]:
+    """Silences of at least `min_s` between words. `not_silent` are stretches that may hold speech (voice
+    the VAD heard, speech the model could not read): a gap is a pause only where it is clear of them, so
+    speech the transcript missed is never shown as a pause."""
+    pauses = []
+    for a, b in zip(words, words[1:], strict=False):
+        pauses += [Pause(s, e) for s, e in _clear_of(a.end_s, b.start_s, not_silent) if e - s >= min_s]
+    return pauses
 
 
-def delivery(words: Sequence[Word]) -> Delivery:
+def _clear_of(start: float, end: float, spans: Sequence[Span]) -> list[Span]:
+    """The parts of start..end that no span covers."""
+    parts, cursor = [], start
+    for s, e in sorted(spans):
+        if e <= cursor or s >= end:
+            continue
+        if s > cursor:
+            parts.append((cursor, s))
+        cursor = max(cursor, e)
+    if cursor < end:
+        parts.append((cursor, end))
+    return parts
+
+
+def missed_speech_note(spans: Sequence[Span]) -> str:
+    """One line for the user: where there may be speech the transcript does not hold."""
+    where = ", ".join(f"{clock(s)} to {clock(e)}" for s, e in spans)
+    return (f"possibly missed speech from {where}: voice was heard but no English words could be made out "
+            "(another language, or too unclear); not scored, and not counted as a pause")
+
+
+def no_speech_message(what: str, spans: Sequence[Span], where: str = "") -> str:
+    if spans:
+        return f"no English speech in the {what}: {missed_speech_note(spans)}{where}"
+    return f"no speech heard in the {what}: check the microphone or the file{where}"
+
+
+def delivery(words: Sequence[Word], not_silent: Sequence[Span] = ()) -> Delivery:
     fillers = find_fillers(words)
-    pauses = find_pauses(words)
+    pauses = find_pauses(words, not_silent=not_silent)
     if not words:
         return Delivery(0.0, (), 0.0, (), 0.0)
     speaking = max(words[-1].end_s - words[0].start_s, 1e-6)

@@ -50,7 +50,16 @@ def load_transcript_file(path: Path) -> Transcript:
             f"{path} is not a transcript: expected {{\"words\": [{{\"text\", \"start_s\", \"end_s\"}}]}} ({exc})"
         ) from None
     duration = float(data.get("duration_s", 0.0)) if isinstance(data, dict) else 0.0
-    return Transcript(parsed, max(duration, parsed[-1].end_s if parsed else 0.0))
+    # A saved transcript keeps what may hold missed speech, so an analysis of it never calls that a pause.
+    unheard, voice = (_spans(data, "unheard_speech"), _spans(data, "voice")) if isinstance(data, dict) else ((), ())
+    return Transcript(parsed, max(duration, parsed[-1].end_s if parsed else 0.0), unheard, voice)
+
+
+def _spans(data: dict, key: str) -> tuple[tuple[float, float], ...]:
+    try:
+        return tuple((float(s), float(e)) for s, e in data.get(key) or ())
+    except (ValueError, TypeError):
+        raise AudioFileError(f"the transcript's '{key}' is not a list of [start, end] pairs") from None
 
 
 def is_text_transcript(path: Path) -> bool:

@@ -33,6 +33,7 @@ body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
 .timeline a.gap {{ background: #eee; }}
 .transcript span {{ cursor: pointer; border-radius: 3px; padding: 0 2px; }}
 .transcript time {{ color: #888; font-size: .75rem; margin-right: .2rem; }}
+.transcript .missed {{ background: #fde68a; font-style: italic; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; }}
 .flag {{ color: #a00; font-weight: bold; }}
 </style></head><body>
@@ -85,11 +86,15 @@ def timeline_html(report: dict) -> str:
 
 
 def transcript_html(report: dict) -> str:
-    return " ".join(
-        f'<span data-seek="{s["start_s"]}" title="{s["role"]}" style="background: {HTML_COLORS.get(s["role"], "#ddd")}55">'
-        f'<time>{clock(s["start_s"])}</time>{html.escape(s["text"])}</span>'
-        for s in report["sentences"]
-    )
+    """Sentences in their section colours; a stretch of possibly missed speech sits in its place, marked."""
+    parts = [(s["start_s"], f'<span data-seek="{s["start_s"]}" title="{s["role"]}" '
+                            f'style="background: {HTML_COLORS.get(s["role"], "#ddd")}55">'
+                            f'<time>{clock(s["start_s"])}</time>{html.escape(s["text"])}</span>')
+             for s in report["sentences"]]
+    parts += [(start, f'<span data-seek="{start}" class="missed" title="voice heard, no words made out">'
+                      f'<time>{clock(start)}</time>[possibly missed speech to {clock(end)}, not transcribed]</span>')
+              for start, end in report.get("unheard_speech", ())]
+    return " ".join(part for _, part in sorted(parts, key=lambda p: p[0]))
 
 
 def followup_html(attempt: Attempt, report: dict) -> str:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from ..analysis.timing import no_speech_message
 from ..archive.store import Attempt, Store
 from ..errors import NoSpeechError, SimulatorError
 from ..render import clock, timeline_table
@@ -24,7 +25,6 @@ from ..speech.record import EndPolicy, EnterKey, Microphone, Recording, record
 from ..speech.speak import Speaker
 from ..speech.stream import StreamingTranscriber
 from ..speech.transcribe import Transcriber
-from ..speech.unheard import no_speech_message
 from ..types import Question, Transcript
 
 LIVE_GUESS_EVERY_S = 3.0

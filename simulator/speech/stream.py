@@ -21,7 +21,8 @@ ends and nothing is left to decode. A tail that is all silence commits the last 
 without decoding. Otherwise the tail is decoded then (measured: 0.57 s on the 58 s demo answer).
 
 The VAD regions found for the cuts are kept: at the end, voice that got no words is decoded again if
-short, else reported as speech not understood (unheard.py), and words written onto silence are dropped.
+short, else reported as possibly missed speech (unheard.py), together with the stretches the pieces'
+decodes could not read or were unsure of, judged over the whole answer as the whole-file path judges them.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ class StreamingTranscriber:
         self._error: BaseException | None = None
         self.pieces: list[tuple[float, float]] = []  # (start_s, end_s) of each piece decoded for good
         self._speech: list[Span] = []  # voice found by the cuts' VAD, on the answer's clock
+        self._unread: list[Span] = []  # stretches a piece's decode could not read
+        self._unsure: list[Span] = []  # ... and those it was unsure of
         self._chunks: list[np.ndarray] = []  # the whole answer, for a stretch that must be decoded again
         self.finish_decoded_s = 0.0  # audio decoded after the answer ended (0 when speculation covered it)
         self._worker = threading.Thread(target=self._work, name="stream-transcriber", daemon=True)
@@ -168,11 +171,14 @@ class StreamingTranscriber:
             context = " ".join(w.text for w in self._words if w.end_s <= offset_s)[-CONTEXT_CHARS:]
             keep_from = self._words[-1].end_s - 0.05 if self._words else 0.0
         try:
-            words = self.transcriber.transcribe(audio, offset_s=offset_s, context=context).words
+            heard = self.transcriber.transcribe(audio, offset_s=offset_s, context=context)
         except BaseException as exc:  # surfaced by finish(); the recording must go on meanwhile
             self._error = exc
             return []
-        return [w for w in words if w.start_s >= keep_from]
+        with self._lock:  # stretches the decoder could not read or was unsure of, judged at the end
+            self._unread += [span for span in heard.unheard_speech if span[1] > keep_from]
+            self._unsure += [span for span in heard.unsure if span[1] > keep_from]
+        return [w for w in heard.words if w.start_s >= keep_from]
 
     def _speculate(self) -> None:
         """At a pause, decode the pending audio tentatively: if the answer ends here, nothing is left to do."""
@@ -239,7 +245,8 @@ class StreamingTranscriber:
         self._worker.join()
         if self._error is not None:
             raise self._error
-        transcript = set_apart(Transcript(self.words(), self._cut_at / SAMPLE_RATE), self._speech)
+        transcript = set_apart(Transcript(self.words(), self._cut_at / SAMPLE_RATE, tuple(self._unread),
+                                          unsure=tuple(self._unsure)), self._speech)
         recover = getattr(self.transcriber, "recover", None)
         if transcript.unheard_speech and recover is not None:
             # A piece decoded badly can leave English out; a short stretch is decoded again on its own

@@ -7,8 +7,8 @@ Two signs, because the English-only model fails in two ways on speech it cannot 
   in 12-word windows the German part of fw_multilingual.mp3 has 67-75% such words, the disfluent English
   of the MFA clips at most 50% (stammered names: "Montree, Montree"), JFK and the demo answers 0%.
 Words in a stretch judged unreadable are taken out of the transcript, so the analysis scores only what
-was understood; the stretch is reported with its time span. Words that overlap no voice at all (text
-Whisper wrote onto a silent tail) are dropped here too.
+was understood; the stretch is reported with its time span as possibly missed speech, never as a pause.
+(Text Whisper writes onto silence is caught earlier, by the evidence in the audio: evidence.py.)
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from ..analysis.timing import clock
 from ..types import Transcript, Word
 from .vad import Span, join_spans
 
 UNHEARD_MIN_S = 3.0  # shorter silences in the words are a cough, a laugh, a name Whisper dropped
 WORD_REACH_S = 0.5  # a word accounts for the voice just around it (timestamps are approximate)
 SPARSE_WORDS_PER_S = 0.8
+SPARSE_SHARE = 0.5
 WINDOW_WORDS = 12
 DOUBTFUL_SHARE = 0.6
 RARE_ZIPF = 1.0  # wordfreq's scale: 1.0 is once per billion words; technical terms ("idempotent") are ~1.8
@@ -32,8 +32,6 @@ DOUBTFUL_MIN_S = 4.0
 ABSORB_MAX_S = 2.0
 PASSAGE_GAP_S = 1.5  # the pause that ends a sentence (segment.py splits sentences there too)
 ADJOIN_S = 0.3  # closer than the shortest pause between sentences (Silero cuts at 0.3 s)
-SILENT_RUN_WORDS = 3
-SILENCE_MARGIN_S = 0.25  # word times are approximate; a real word overlaps the voice it was read from
 
 
 def unheard_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = UNHEARD_MIN_S) -> list[Span]:
@@ -54,16 +52,17 @@ def unheard_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = 
 
 
 def sparse_spans(speech: Sequence[Span], words: Sequence[Word], min_s: float = UNHEARD_MIN_S) -> list[Span]:
-    """Stretches of talk of at least `min_s` holding far fewer words than speech does (under 0.8 a
-    second, where speech runs at 2 to 3): what a decode that skipped a sentence and stretched the next
-    one's first words over the hole leaves behind."""
-    out = []
-    for start, end in sorted(speech):  # Silero's own regions: joining them would dilute the hole
-        inside = sum(start <= (w.start_s + w.end_s) / 2 <= end for w in words)
-        # No words at all is a gap, for unheard_spans: sparse means a few words stretched over a hole.
-        if end - start >= min_s and 0 < inside < SPARSE_WORDS_PER_S * (end - start):
-            out.append((round(start, 2), round(end, 2)))
-    return out
+    """Stretches of talk of at least `min_s` holding far fewer words than speech does: under 0.8 a
+    second (speech runs at 2 to 3), or under half the speaker's own rate over all their voice. That is
+    what a decode leaves that skipped a sentence (often at the edge of Whisper's 30 s window) and
+    stretched the next one's first words over the hole."""
+    regions = sorted(speech)  # Silero's own regions: joining them would dilute the hole
+    counts = [sum(start <= (w.start_s + w.end_s) / 2 <= end for w in words) for start, end in regions]
+    voiced = sum(end - start for start, end in regions)
+    rate = max(SPARSE_WORDS_PER_S, SPARSE_SHARE * sum(counts) / voiced) if voiced else SPARSE_WORDS_PER_S
+    # No words at all is a gap, for unheard_spans: sparse means a few words stretched over a hole.
+    return [(round(start, 2), round(end, 2)) for (start, end), inside in zip(regions, counts, strict=True)
+            if end - start >= min_s and 0 < inside < rate * (end - start)]
 
 
 @lru_cache(maxsize=4096)
@@ -103,38 +102,28 @@ def doubtful_spans(words: Sequence[Word]) -> list[Span]:
     return [(round(s, 2), round(e, 2)) for s, e in spans if e - s >= DOUBTFUL_MIN_S]
 
 
-def on_voice(word: Word, speech: Sequence[Span]) -> bool:
-    return any(word.start_s <= e + SILENCE_MARGIN_S and word.end_s >= s - SILENCE_MARGIN_S for s, e in speech)
-
-
-def drop_written_on_silence(words: list[Word], speech: Sequence[Span]) -> list[Word]:
-    """Drop runs of 3 or more words in a row that overlap no voice. A single word off the voice is kept:
-    a soft "um" is often too quiet for the VAD (dropping those cost 3 of 19 fillers on the MFA clips)."""
-    off = [not on_voice(w, speech) for w in words]
-    keep = [True] * len(words)
-    i = 0
-    while i < len(words):
-        j = i
-        while j < len(words) and off[j]:
-            j += 1
-        if j - i >= SILENT_RUN_WORDS:
-            keep[i:j] = [False] * (j - i)
-        i = max(j, i + 1)
-    return [w for w, k in zip(words, keep, strict=True) if k]
-
-
 def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
-    """The transcript without words written onto silence (Whisper's "thanks for watching" on a quiet
-    tail: seen as ten words stacked at one instant after the last speech) and without the words of
-    unreadable stretches, which are reported in time order."""
-    heard = drop_written_on_silence(list(transcript.words), speech)
-    unreadable = doubtful_spans(heard)
+    """The transcript without the words of unreadable stretches, which are reported in time order,
+    together with voice that got no words and the stretches the transcript already holds as unheard."""
+    heard = list(transcript.words)
+    unreadable = doubtful_spans(heard) + unsure_passages(transcript.unsure)
     kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
     gaps = unheard_spans(speech, kept)
-    # Stretches a few seconds apart are one passage in another language, reported once.
-    spans = join_spans([*unreadable, *gaps], gap_s=UNHEARD_MIN_S)
+    # Stretches a few seconds apart are one passage in another language, reported once. The transcript's
+    # own unheard stretches (decodes that failed, earlier findings) are kept.
+    # A stretch found unreadable earlier is dropped once English words were found in it (a re-decode).
+    earlier = [span for span in transcript.unheard_speech if not any(span[0] <= w.start_s <= span[1] for w in kept)]
+    spans = join_spans([*earlier, *unreadable, *gaps], gap_s=UNHEARD_MIN_S)
     spans, kept = absorb_edges(spans, list(kept))
-    return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans))
+    return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans),
+                      transcript.voice or tuple(speech), transcript.unsure)
+
+
+def unsure_passages(unsure: Sequence[Span]) -> list[Span]:
+    """Runs of unsure decodes lasting DOUBTFUL_MIN_S or more: German read by tiny.en comes back as English
+    words ("these soft weights are preventing, so for if I take them") that only the decoder's own doubt
+    gives away. Shorter unsure stretches keep their words: a hard sentence in a hoarse voice is one."""
+    return [span for span in join_spans(unsure, gap_s=PASSAGE_GAP_S) if span[1] - span[0] >= DOUBTFUL_MIN_S]
 
 
 def absorb_edges(spans: list[Span], words: list[Word]) -> tuple[list[Span], list[Word]]:
@@ -151,15 +140,3 @@ def absorb_edges(spans: list[Span], words: list[Word]) -> tuple[list[Span], list
         out.append((start, end))
     kept = [w for w in words if not any(s <= w.start_s and w.end_s <= e for s, e in out)]
     return out, kept
-
-
-def unheard_note(spans: Sequence[Span]) -> str:
-    """One line for the user: where speech was heard that was not transcribed."""
-    where = ", ".join(f"{clock(s)} to {clock(e)}" for s, e in spans)
-    return f"speech heard but no English words made out from {where} (another language, or too unclear): not scored"
-
-
-def no_speech_message(what: str, spans: Sequence[Span], where: str = "") -> str:
-    if spans:
-        return f"no English speech in the {what}: {unheard_note(spans)}{where}"
-    return f"no speech heard in the {what}: check the microphone or the file{where}"

@@ -1,26 +1,81 @@
-"""Voice activity with Silero VAD (bundled with faster-whisper): where speech is, whatever the language."""
+"""Voice activity with Silero VAD (bundled with faster-whisper): where speech is, whatever the language.
+
+Silero's output depends on the level of its input: a hoarse voice in another room that it found at full
+level vanished at half level (../shared/audio/more/cold_corpus.wav: 15.8 s of voice, then 1.4 s). The
+audio is therefore brought to a common level before Silero hears it (`level_for_vad`); the transcript
+keeps the original samples. The VAD is never the only judge of what was speech: transcribe.py keeps
+words the decoder read where there is sound, and reports voice that got no words (see unheard.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from .audio import SAMPLE_RATE
 
+WINDOW = 512  # Silero's step at 16 kHz: 32 ms
 PAUSE_S = 0.3
 JOIN_GAP_S = 1.0  # speech regions this close together are one stretch of talk
+THRESHOLD = 0.5
+NEG_THRESHOLD = 0.35  # once in speech, stay until the probability falls below this (Silero's own default)
+MIN_SPEECH_S = 0.15
+PAD_S = 0.03  # Silero pads by 400 ms by default, which hides the short pauses between sentences
+TARGET_DBFS = -20.0  # where the loud part of the recording is put
+MAX_GAIN_DB = 30.0  # a silent or hiss-only recording is not blown up into noise
 
 Span = tuple[float, float]
 
 
-def silero_speech(audio: np.ndarray) -> list[dict]:
-    """Silero's speech regions as {"start", "end"} sample ranges."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
+@lru_cache(maxsize=1)
+def _model():
+    from faster_whisper.vad import get_vad_model
 
-    # Silero pads speech by 400 ms on each side by default, which hides the short pauses between sentences.
-    return get_speech_timestamps(audio, VadOptions(min_silence_duration_ms=int(PAUSE_S * 1000),
-                                                   min_speech_duration_ms=150, speech_pad_ms=30))
+    return get_vad_model()
+
+
+def level_for_vad(audio: np.ndarray) -> np.ndarray:
+    """The audio scaled so that its loudest 5% of 20 ms frames sit at TARGET_DBFS (gain capped)."""
+    frames = audio[: audio.size // 320 * 320].reshape(-1, 320)
+    if frames.size == 0:
+        return audio
+    loud = np.percentile(10 * np.log10((frames**2).mean(axis=1) + 1e-12), 95)
+    gain_db = min(TARGET_DBFS - loud, MAX_GAIN_DB)
+    return (audio * 10 ** (gain_db / 20)).astype(np.float32)
+
+
+def voice_probabilities(audio: np.ndarray) -> np.ndarray:
+    """Silero's speech probability for every 32 ms window of the (levelled) audio."""
+    if audio.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    padded = np.pad(level_for_vad(audio), (0, WINDOW - audio.size % WINDOW))
+    return np.asarray(_model()(padded), dtype=np.float32).reshape(-1)
+
+
+def regions(probs: np.ndarray, min_silence_s: float = PAUSE_S) -> list[tuple[int, int]]:
+    """Speech as [start, end) sample ranges, from window probabilities with hysteresis."""
+    out: list[list[int]] = []
+    inside = False
+    for i, p in enumerate(probs):
+        if not inside and p >= THRESHOLD:
+            inside = True
+            if out and i * WINDOW - out[-1][1] < min_silence_s * SAMPLE_RATE:
+                continue  # a short dip: the same region goes on
+            out.append([i * WINDOW, i * WINDOW])
+        elif inside and p < NEG_THRESHOLD:
+            inside = False
+        if inside:
+            out[-1][1] = (i + 1) * WINDOW
+    pad = int(PAD_S * SAMPLE_RATE)
+    total = probs.size * WINDOW
+    return [(max(0, s - pad), min(total, e + pad)) for s, e in out if e - s >= MIN_SPEECH_S * SAMPLE_RATE]
+
+
+def silero_speech(audio: np.ndarray) -> list[dict]:
+    """Speech regions as {"start", "end"} sample ranges (the shape faster-whisper uses)."""
+    return [{"start": s, "end": min(e, audio.size)} for s, e in regions(voice_probabilities(audio))]
 
 
 def speech_spans(audio: np.ndarray, offset_s: float = 0.0) -> list[Span]:
