@@ -27,15 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from simulator.analysis.report import Analyzer, build_segmenter, load_spacy  # noqa: E402
-from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav  # noqa: E402
+from simulator.analysis.transcripts import transcript_from_text  # noqa: E402
 from simulator.bank import load_bank  # noqa: E402
 from simulator.evaluate import load_dev_set  # noqa: E402
+from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav  # noqa: E402
 from simulator.speech.record import EndPolicy, FileMicrophone, record  # noqa: E402
 from simulator.speech.speak import Pyttsx3Speaker  # noqa: E402
 from simulator.speech.stream import StreamingTranscriber  # noqa: E402
 from simulator.speech.synth import synthesize_sections  # noqa: E402
 from simulator.speech.transcribe import WhisperTranscriber  # noqa: E402
-from simulator.analysis.transcripts import transcript_from_text  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio"
 

@@ -257,7 +257,9 @@ def clips_named(clips: Sequence[RealClip], *names: str) -> list[RealClip]:
 def two_speaker_stereo(left: np.ndarray, right: np.ndarray, offset_s: float) -> np.ndarray:
     """(samples, 2): `left` on the left channel from 0 s, `right` on the right from `offset_s`; each channel
     silent elsewhere, as two people recorded on two microphones."""
-    start = int(offset_s * 16000)
+    from .speech.audio import SAMPLE_RATE
+
+    start = int(offset_s * SAMPLE_RATE)
     out = np.zeros((max(left.size, start + right.size), 2), dtype=np.float32)
     out[: left.size, 0] = left
     out[start : start + right.size, 1] = right

@@ -168,3 +168,20 @@ def test_sigkill_mid_recording_leaves_a_playable_wav(tmp_path):
     assert abs(decoded.size / 16000 - seconds) < 0.05
     meta = json.loads(next(rec.glob("*/attempt.json")).read_text())
     assert meta["status"] == "recording"  # never marked complete: a later review shows it as incomplete
+
+
+def test_speaker_falls_back_to_the_espeak_command_line_when_pyttsx3_gives_nothing(tmp_path, monkeypatch):
+    from simulator.errors import SetupError
+    from simulator.speech.speak import Pyttsx3Speaker, read_wav
+
+    speaker = Pyttsx3Speaker(play=False, show=lambda text: None)
+    monkeypatch.setattr(speaker, "_synthesize_with_pyttsx3", lambda text, path, timeout_s: False)
+    line = tmp_path / "probe.wav"
+    speaker.synthesize("What did you measure afterwards?", line)
+    audio, rate = read_wav(line)
+    assert 1.0 < audio.size / rate < 5.0 and np.abs(audio).max() > 0.05
+    assert line.stat().st_mode & 0o777 == 0o600
+
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))  # and with no espeak-ng command either
+    with pytest.raises(SetupError, match="espeak-ng produced no audio"):
+        speaker.synthesize("What did you measure afterwards?", tmp_path / "again.wav")

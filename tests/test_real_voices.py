@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from simulator.evaluate import real_voice_results, real_voice_set
@@ -59,16 +60,10 @@ def test_a_tail_of_room_noise_gets_no_invented_words(transcriber):
     # The recording's own quietest second, repeated for 8 s: a real room, nobody speaking.
     frames = audio[: audio.size // SAMPLE_RATE * SAMPLE_RATE].reshape(-1, SAMPLE_RATE)
     room = frames[int(frames.std(axis=1).argmin())]
-    heard = transcriber.transcribe(load_audio_array(audio, room))
+    heard = transcriber.transcribe(np.concatenate([audio, np.tile(room, 8)]))
     last_spoken = len(audio) / SAMPLE_RATE
     assert [w.text for w in heard.words if w.start_s > last_spoken + 0.5] == []
     assert heard.words and heard.words[-1].text.lower().startswith("thank")  # "thanks": the real last word
-
-
-def load_audio_array(audio, room):
-    import numpy as np
-
-    return np.concatenate([audio, np.tile(room, 8)]).astype(np.float32)
 
 
 def test_thank_you_very_much_said_for_real_is_kept(transcriber, tmp_path):

@@ -78,15 +78,21 @@ def mix_channels(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return (weight_l * left + (1.0 - weight_l) * right).astype(np.float32)
 
 
-def quietest_point(audio: np.ndarray, window_s: float = 1.0, frame: int = 320) -> int:
+FRAME = 320  # 20 ms: the unit of every level measure
+
+
+def frame_db(audio: np.ndarray) -> np.ndarray:
+    """The level of each whole 20 ms frame, in dBFS."""
+    n = audio.size // FRAME
+    energy = (audio[: n * FRAME].reshape(n, FRAME).astype(np.float64) ** 2).mean(axis=1)
+    return 10 * np.log10(energy + 1e-12)
+
+
+def quietest_point(audio: np.ndarray, window_s: float = 1.0) -> int:
     """The start of the quietest 20 ms frame in the last `window_s`: the least harmful forced cut."""
     start = max(audio.size - int(window_s * SAMPLE_RATE), 0)
-    tail = audio[start:]
-    n = tail.size // frame
-    if n == 0:
-        return audio.size
-    energy = (tail[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
-    return start + int(np.argmin(energy)) * frame
+    levels = frame_db(audio[start:])
+    return start + int(np.argmin(levels)) * FRAME if levels.size else audio.size
 
 
 def to_int16(chunk: np.ndarray) -> bytes:

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
+from .audio import FRAME, SAMPLE_RATE, frame_db
 from .vad import WINDOW, Span, regions, voice_probabilities
 
-FRAME = 320  # 20 ms
 SOUND_DB = 10.0
 VOICE_P = 0.5
 FLOOR_PERCENTILE = 10
@@ -43,9 +42,8 @@ class Evidence:
 
     @classmethod
     def of(cls, audio: np.ndarray, offset_s: float = 0.0) -> Evidence:
-        n = audio.size // FRAME
-        levels = 10 * np.log10((audio[: n * FRAME].reshape(n, FRAME).astype(np.float64) ** 2).mean(axis=1) + 1e-12)
-        floor = float(np.percentile(levels, FLOOR_PERCENTILE)) if n else -120.0
+        levels = frame_db(audio)
+        floor = float(np.percentile(levels, FLOOR_PERCENTILE)) if levels.size else -120.0
         # Digital silence has no floor to speak of: sound is then whatever rises above -90 dBFS.
         return cls(offset_s, levels, max(floor, -90.0), voice_probabilities(audio))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import subprocess
 import threading
 import wave
 from collections.abc import Callable
@@ -74,6 +75,16 @@ class Pyttsx3Speaker:
             self._init_engine()
 
     def synthesize(self, text: str, path: Path, timeout_s: float = 30.0) -> None:
+        if not self._synthesize_with_pyttsx3(text, path, timeout_s):
+            # pyttsx3's espeak driver now and then delivers nothing for a later utterance (seen once in a
+            # full test run, after the question had been spoken fine); the same espeak-ng voice from its
+            # command line is the second try, so one driver hiccup does not end an interview.
+            log.info("pyttsx3 gave no audio; trying the espeak-ng command line")
+            if not synthesize_with_espeak_cli(text, path, self.rate, timeout_s):
+                raise SetupError("espeak-ng produced no audio: reinstall espeak-ng or run with --no-speak")
+        path.chmod(0o600)
+
+    def _synthesize_with_pyttsx3(self, text: str, path: Path, timeout_s: float) -> bool:
         finished = threading.Event()
         with self._lock:
             engine = self._init_engine()
@@ -88,9 +99,7 @@ class Pyttsx3Speaker:
                     finished.wait(timeout_s)
             finally:
                 engine.disconnect(token)
-        if not finished.is_set() or not path.is_file() or path.stat().st_size <= 44:
-            raise SetupError("espeak-ng produced no audio: reinstall espeak-ng or run with --no-speak")
-        path.chmod(0o600)
+        return finished.is_set() and has_audio(path)
 
     def say(self, text: str, save_to: Path | None = None, on_start: Callable[[], None] | None = None) -> float:
         import tempfile
@@ -125,6 +134,19 @@ class Pyttsx3Speaker:
                 log.warning("no audio output (%s); showing the interviewer's words instead", exc.__class__.__name__)
                 self._warned = True
             return False
+
+
+def has_audio(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 44  # more than a bare WAV header
+
+
+def synthesize_with_espeak_cli(text: str, path: Path, rate: int, timeout_s: float) -> bool:
+    try:
+        subprocess.run(["espeak-ng", "-s", str(rate), "-w", str(path), text], capture_output=True,
+                       timeout=timeout_s, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return has_audio(path)
 
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:

@@ -50,6 +50,9 @@ RECOVER_ROUNDS = 2
 # "We'll see you in the next video."), and the German of fw_multilingual.mp3 comes out this way.
 FAILED_LOGPROB = -1.0
 UNREAD_MIN_S = 1.0  # a failed decode shorter than this sits on a breath or a cough
+# A segment the decoder is unsure of: measured on the real clips and altered voices, speech decoded well
+# sits above an average log-prob of -0.7 or has words at 0.6 and more on average; German through tiny.en
+# sits at -0.8 to -1.15 with words at 0.34 to 0.55. A long run of such segments is set apart (unheard.py).
 UNSURE_LOGPROB = -0.7
 UNSURE_CONFIDENCE = 0.6
 UNREAD_VOICED = 0.5  # ... and one the VAD hears little voice under is Whisper's invention over noise
@@ -220,8 +223,7 @@ class WhisperTranscriber:
         piece = audio[int((lo - offset_s) * SAMPLE_RATE):int((end + GAP_PAD_S - offset_s) * SAMPLE_RATE)]
         decoded, _unread, unsure = self._decode(piece, lo, evidence, "", fallback=True)
         found = [w for w in decoded if start - GAP_PAD_S <= w.start_s < end]
-        if found and np.mean([w.probability for w in found]) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found) \
-                and not unsure:
+        if found and mean_probability(found) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found) and not unsure:
             log.info("recovered %d words at %.1f-%.1f s", len(found), start, end)
             return found
         return []
@@ -236,7 +238,7 @@ class WhisperTranscriber:
         Returns the words believed; the stretches of voice the decoder could not read (segments whose
         decode failed Whisper's own quality check at every temperature, over audible voice: their words
         are guesses, German comes back as "I'm not sure what it is.", so they are not kept and the stretch
-        is reported as possibly missed speech instead); and the stretches it was unsure of (see _unsure),
+        is reported as possibly missed speech instead); and the stretches it was unsure of (UNSURE_*),
         whose words are kept unless set_apart finds them part of a long unsure passage."""
         model = self.load()
         if fallback:
@@ -269,33 +271,29 @@ class WhisperTranscriber:
                 log.info("decode failed at %.1f-%.1f s (avg log-prob %.2f): %.60s", *span, segment.avg_logprob, segment.text)
                 if span[1] - span[0] >= UNREAD_MIN_S and evidence.voiced(*span) >= UNREAD_VOICED:
                     unread.append((round(span[0], 2), round(span[1], 2)))
-            elif heard and self._believed(segment, heard, evidence):
+            elif heard and self._believed(segment, heard, confidence := mean_probability(heard), evidence):
                 words += heard
-                if _unsure(segment, heard):  # judged over the whole stretch, in set_apart
+                if segment.avg_logprob < UNSURE_LOGPROB and confidence < UNSURE_CONFIDENCE:
                     unsure.append((round(heard[0].start_s, 2), round(heard[-1].end_s, 2)))
             if progress:
                 progress(min(segment.end, duration), duration)
         return words, unread, unsure
 
     @staticmethod
-    def _believed(segment, heard: list[Word], evidence: Evidence) -> bool:
+    def _believed(segment, heard: list[Word], confidence: float, evidence: Evidence) -> bool:
         """Keep a decoded segment unless the audio and the decoder both speak against it."""
         if segment.compression_ratio > MAX_COMPRESSION_RATIO:
             # A loop ("see you in the next video" thirty times) compresses far better than speech does.
             log.info("dropped a repetitive segment at %.1f s: %.60s", heard[0].start_s, segment.text)
             return False
-        confidence = float(np.mean([w.probability for w in heard]))
         if not evidence.heard(heard[0].start_s, heard[-1].end_s, segment.no_speech_prob, confidence):
             log.info("dropped words with nothing audible under them at %.1f s: %.60s", heard[0].start_s, segment.text)
             return False
         return True
 
 
-def _unsure(segment, heard: list[Word]) -> bool:
-    """A temperature-0 decode to check again with the fall-back. Measured on the real clips and altered
-    voices: speech decoded well sits above an average log-prob of -0.7 or has words at 0.6 and more on
-    average; German through tiny.en sits at -0.8 to -1.15 with words at 0.34 to 0.55."""
-    return segment.avg_logprob < UNSURE_LOGPROB and float(np.mean([w.probability for w in heard])) < UNSURE_CONFIDENCE
+def mean_probability(words: list[Word]) -> float:
+    return float(np.mean([w.probability for w in words]))
 
 
 _NUMBER_END = re.compile(r"[\d$€£]$")

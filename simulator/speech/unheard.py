@@ -109,10 +109,9 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     unreadable = doubtful_spans(heard) + unsure_passages(transcript.unsure)
     kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
     gaps = unheard_spans(speech, kept)
-    # Stretches a few seconds apart are one passage in another language, reported once. The transcript's
-    # own unheard stretches (decodes that failed, earlier findings) are kept.
-    # A stretch found unreadable earlier is dropped once English words were found in it (a re-decode).
+    # The transcript's own unheard stretches (failed decodes) stay, unless a re-decode found English in them.
     earlier = [span for span in transcript.unheard_speech if not any(span[0] <= w.start_s <= span[1] for w in kept)]
+    # Stretches a few seconds apart are one passage in another language, reported once.
     spans = join_spans([*earlier, *unreadable, *gaps], gap_s=UNHEARD_MIN_S)
     spans, kept = absorb_edges(spans, list(kept))
     return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans),

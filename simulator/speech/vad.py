@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
+from .audio import SAMPLE_RATE, frame_db
 
 WINDOW = 512  # Silero's step at 16 kHz: 32 ms
 PAUSE_S = 0.3
@@ -38,10 +38,10 @@ def _model():
 
 def level_for_vad(audio: np.ndarray) -> np.ndarray:
     """The audio scaled so that its loudest 5% of 20 ms frames sit at TARGET_DBFS (gain capped)."""
-    frames = audio[: audio.size // 320 * 320].reshape(-1, 320)
-    if frames.size == 0:
+    levels = frame_db(audio)
+    if levels.size == 0:
         return audio
-    loud = np.percentile(10 * np.log10((frames**2).mean(axis=1) + 1e-12), 95)
+    loud = np.percentile(levels, 95)
     gain_db = min(TARGET_DBFS - loud, MAX_GAIN_DB)
     return (audio * 10 ** (gain_db / 20)).astype(np.float32)
 
@@ -76,10 +76,6 @@ def regions(probs: np.ndarray, min_silence_s: float = PAUSE_S) -> list[tuple[int
 def silero_speech(audio: np.ndarray) -> list[dict]:
     """Speech regions as {"start", "end"} sample ranges (the shape faster-whisper uses)."""
     return [{"start": s, "end": min(e, audio.size)} for s, e in regions(voice_probabilities(audio))]
-
-
-def speech_spans(audio: np.ndarray, offset_s: float = 0.0) -> list[Span]:
-    return [(offset_s + r["start"] / SAMPLE_RATE, offset_s + r["end"] / SAMPLE_RATE) for r in silero_speech(audio)]
 
 
 def join_spans(spans: Sequence[Span], gap_s: float = JOIN_GAP_S) -> list[Span]:
