@@ -28,8 +28,11 @@ def cli(*args, env=None, timeout=600, prefix=()):
 
 
 def start(*args, env=None):
+    # A suite launched in the background (`cmd &` in a script) starts with SIGINT ignored, and Python then
+    # never installs its Ctrl-C handler; give the child the default back, as a terminal would have it.
     return subprocess.Popen([sys.executable, "-m", "simulator", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def last_line(stderr: str) -> str:

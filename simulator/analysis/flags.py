@@ -42,9 +42,10 @@ LONG_PAUSES_COUNT = 2
 SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_results", "have_backbone"}
 
 _ASSIGNED = re.compile(
-    r"\b((my|our|the) (manager|boss|lead|tech lead|team lead|director|vp|skip|cto|pm|product manager)"
-    r" (asked|told|assigned|wanted|needed|gave|put) (me|us)|i was (asked|assigned|told|tasked|given)"
-    r"|(was|got) assigned to me|(they|he|she) (asked|told) me to)\b"
+    r"\b((my|our|the) (manager|boss|lead|tech lead|team lead|director|vp|skip|cto|pm|product manager|mentor"
+    r"|supervisor|professor|teacher|client) (asked|told|assigned|wanted|needed|gave|put|handed) (me|us|it to me"
+    r"|this to me)|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
+    r"|(was|got) assigned to me|(they|he|she) (asked|told) me to|(gave|handed) (it|this) to me)\b"
 )
 _SCOPE = re.compile(
     r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
@@ -52,32 +53,60 @@ _SCOPE = re.compile(
     r"|not on (my|our) (roadmap|plate)|not (in|part of) my (scope|job|role)|beyond my|not my (job|responsibility|code)"
     r"|without being asked|on my own time|no one was looking"
     # Owning one's own mistake or decision is the scope statement of incident and decision stories.
-    r"|(was|were) mine|my (own )?(change|decision|choice|mistake) (caused|was)|i owned the)\b"
+    r"|(was|were) mine|my (own )?(change|decision|choice|mistake) (caused|was)|i owned the"
+    # ...and as people say it out loud: "nobody's job", "wasn't really my call", "not mine", "that was on me".
+    r"|(nobody|no one|not anyone|any one team)'?s (job|problem|area|responsibility|charter|project)"
+    r"|(wasn'?t|was not|isn'?t) (really |in |on )?(my|our|anyone'?s|any one team'?s|the) (\w+ )?(call|area|project"
+    r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
+    r"|, not mine|(it|this|that) was (all )?on me|i had no authority|nobody (had |really )?asked|hadn'?t asked"
+    r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision)"
+    r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role|responsibility) to"
+    r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate|list))\b"
 )
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported it)"
     r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ team) (fixed|handled|took care of|looked into|resolved|sorted)"
     r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
-    r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug)))\b"
+    r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug))"
+    r"|(he|she|they) (took care of|handled|sorted) (it|the rest|everything|the spec)|(sorted|figured) it out with"
+    r"|asked (the|my|our) [\w ]{2,25} to (figure out|handle|fix|sort out|deal with|take care of))\b"
 )
 _WE = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
 _I = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
 NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen)\b)"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth)\b)"
 )
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
     r"|sales|deals?|contract|renewal|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
     r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
-    r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap)\b"
+    r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
+    # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
+    r"|members|patients|sellers|drivers|partners|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
+    r"|refunds?|payouts?|shipments|leads|(left|wrote|gave) (us )?a (good|great|five star) review"
+    r"|(minutes|hours|days?) (a|per) (day|week|month|year)|the wait|wait(ing)? time)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
     r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
-    r"|everything happens|good experience|valuable experience|collaboration is (key|important))\b"
+    r"|everything happens|good experience|valuable experience|collaboration is (key|important)"
+    r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
+    r"|(is|are) (really |very |so )?important( when| in| for)?$|look for ways to improve)\b"
 )
-_ACTION_STEP = re.compile(r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove)\b")
+_ACTION_STEP = re.compile(
+    r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew"
+    r"|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove|broke|had (him|her|them|each|two|the|my))\b"
+)
+# Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
+_TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised|mentioned|reported"
+                           r"|flagged|talked|asked)\b")
+
+
+def concrete_steps(text: str) -> float:
+    telling = len(_TELLING_STEP.findall(text))
+    return len(_ACTION_STEP.findall(text)) - telling / 2
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
 _REFLECT_CUE = re.compile(
     r"\b(i would|i'd|next time|now i|i now|i learned|i learnt|i realized|i realised|differently|looking back"
@@ -194,16 +223,17 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         if hit and we >= 2 and we >= i:
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
-        steps = len(_ACTION_STEP.findall(action_text))
+        steps = concrete_steps(action_text)
         if steps < 2:
             quote, start = _first_words(segments, "action")
             flags.append(Flag("vague_action", "action", quote, start,
-                              f"Only {steps} concrete first-person step(s) in the Action; name 2-4 things you did."))
+                              f"Only {steps:g} concrete first-person step(s) in the Action (passing word on counts "
+                              "half); name 2-4 things you did."))
     hit = _find(segments, SECTION_NAMES, _ASSIGNED)
     if hit:
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
-    if wants_scope and not _find(segments, ["situation", "task", "result"], _SCOPE):
+    if wants_scope and not _find(segments, SECTION_NAMES, _SCOPE):
         # Quote the Task, or the opening of the answer when there is no Task at all.
         quote, start = _first_words(segments, "task")
         if start is None and segments:
@@ -276,7 +306,8 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
                           "a reason of your own"),
-        "missing_task": (re.compile(r"\b(my (goal|job|role|task)|i (needed|had|wanted|decided) to)\b"), "what you owned"),
+        "missing_task": (re.compile(_SCOPE.pattern + r"|\b(my (goal|job|role|task)|i (needed|had|wanted|decided) to)\b"),
+                         "what you owned"),
         "missing_situation": (re.compile(r"\b(was|were|had)\b"), "the context"),
     }
     if code in checks:
@@ -286,11 +317,11 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
     if code in ("we_language", "handoff", "vague_action", "missing_action", "short_action"):
         i = len(_I.findall(low))
         we = len(_WE.findall(low))
-        steps = len(_ACTION_STEP.findall(low))
+        steps = concrete_steps(low)
         # "we" is repaired by owning the work; vague or missing actions by naming a step of your own.
         owned = i > we if code == "we_language" else i >= 1
         ok = owned and steps >= 1 and not _HANDOFF.search(low)
-        return ok, f"'I' {i} times, 'we' {we} times, {steps} concrete step(s)"
+        return ok, f"'I' {i} times, 'we' {we} times, {steps:g} concrete step(s)"
     if code in ("generic_reflection", "missing_reflection", "short_reflection"):
         shared = _content_words(text) & _content_words(story_text)
         cue = _REFLECT_CUE.search(low)

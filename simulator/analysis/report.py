@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+
+from ..bank import default_bank_dir
 from ..errors import BankError, NoSpeechError, SetupError
 from ..types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
 from . import flags as flagging
@@ -46,12 +50,33 @@ def training_examples(bank: Bank):
                 yield exemplar.headline, "result"
 
 
+SPOKEN_SET = "spoken_answers.yaml"
+SPOKEN_REPEAT = 2  # the way people talk counts double against the bank's written exemplars (cross-validated)
+
+
+def spoken_examples(bank_dir: Path):
+    """Utterances of the dev split of the spoken-style set, labelled with their section; never held_back."""
+    path = bank_dir / SPOKEN_SET
+    if not path.is_file():
+        return
+    for answer in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]:
+        if answer["split"] != "dev":
+            continue
+        for section, text in answer["parts"]:
+            for _ in range(SPOKEN_REPEAT):
+                yield (text.lower().translate(_NO_PUNCTUATION) if answer.get("nopunct") else text), section
+
+
+_NO_PUNCTUATION = str.maketrans("", "", ".,?!;:")
+
+
 def _sentences_of(text: str) -> list[str]:
     return [s.text for s in split_sentences(words_from_text(text))]
 
 
-def build_segmenter(bank: Bank, nlp=None) -> Segmenter:
-    return Segmenter(NaiveBayes(training_examples(bank)), spacy_features(nlp) if nlp is not None else None)
+def build_segmenter(bank: Bank, nlp=None, bank_dir: Path | None = None) -> Segmenter:
+    examples = [*training_examples(bank), *spoken_examples(bank_dir or default_bank_dir())]
+    return Segmenter(NaiveBayes(examples), spacy_features(nlp) if nlp is not None else None)
 
 
 @dataclass
@@ -117,8 +142,11 @@ class Analyzer:
         if not reply.words:
             raise NoSpeechError(no_speech_message("follow-up reply", reply.unheard_speech))
         duration = reply.words[-1].end_s - reply.words[0].start_s
-        found = followup_flags(probe, reply.words, duration)
+        found = followup_flags(probe, reply.words, duration, story_text)
         ok, evidence = flagging.repaired(targets, reply.words, story_text)
+        off_topic = next((f for f in found if f.code == "followup_off_topic"), None)
+        if off_topic:  # what a reply about something else happens to contain repairs nothing
+            ok, evidence = False, off_topic.message
         if not ok:
             found.append(Flag("followup_not_repaired", None, evidence, reply.words[0].start_s,
                                        f"The reply did not repair {targets}: {evidence}."))

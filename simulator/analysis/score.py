@@ -100,7 +100,8 @@ def score_answer(flags: Sequence[Flag], level: str | None = None) -> Score:
 FOLLOWUP_DIMENSIONS = {"answers_probe": 30.0, "specifics": 20.0, "first_person": 20.0, "follow_through": 15.0,
                        "length": 15.0}
 FOLLOWUP_PENALTIES = {
-    "followup_off_topic": [("answers_probe", 20)],
+    # A reply about something else earns nothing for answering, and its details are not about the probe.
+    "followup_off_topic": [("answers_probe", 30), ("specifics", 10), ("follow_through", 10)],
     "followup_weak_marker": [("answers_probe", 10)],
     "followup_vague": [("specifics", 14)],
     "followup_we": [("first_person", 14)],
@@ -124,6 +125,20 @@ def _stems(text: str) -> set[str]:
     return {_STEM.sub("", w)[:7] for w in re.findall(r"[a-z']+", text.lower()) if w not in _FILLER_WORDS and len(w) > 2}
 
 
+# Words every probe and story share, which say nothing about what the probe is after.
+_PROBE_FRAME = _stems("how did you get what why would tell about time thing other team make know happen again today "
+                      "differently your work people have has been does they them one")
+
+
+def relevance(probe: Probe, reply_text: str, story_text: str) -> tuple[list[str], list[str]]:
+    """The probe's own words the reply takes up, and the answer's words (people, systems, numbers) it
+    shares: a reply that has neither, and none of a strong reply's marks, did not answer the probe."""
+    reply = _stems(reply_text)
+    on_probe = sorted((_stems(probe.text) - _PROBE_FRAME) & reply)
+    same_story = sorted((_stems(story_text) - _PROBE_FRAME) & reply)
+    return on_probe, same_story
+
+
 def marker_hits(markers: Sequence[str], text: str) -> list[str]:
     """Markers whose content words are mostly present in the text (stemmed), so paraphrases count."""
     have = _stems(text)
@@ -135,7 +150,7 @@ def marker_hits(markers: Sequence[str], text: str) -> list[str]:
     return hits
 
 
-def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float) -> list[Flag]:
+def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story_text: str = "") -> list[Flag]:
     text = " ".join(w.text for w in words)
     low = text.lower()
     start = words[0].start_s if words else None
@@ -143,12 +158,15 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float) -> li
     flags = []
     strong = marker_hits(probe.strong_markers, text)
     weak = marker_hits(probe.weak_markers, text)
-    # Taking up one of the probe's own content words ("reject", "deploy") counts as answering it.
-    topic = _stems(probe.text) & _stems(text)
-    if not strong and not topic:
+    # Answering means taking up the probe's subject ("reject", "deploy") or staying in the answer's story
+    # (two of its people, systems or numbers); a reply with neither, and none of a strong reply's marks,
+    # is about something else.
+    on_probe, same_story = relevance(probe, text, story_text)
+    if not strong and not on_probe and len(same_story) < 2:
         flags.append(Flag("followup_off_topic", None, quote, start,
-                          "The reply does not take up what the probe asked, and shows none of a strong reply's marks."))
-    if weak and len(weak) >= len(strong):
+                          f"Did not answer: the probe asked \"{probe.text}\", and the reply takes up "
+                          f"{', '.join(on_probe + same_story) or 'none'} of its words or the answer's."))
+    if len(weak) > len(strong):  # "nobody asked" carries the weak mark "was asked" and the strong "nobody had asked"
         flags.append(Flag("followup_weak_marker", None, "; ".join(weak), start,
                           f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
     if not (_SPECIFIC.search(low) or NUMBER.search(low)):

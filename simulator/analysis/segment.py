@@ -13,7 +13,12 @@ follows agrees with it. The DP is exact, costs O(sentences x states), and leaves
 Role scores combine two sources, both cheap and explainable:
 - cue phrases, tense, pronouns and spaCy's entities (money, percent, dates) from en_core_web_sm;
 - a multinomial naive Bayes over words and word pairs, trained at start-up on the bank's labelled
-  exemplars (strong and weak), so the bank's language teaches the segmenter.
+  exemplars (strong and weak) and on the dev split of the spoken-style set, so both the bank's language
+  and the way people actually talk teach the segmenter.
+
+Spoken answers need three more things, each measured on the spoken-style set (judgment_eval.py): a
+sentence that goes on with "and", "which" or "because" pays to start a new section; only an opening
+that states a change can be a result headline; and a transcript without punctuation is cut into clauses.
 """
 
 from __future__ import annotations
@@ -28,6 +33,13 @@ from ..types import SECTION_NAMES, Segment, Sentence, Word
 # A pause this long ends a sentence even without punctuation (transcripts of run-on speech).
 SENTENCE_PAUSE_S = 1.5
 MAX_SENTENCE_WORDS = 45
+# Where a spoken clause starts, for transcripts that come without punctuation.
+_CLAUSE_START = re.compile(
+    r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|finally|eventually"
+    r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
+    r"|(it|this|that) (was|wasn't) (my|not|nobody)|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job|goal))\b"
+)
+CLAUSE_MIN_WORDS = 8
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "situation": [
@@ -40,18 +52,35 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(context|background|setup|set up was)\b", 1.0),
         (r"\b(company|startup|team of|org|organization|platform team|customers were)\b", 0.8),
         (r"\b(so|okay|well),? (this was|the story|it was)\b", 1.0),
+        # How people open a story out loud: where they worked, when, and their remit there.
+        (r"\bi (worked|was working|was interning|interned|was volunteering) (at|for|in|on)\b", 2.5),
+        (r"\b(in|during) my (internship|first|second|third|final|last|previous|capstone|senior|junior|freshman)\b", 2.0),
+        (r"\b(this|it) was (at|in|during|back|right before|on a)\b", 1.5),
+        (r"\bmy (responsibilities|duties) (were|was|included)|\bmy (job|role) was (mostly|basically|just|really)\b", 3.5),
+        # Ongoing or habitual states set the scene: "refunds were taking ten days", "it would fall over".
+        (r"\b(was|were) (getting|taking|failing|crashing|sitting|running|losing|using|sending|asking)\b", 1.0),
+        (r"\b(kept|keep) [a-z]+ing\b|(?<!\bi )(?<!\bi')\bwould (go|fall|take|show|come|sometimes|just|disappear|get|crash|fail|break|back up)\b", 1.2),
     ],
     "task": [
         (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
         (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b", 3.0),
-        (r"\b(i (needed|had|wanted|decided|set out|chose) to|i took (it on|ownership|responsibility))\b", 2.0),
+        (r"\b(i (needed|had|wanted|decided|set out|chose)( us| them| him| her)? to|i took (it on|ownership|responsibility))\b", 2.0),
+        (r"\bi'?ll (find|sort|take|fix|handle|look|own|get)\b|\b(agreed|decided) i'?d\b|\bi ran the (postmortem|project|incident)\b", 3.0),
+        (r"\b(gave|handed) (it|this) to me\b|\bi was (put )?in charge\b", 2.5),
         (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
         (r"\b(had to (decide|figure out|find|get|make|deliver|fix|ship))\b", 1.2),
+        # Scope said the way people say it: "nobody's job", "it wasn't really my call", "that was on me".
+        (r"\b(nobody|no one|anyone|any one team)'?s (job|problem|area|responsibility|charter|project)\b", 3.5),
+        (r"\b(wasn'?t|was not|isn'?t) (really |in )?(my|our|anyone'?s|any one team'?s) \w+|, not mine\b", 3.0),
+        (r"\b(it|this|that) was (all )?on me\b|\b(was|were) mine\b|\bi had no authority\b", 3.0),
+        (r"\b(it|this|that) was my (call|job|change|script|design|plan|project|doing|mistake|decision|fault)\b", 3.0),
+        (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b", 2.5),
+        (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b", 3.0),
     ],
     "action": [
         (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
-        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called|looked|checked|opened|reached|worked|spent|got)\b", 2.2),
+        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got)\b", 2.2),
         (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
         (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem|alert|logs?|traces?|test|canary|rollback|migration|script|queue)\b", 0.7),
     ],
@@ -61,6 +90,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours|support tickets|on time|ahead of)\b", 1.0),
         (r"\b(adopted|became the standard|rolled out to|promoted|now uses|since then|reused|still (runs|used))\b", 1.4),
         (r"\b(the (team|customer|client|manager) was (happy|pleased|satisfied)|things (got|went) better)\b", 1.5),
+        # Outcomes as people tell them: who agreed, what shipped in time, what it led to.
+        (r"\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with|renewed|listened)\b", 1.8),
+        (r"\b(on time|on schedule|before the deadline|ahead of schedule|in time|went ahead)\b", 1.5),
+        (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?|quarters?|years?))\b", 1.5),
+        (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b|\bthe short version\b", 1.5),
+        (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was|we)\b", 1.5),
+        (r"\bwe (finished|launched|won|hit|made it|got it done)\b", 1.2),
     ],
     "reflection": [
         (r"\b(i learned|i learnt|learned that|lesson|takeaway|taught me|in retrospect|looking back|in hindsight)\b", 3.5),
@@ -68,10 +104,17 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(now i (always|make|ask|start|check|try)|since then i|these days i|going forward|i now)\b", 2.5),
         (r"\b(i realized|i realised|what i took away|it showed me|made me realize)\b", 2.2),
         (r"\b(is important|matters|the real (problem|root cause|gap) was)\b", 1.2),
+        (r"\bwhat (stuck with me|i'?d take|i took from|i'?d keep)\b|\bif i (made|did|had|were to do) (it|this|that) (again|over)\b", 3.0),
+        (r"\bnow (whenever|when|every time|any time|before|the first thing) i\b|\bi (still|always) (do|use|start|try|ask|look|check|write)\b", 2.0),
     ],
 }
 _COMPILED = {role: [(re.compile(p), w) for p, w in cues] for role, cues in _CUES.items()}
-_NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|hundred)\b)")
+_NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|hundred|a third|a quarter)\b)")
+# What a result-first headline does: it states a change ("I cut the bill by sixty percent").
+_OUTCOME = re.compile(
+    r"\b(cut|saved|reduced|dropped|doubled|tripled|halved|increased|improved|grew|raised|lifted)\b"
+    r"|\bfrom [^,.]{1,30} to\b|\b(up|down) by\b"
+)
 
 # How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
 _POSITION = {"situation": 0.08, "task": 0.2, "action": 0.5, "result": 0.8, "reflection": 0.93}
@@ -79,12 +122,18 @@ LIVE_EARLY_WEIGHT = 6.0
 
 
 def split_sentences(words: Sequence[Word]) -> list[Sentence]:
-    """Cut at sentence punctuation, at long pauses, and at a length cap for run-on speech."""
+    """Cut at sentence punctuation, at long pauses, and at a length cap for run-on speech.
+
+    A transcript with (almost) no sentence punctuation is also cut where a spoken clause starts ("so I",
+    "and then", "I learned"), once the current sentence has CLAUSE_MIN_WORDS words."""
     sentences: list[Sentence] = []
     current: list[Word] = []
-    for word in words:
+    ends = sum(w.text.rstrip("\"')").endswith((".", "?", "!")) for w in words)
+    unpunctuated = len(words) >= 40 and ends < len(words) / 40
+    for k, word in enumerate(words):
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
+            or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
             current = []
@@ -95,6 +144,11 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     if current:
         sentences.append(Sentence(len(sentences), tuple(current)))
     return sentences
+
+
+def _starts_clause(words: Sequence[Word], k: int) -> bool:
+    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 3])
+    return bool(_CLAUSE_START.match(ahead))
 
 
 def tokens(text: str) -> list[str]:
@@ -201,7 +255,9 @@ class Segmenter:
         sentences = split_sentences(words)
         if not sentences:
             return [], [], []
-        labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences])
+        labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences],
+                            [continues_previous(s.text) for s in sentences],
+                            [bool(_OUTCOME.search(s.text.lower())) for s in sentences])
         return sentences, labels, build_segments(sentences, labels)
 
 
@@ -213,13 +269,25 @@ def _log_softmax(scores: dict[str, float]) -> dict[str, float]:
 
 HEADLINE = "headline"
 HEADLINE_MAX_WORDS = 25
+# Spoken stories chain sentences with "and", "which", "because": such a sentence usually goes on with the
+# section it is in ("And that meant two hundred refunds a day" is still the Situation). "And then" and
+# "so" are left out: people use them to move the story on.
+_CONTINUES = re.compile(r"^(and|also|plus|which|because|but|or)\b(?! then\b)|^(and )?(like|basically|honestly),? ")
+CONTINUE_SWITCH_COST = 2.0
 
 
-def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[str]:
+def continues_previous(text: str) -> bool:
+    return bool(_CONTINUES.match(re.sub(r"^(um|uh|so|well|oh)\b,? *", "", text.lower())))
+
+
+def best_order(role_scores: list[dict[str, float]], lengths: list[int], continues: Sequence[bool] = (),
+               outcomes: Sequence[bool] = ()) -> list[str]:
     """Viterbi over ordered states; returns one label per sentence ("headline" for a lead-in result).
 
     Emissions are log-softmax role probabilities weighted by sentence length, so the DP cares most about
-    getting long sentences right, as time-weighted accuracy does.
+    getting long sentences right, as time-weighted accuracy does. A sentence that `continues` the one
+    before ("And that meant...", "Which...") pays CONTINUE_SWITCH_COST to start a new section. When
+    `outcomes` is given, only an opening sentence that states a change can be a headline.
     """
     states = [HEADLINE, *SECTION_NAMES]
     n = len(role_scores)
@@ -231,7 +299,7 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[
         row = {s: lp[s] * weight for s in SECTION_NAMES}
         # A headline is the opening sentence only, short (a long opener is context, even with a number in
         # it), and must itself sound like a result.
-        headline_ok = i == 0 and n >= 4 and lengths[0] <= HEADLINE_MAX_WORDS
+        headline_ok = i == 0 and n >= 4 and lengths[0] <= HEADLINE_MAX_WORDS and (not outcomes or outcomes[0])
         row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else neg
         emit.append(row)
     best = [dict.fromkeys(states, neg) for _ in range(n)]
@@ -244,8 +312,9 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int]) -> list[
                 continue
             # States only move forward; after a headline the story starts from any section.
             allowed = states[: j + 1]
-            prev = max(allowed, key=lambda p: best[i - 1][p])
-            best[i][s] = best[i - 1][prev] + emit[i][s]
+            switch = CONTINUE_SWITCH_COST if i < len(continues) and continues[i] else 0.0
+            prev = max(allowed, key=lambda p: best[i - 1][p] - (switch if p != s else 0.0))
+            best[i][s] = best[i - 1][prev] - (switch if prev != s else 0.0) + emit[i][s]
             back[i][s] = prev
     state = max(states, key=lambda s: best[n - 1][s])
     labels = [state]

@@ -29,8 +29,6 @@ from ..types import SECTION_NAMES, Question
 from .interview import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 from .review import sparkline, when
 
-# Without a level the drill is the plain 2 to 3 minute rule; a level brings its own band (junior: 1-2 min).
-RULE_BAND = (120.0, 180.0)
 TONE_HZ = 880.0
 TONE_S = 0.15
 
@@ -55,7 +53,7 @@ class CueWatch:
     fired: list[Cue] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
 
-    def update(self, seconds: float, section: tuple[str, float] | None) -> list[Cue]:
+    def update(self, seconds: float, section: tuple[str, float, float] | None) -> list[Cue]:
         due = []
         if self.focus:
             target = self.targets[self.focus]
@@ -65,13 +63,18 @@ class CueWatch:
                               f"{self.focus} is now long ({clock(LONG_FACTOR * target)}): wrap up")
         else:
             low, high = self.band
-            due += self._once(seconds >= low, "band_low", seconds, "band_low", f"{clock(low)} passed: head for the result")
+            # The band cue says what to do from where the live guess puts the speaker, so the two agree.
+            closing = section is not None and section[0] in ("result", "reflection")
+            advice = f"in the {section[0]}, finish by {clock(high)}" if closing and section else "head for the result"
+            due += self._once(seconds >= low, "band_low", seconds, "band_low", f"{clock(low)} passed: {advice}")
             due += self._once(seconds >= high, "band_high", seconds, "band_high", f"{clock(high)} passed: finish now")
             if section is not None:
-                name, start_s = section
+                # Only what was heard counts: the section ran from its start to its last heard word at least.
+                # Counting to now would hand the next section's first seconds, not yet transcribed, to it.
+                name, start_s, heard_s = section
                 target = self.targets[name]
-                due += self._once(seconds - start_s >= target, f"over:{name}", seconds, "section_over",
-                                  f"{name} has run {clock(seconds - start_s)}, past its target of {clock(target)}")
+                due += self._once(heard_s - start_s >= target, f"over:{name}", seconds, "section_over",
+                                  f"{name} has run {clock(heard_s - start_s)}, past its target of {clock(target)}")
         return due
 
     def _once(self, condition: bool, key: str, seconds: float, kind: str, text: str) -> list[Cue]:
@@ -84,7 +87,7 @@ class CueWatch:
 
 
 def status_text(seconds: float, band: tuple[float, float], focus: str | None, targets: dict[str, float],
-                section: tuple[str, float] | None) -> str:
+                section: tuple[str, float, float] | None) -> str:
     if focus:
         target = targets[focus]
         left = target - seconds
@@ -95,7 +98,7 @@ def status_text(seconds: float, band: tuple[float, float], focus: str | None, ta
     where = f"{clock(left)} left to {clock(high)}" if left >= 0 else f"{clock(-left)} past {clock(high)}"
     now = ""
     if section is not None:
-        name, start_s = section
+        name, start_s, _ = section
         now = f" · now: {name} {clock(seconds - start_s)} / {clock(targets[name])}"
     return f"● REC {clock(seconds)} · band {clock(low)}-{clock(high)} · {where}{now}"
 
@@ -137,7 +140,7 @@ class Drill:
 
     def _run(self, attempt) -> dict:
         targets = self.question.targets_for(self.level)
-        band = answer_band(self.level) if self.level else RULE_BAND
+        band = answer_band(self.level)
         watch = CueWatch(targets, band, self.focus)
         what = (f"Drill: the {self.focus} only, target {clock(targets[self.focus])}." if self.focus
                 else f"Drill: the whole answer within {clock(band[0])} to {clock(band[1])}.")
@@ -152,7 +155,7 @@ class Drill:
                 guess["at"] = seconds
                 if self.settle:
                     stream.settle()
-                guess["section"] = current_section(self.analyzer.get().segmenter, stream.words(), seconds,
+                guess["section"] = current_section(self.analyzer.get().segmenter, stream.live_words(), seconds,
                                                    sum(targets.values()))
                 if guess["section"]:
                     self.guesses.append({"at_s": round(seconds, 1), "section": guess["section"][0],

@@ -104,9 +104,12 @@ def followup_html(attempt: Attempt, report: dict) -> str:
     audio = ""
     if attempt.file("followup.wav").exists():
         audio = f'<audio id="followup" controls src="data:audio/ogg;base64,{audio_data_uri(attempt.file("followup.wav"))}"></audio>'
+    repaired = follow["repaired"]
+    aimed = f"weakness {repaired['code']}" if repaired["code"] else "no weakness aimed at"
+    status = "repaired" if repaired["repaired"] else "not repaired"
     return (f"<h2>Follow-up: {html.escape(follow['probe_text'])}</h2>{audio}<p>{html.escape(follow['transcript'])}</p>"
-            f"<p>Score <strong>{follow['score']['overall']}</strong> ({follow['score']['verdict']}); weakness "
-            f"{html.escape(str(follow['repaired']['code']))}: {'repaired' if follow['repaired']['repaired'] else 'not repaired'}</p>")
+            f"<p>Score <strong>{follow['score']['overall']}</strong> ({follow['score']['verdict']}); "
+            f"{html.escape(aimed)}: {status} ({html.escape(repaired['evidence'])})</p>")
 
 
 def export_html(attempt: Attempt, out: Path) -> Path:

@@ -30,11 +30,16 @@ from ..types import Question, Transcript
 LIVE_GUESS_EVERY_S = 3.0
 
 
-def current_section(segmenter, words, now_s: float, expected_s: float) -> tuple[str, float] | None:
-    """The section the candidate seems to be in, and when it began, from the words so far. The answer is
-    taken to be heading for `expected_s` (the sum of the section targets) until it runs longer."""
+def current_section(segmenter, words, now_s: float, expected_s: float) -> tuple[str, float, float] | None:
+    """The section the candidate seems to be in, when it began, and the end of the last word heard in it,
+    from the words so far. The answer is taken to be heading for `expected_s` (the sum of the section
+    targets) until it runs longer. Words arrive a few seconds behind the voice, so what a section has run
+    for certain is up to its last heard word, not up to now."""
     segments = segmenter.segment(words, span_s=max(now_s, expected_s))[2] if words else []
-    return (segments[-1].name, segments[-1].start_s) if segments else None
+    if not segments:
+        return None
+    last = segments[-1]
+    return last.name, last.start_s, last.sentences[-1].end_s
 
 
 def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str:
@@ -42,7 +47,7 @@ def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str
     current = current_section(segmenter, words, now_s, sum(targets.values()))
     if current is None:
         return ""
-    name, start_s = current
+    name, start_s, _ = current
     return f"· now: {name} {clock(now_s - start_s)} / {clock(targets[name])}"
 
 
@@ -211,7 +216,7 @@ class Interview:
         def status_line(seconds: float, quiet: float, stream: StreamingTranscriber) -> str:
             if seconds - guess["at"] >= LIVE_GUESS_EVERY_S and self.analyzer.ready:
                 guess["at"] = seconds
-                guess["text"] = live_guess(self.analyzer.get().segmenter, stream.words(), seconds, targets)
+                guess["text"] = live_guess(self.analyzer.get().segmenter, stream.live_words(), seconds, targets)
             return f"● REC {clock(seconds)}  (quiet {quiet:.1f} s)  {guess['text']}"
 
         rec, transcript, self.answer_ended_at[name] = turn.record(attempt, name, make_mic(), status_line)

@@ -234,6 +234,14 @@ class StreamingTranscriber:
         with self._lock:
             return tuple(self._words)
 
+    def live_words(self) -> tuple[Word, ...]:
+        """The freshest reading, for the live section guess only: the words kept for good, then the last
+        piece's held-back words (final unless the next piece reads them differently) and a speculative
+        decode of the audio since, when there is one. Nothing here goes into the transcript."""
+        with self._lock:
+            tentative = self._tentative[2] if self._tentative and self._tentative[0] == self._cut_at else []
+            return (*self._words, *self._held, *tentative)
+
     def settle(self) -> None:
         """Wait until every piece cut so far is decoded. Only for audio fed faster than real time
         (--fast), so the live guess sees what a worker keeping pace with speech would have seen."""

@@ -1,0 +1,289 @@
+"""Measure the judgment (sections, flags, probe choice) on answers written the way people speak.
+
+The set is question_bank/spoken_answers.yaml: every utterance labelled with its true section, every answer
+with the exact set of content flags it must raise. It has two splits: `dev` (tune on it; the segmenter's
+naive Bayes also learns from its utterances) and `held_back` (never looked at while tuning and never
+trained on; only its totals are read).
+
+Each answer is timed at 150 wpm as text. Utterances follow each other with a 0.3 s gap, shorter than the
+pause that ends a sentence, so an answer written without punctuation gets no help from the timing.
+Figures, all computed for the full analyzer and for the cues-only baseline in the same run:
+- section time accuracy: the share of speaking time whose predicted section is the true one;
+- the confusion matrix of true against predicted section, in seconds;
+- precision and recall of each content flag code;
+- probe fit: on answers with at least one true weakness, does the chosen probe aim at one of them?
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .analysis.transcripts import words_from_text
+from .types import SECTION_NAMES, Transcript, Word
+
+SPLITS = ("dev", "held_back")
+JUDGED_FLAGS = (
+    "missing_situation", "missing_task", "missing_action", "missing_result", "missing_reflection",
+    "we_language", "assigned_task", "no_scope_boundary", "handoff", "vague_action",
+    "no_metric", "no_business_impact", "generic_reflection",
+)
+UTTERANCE_GAP_S = 0.3
+
+
+@dataclass(frozen=True)
+class SpokenAnswer:
+    id: str
+    split: str
+    question_id: str
+    level: str | None
+    flags: frozenset[str]
+    parts: tuple[tuple[str, str], ...]  # (true section, utterance) in spoken order
+    nopunct: bool = False
+
+    @property
+    def shape(self) -> str:  # evaluate.audio_accuracy groups its figures by shape
+        return self.split
+
+
+def load_spoken_set(path: Path) -> list[SpokenAnswer]:
+    """Read and check the set; a malformed entry is a ValueError naming the answer."""
+    answers = []
+    for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["answers"]:
+        answer = SpokenAnswer(
+            id=raw["id"], split=raw["split"], question_id=raw["question"], level=raw.get("level"),
+            flags=frozenset(raw["flags"]), parts=tuple((p[0], p[1]) for p in raw["parts"]),
+            nopunct=bool(raw.get("nopunct")),
+        )
+        problems = [f"split {answer.split!r}"] if answer.split not in SPLITS else []
+        problems += [f"flag {f!r}" for f in sorted(answer.flags - set(JUDGED_FLAGS))]
+        problems += [f"section {s!r}" for s, _ in answer.parts if s not in SECTION_NAMES]
+        if problems:
+            raise ValueError(f"{path}: answer {answer.id}: unknown {', '.join(problems)}")
+        answers.append(answer)
+    return answers
+
+
+def without_punctuation(text: str) -> str:
+    return re.sub(r"[.,?!;:]", "", text.lower())
+
+
+def timed_words(answer: SpokenAnswer) -> tuple[list[Word], list[str]]:
+    """The answer's words timed as speech, and each word's true section."""
+    words: list[Word] = []
+    truth: list[str] = []
+    t = 0.0
+    for section, text in answer.parts:
+        part = words_from_text(without_punctuation(text) if answer.nopunct else text, start_s=t)
+        words += part
+        truth += [section] * len(part)
+        t = part[-1].end_s + UTTERANCE_GAP_S
+    return words, truth
+
+
+@dataclass
+class Tally:
+    """Counts over a set of answers; figures are read from it."""
+
+    seconds_right: float = 0.0
+    seconds: float = 0.0
+    confusion: Counter = field(default_factory=Counter)  # (true, predicted) -> seconds
+    flag_counts: Counter = field(default_factory=Counter)  # (code, "tp"|"fp"|"fn") -> answers
+    probe_fit: int = 0
+    probe_asked: int = 0
+    misses: list[str] = field(default_factory=list)  # "id: what went wrong", to read while tuning dev
+
+    @property
+    def time_accuracy(self) -> float:
+        return self.seconds_right / max(self.seconds, 1e-9)
+
+    def precision(self, code: str) -> float | None:
+        tp, fp = self.flag_counts[code, "tp"], self.flag_counts[code, "fp"]
+        return tp / (tp + fp) if tp + fp else None
+
+    def recall(self, code: str) -> float | None:
+        tp, fn = self.flag_counts[code, "tp"], self.flag_counts[code, "fn"]
+        return tp / (tp + fn) if tp + fn else None
+
+
+def judge(analyzer, bank, answers: Sequence[SpokenAnswer]) -> Tally:
+    tally = Tally()
+    for answer in answers:
+        words, truth = timed_words(answer)
+        question = bank.questions[answer.question_id]
+        report = analyzer.analyze(Transcript(tuple(words), words[-1].end_s), question, answer.level)
+        _count_sections(tally, answer, report, words, truth)
+        raised = {f["code"] for f in report["flags"]} & set(JUDGED_FLAGS)
+        for code in JUDGED_FLAGS:
+            expected, got = code in answer.flags, code in raised
+            if expected or got:
+                tally.flag_counts[code, "tp" if expected and got else ("fn" if expected else "fp")] += 1
+        for code in sorted(raised - answer.flags):
+            tally.misses.append(f"{answer.id}: false {code}")
+        for code in sorted(answer.flags - raised):
+            tally.misses.append(f"{answer.id}: missed {code}")
+        if answer.flags:
+            tally.probe_asked += 1
+            fit = report["probe"]["targets"] in answer.flags
+            tally.probe_fit += fit
+            if not fit:
+                tally.misses.append(f"{answer.id}: probe aims at {report['probe']['targets']}")
+    return tally
+
+
+def _count_sections(tally: Tally, answer: SpokenAnswer, report: dict, words: list[Word], truth: list[str]) -> None:
+    predicted = _section_of_each_word(report, words)
+    for word, true, guess in zip(words, truth, predicted, strict=True):
+        seconds = word.end_s - word.start_s
+        tally.seconds += seconds
+        tally.seconds_right += seconds * (true == guess)
+        tally.confusion[true, guess] += seconds
+    wrong = [i for i, (a, b) in enumerate(zip(truth, predicted, strict=True)) if a != b]
+    if wrong:
+        tally.misses.append(f"{answer.id}: {len(wrong)}/{len(words)} words in the wrong section, first at "
+                            f"\"{' '.join(w.text for w in words[wrong[0]:wrong[0] + 6])}\" "
+                            f"({truth[wrong[0]]} read as {predicted[wrong[0]]})")
+
+
+def _section_of_each_word(report: dict, words: list[Word]) -> list[str]:
+    """The role of the sentence each word sits in (a headline is a Result)."""
+    roles = []
+    sentences = report["sentences"]
+    k = 0
+    for word in words:
+        while k + 1 < len(sentences) and word.start_s >= sentences[k + 1]["start_s"] - 1e-6:
+            k += 1
+        role = sentences[k]["role"]
+        roles.append("result" if role == "headline" else role)
+    return roles
+
+
+@dataclass
+class FollowupTally:
+    """Follow-up scores by the weakness the probe aims at: the bank's strong and weak replies, and an
+    off-topic reply (a strong reply written for another story's probe)."""
+
+    strong: dict[str, list[int]] = field(default_factory=dict)
+    weak: dict[str, list[int]] = field(default_factory=dict)
+    off_topic: list[int] = field(default_factory=list)
+    off_topic_repaired: int = 0
+
+    def margin(self, code: str) -> float:
+        pairs = zip(self.strong[code], self.weak[code], strict=True)
+        return sum(s - w for s, w in pairs) / len(self.strong[code])
+
+
+def judge_followups(analyzer, bank) -> FollowupTally:
+    """Each story's weak answer is analyzed as the main answer; each of its probes is then answered with
+    the probe's strong reply, its weak reply, and an off-topic strong reply from another archetype."""
+    tally = FollowupTally()
+    stories = list({q.strong.text: q for q in bank.questions.values()}.values())
+    for k, question in enumerate(stories):
+        words = words_from_text(question.weak.text)
+        report = analyzer.analyze(Transcript(words, words[-1].end_s), question)
+        other = next(q for q in stories[k + 1:] + stories[:k] if q.archetype != question.archetype)
+        for n, probe in enumerate(question.probes):
+            if not probe.triggers:
+                continue
+            code = probe.triggers[0]
+            reply_to = (analyzer, report, question, probe.id)
+            tally.strong.setdefault(code, []).append(_reply(*reply_to, probe.strong_example)["score"]["overall"])
+            tally.weak.setdefault(code, []).append(_reply(*reply_to, probe.weak_example)["score"]["overall"])
+            elsewhere = _reply(*reply_to, other.probes[n % len(other.probes)].strong_example)
+            tally.off_topic.append(elsewhere["score"]["overall"])
+            tally.off_topic_repaired += elsewhere["repaired"]["repaired"]
+    return tally
+
+
+def _reply(analyzer, report: dict, question, probe_id: str, text: str) -> dict:
+    said = words_from_text(text)
+    return analyzer.analyze_followup(Transcript(said, said[-1].end_s), report, question, probe_id)
+
+
+@dataclass
+class LiveTally:
+    """The drill's live guess and its "past its target" cues, against the labelled section times."""
+
+    lags: list[float] = field(default_factory=list)  # true start of a section -> first guess naming it
+    never_guessed: int = 0  # true sections the live guess never named while they were spoken
+    cues_right: int = 0
+    cues: list[str] = field(default_factory=list)  # every section_over cue, "id: text (right|wrong)"
+    # Baseline: the same cues timed on the clock (a section runs until now), as the drill did before.
+    clock_cues_right: int = 0
+    clock_cues: int = 0
+
+    @property
+    def cue_precision(self) -> float | None:
+        return self.cues_right / len(self.cues) if self.cues else None
+
+
+def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None) -> LiveTally:
+    """Speak each answer (espeak-ng, utterance times known), stream it, and every LIVE_GUESS_EVERY_S of
+    audio guess the section as the drill does and run the drill's cues.
+
+    The stream is settled before each guess (as `drill --fast` does): this measures what the guess makes
+    of the words, not the few seconds transcription takes to deliver them in real time."""
+    from .modes.drill import CueWatch
+    from .modes.interview import LIVE_GUESS_EVERY_S, current_section
+    from .speech.audio import SAMPLE_RATE
+    from .speech.stream import StreamingTranscriber
+    from .speech.synth import synthesize_sections
+
+    tally = LiveTally()
+    for answer in answers:
+        audio, spans = synthesize_sections(_merged(answer.parts))
+        question = bank.questions[answer.question_id]
+        targets = question.targets_for(answer.level)
+        watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
+        on_the_clock = CueWatch(targets, (1e9, 1e9))
+        stream = StreamingTranscriber(transcriber)
+        step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
+        guesses: list[tuple[float, str]] = []
+        for end in range(step, audio.size + step, step):
+            stream.insert(audio[end - step : end])
+            stream.settle()
+            now = min(end, audio.size) / SAMPLE_RATE
+            guess = current_section(segmenter, stream.live_words(), now, sum(targets.values()))
+            if guess:
+                guesses.append((now, guess[0]))
+            for cue in watch.update(now, guess):
+                if cue.kind == "section_over":
+                    right = _past_target(spans, cue.text.split()[0], cue.at_s, targets)
+                    tally.cues_right += right
+                    tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
+            for cue in on_the_clock.update(now, guess and (guess[0], guess[1], now)):
+                if cue.kind == "section_over":
+                    tally.clock_cues += 1
+                    tally.clock_cues_right += _past_target(spans, cue.text.split()[0], cue.at_s, targets)
+        stream.finish()
+        for name, start, end in spans:
+            named = [t for t, guessed in guesses if guessed == name and t >= start]
+            if named and named[0] <= end + LIVE_GUESS_EVERY_S:
+                tally.lags.append(named[0] - start)
+            else:
+                tally.never_guessed += 1
+        if progress:
+            progress(answer)
+    return tally
+
+
+def _merged(parts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive utterances of one section spoken as one part, so each section has one span."""
+    merged: list[tuple[str, str]] = []
+    for section, text in parts:
+        if merged and merged[-1][0] == section:
+            merged[-1] = (section, merged[-1][1] + " " + text)
+        else:
+            merged.append((section, text))
+    return merged
+
+
+def _past_target(spans, name: str, at_s: float, targets: dict[str, float]) -> bool:
+    """A cue for `name` at `at_s` is right when a true `name` section had run its target by then."""
+    return any(label == name and end - start >= targets[name] and at_s >= start + targets[name]
+               for label, start, end in spans)

@@ -1,0 +1,237 @@
+"""Issue 14: judgment that holds on answers told the way people talk.
+
+The spoken-style set (question_bank/spoken_answers.yaml) is checked for shape, its figures are kept from
+regressing on both splits, and each failure the issue names is pinned by a case written for this file.
+All of it is text through the real spaCy pipeline, so the figures do not depend on a CPU's int8 kernels."""
+
+from pathlib import Path
+
+import pytest
+
+from simulator.analysis.probe import rank_weaknesses
+from simulator.analysis.segment import split_sentences
+from simulator.analysis.timing import answer_band
+from simulator.analysis.transcripts import words_from_text
+from simulator.judgment_eval import JUDGED_FLAGS, judge, judge_followups, load_spoken_set, timed_words
+from simulator.types import Flag
+
+from .fakes import scripted
+
+SPOKEN = Path(__file__).resolve().parent.parent / "question_bank" / "spoken_answers.yaml"
+
+
+@pytest.fixture(scope="module")
+def spoken():
+    return load_spoken_set(SPOKEN)
+
+
+def codes(report):
+    return {f["code"] for f in report["flags"]}
+
+
+def roles(report):
+    return [(s["role"], s["text"]) for s in report["sentences"]]
+
+
+# --- the set itself ---------------------------------------------------------------------------------------
+
+def test_the_spoken_set_has_a_dev_and_a_held_back_split_of_real_shapes(spoken, bank):
+    dev = [a for a in spoken if a.split == "dev"]
+    held = [a for a in spoken if a.split == "held_back"]
+    assert len(dev) >= 60 and len(held) >= 30
+    assert len({a.id for a in spoken}) == len(spoken)
+    assert all(a.question_id in bank.questions for a in spoken)
+    for split in (dev, held):  # both splits hold the hard shapes, not only the dev one
+        assert any(a.nopunct for a in split)
+        assert any(a.parts[0][0] == "result" for a in split)  # leads with the result
+        assert any(not any(s == "task" for s, _ in a.parts) for a in split)  # leaves the Task out
+        assert any(a.level == "junior" for a in split) and any(a.level == "staff" for a in split)
+        assert sum(bool(a.flags) for a in split) >= len(split) // 3
+
+
+def test_a_malformed_answer_is_named(tmp_path):
+    bad = tmp_path / "set.yaml"
+    bad.write_text("answers:\n  - {id: x1, split: dev, question: q, flags: [no_metrics], parts: [[acton, hi]]}\n")
+    with pytest.raises(ValueError, match="answer x1: unknown flag 'no_metrics', section 'acton'"):
+        load_spoken_set(bad)
+
+
+def test_an_unpunctuated_answer_is_timed_without_help_from_pauses(spoken):
+    answer = next(a for a in spoken if a.nopunct)
+    words, truth = timed_words(answer)
+    assert not any(w.text.endswith((".", "?", "!", ",")) for w in words)
+    assert max(b.start_s - a.end_s for a, b in zip(words, words[1:], strict=False)) < 1.5
+    assert len(truth) == len(words) and set(truth) <= {s for s, _ in answer.parts}
+
+
+# --- the figures, kept from regressing (measured: dev 0.987, held-back 0.954; probe fit 0.96 and 1.00) --------
+
+@pytest.mark.parametrize("split, floor", [("dev", 0.97), ("held_back", 0.94)])
+def test_sections_flags_and_probes_hold_on_both_splits(spoken, analyzer, bank, split, floor):
+    tally = judge(analyzer, bank, [a for a in spoken if a.split == split])
+    assert tally.time_accuracy >= floor, tally.misses
+    assert tally.probe_fit / tally.probe_asked >= 0.9, tally.misses
+    for code in ("we_language", "handoff", "no_metric", "generic_reflection"):
+        assert tally.recall(code) == 1.0, (code, tally.misses)
+    assert all(tally.recall(code) is None or tally.recall(code) >= 0.5 for code in JUDGED_FLAGS), tally.misses
+
+
+def test_a_strong_follow_up_beats_a_weak_one_by_15_points_for_every_weakness(analyzer, bank):
+    tally = judge_followups(analyzer, bank)
+    assert {code: tally.margin(code) >= 15 for code in tally.strong} == dict.fromkeys(tally.strong, True)
+    # Replies written for another story mostly score low and repair nothing.
+    assert sorted(tally.off_topic)[len(tally.off_topic) // 2] < 50
+    assert tally.off_topic_repaired <= len(tally.off_topic) // 4
+
+
+# --- each failure the issue names ------------------------------------------------------------------------
+
+def test_a_result_first_headline_is_the_result_and_its_money_is_business_impact(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "We brought failed deploys down by forty percent in two months, which saved around thirty thousand dollars "
+        "a quarter. So this was at an online travel company, deploys failed a lot and people reran them by hand. "
+        "Nobody owned the pipeline and I decided to take it on. I went through every failure from the last quarter "
+        "and I grouped them by cause. I fixed the two flaky steps and I added a retry with a limit. "
+        "Failed deploys went from one in eight to one in twenty. "
+        "What I learned is to group failures by cause before fixing any of them."), bank.questions["debug-nobody-owned"])
+    first = r["sentences"][0]
+    assert first["role"] == "headline" and r["segments"][0]["headline"]
+    assert r["sentences"][1]["role"] == "situation"
+    assert not codes(r) & {"no_business_impact", "no_metric", "missing_result", "no_scope_boundary"}
+
+
+def test_nobodys_job_and_i_volunteered_is_a_scope_boundary(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "At my last company the test data for staging was years out of date. Refreshing it was nobody's job, "
+        "and I volunteered to own it. I wrote a job that copies and masks production data every week, and I "
+        "documented how to run it. Staging bugs that slipped to production dropped by half over the next quarter. "
+        "I learned to check how old the test data is before trusting a staging result."),
+        bank.questions["debug-nobody-owned"])
+    assert "no_scope_boundary" not in codes(r)
+
+
+def test_a_vague_result_has_no_metric(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "Our team had no shared way to track on-call handovers. I wanted to fix that because things kept getting "
+        "lost. I built a handover template and I set up a reminder at the end of every shift. "
+        "People started using it, things became much easier, and the feedback was very positive. "
+        "Next time I would measure how many issues were dropped before and after."), bank.questions["debug-nobody-owned"])
+    assert "no_metric" in codes(r)
+
+
+def test_numbers_said_in_words_are_metrics(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "Our checkout was slow for mobile users. Nobody owned checkout speed, so I took it on. "
+        "I profiled the page and I removed two blocking scripts. Checkout time fell by thirty eight percent, "
+        "worth about ninety thousand dollars a quarter in orders. I now profile before I guess."),
+        bank.questions["debug-nobody-owned"])
+    assert not codes(r) & {"no_metric", "no_business_impact"}
+
+
+def test_an_answer_with_no_task_raises_missing_task(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "I was on the mobile team at a bank, and the app kept logging people out after a minute. "
+        "I read the session code and I found the refresh token was dropped on every update. "
+        "I fixed the storage call and I added a test that updates the app and checks the session. "
+        "Forced logouts went from about two thousand a day to almost none, and app store complaints about it stopped. "
+        "I learned to test what survives an update, not just a fresh install."), bank.questions["debug-hardest-bug"])
+    assert "task" not in [s["role"] for s in r["sentences"]]
+    assert "missing_task" in codes(r)
+
+
+def test_story_openers_roles_and_reported_dialogue_land_where_people_mean_them(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "So I worked at a start-up that made scheduling software for dentists. "
+        "My responsibilities were mostly keeping the booking service running and answering support. "
+        "And that meant I saw every complaint about double bookings. "
+        "It wasn't my project, but I wanted to find out why it kept happening. "
+        "I pulled a month of bookings and I matched every double booking to the calendar sync. "
+        "I asked two clinics, what do you do when a patient calls to move a visit, and both said they edit it twice. "
+        "I changed the sync to lock a slot while it is being edited. "
+        "Eventually we had a calendar that never double booked, and complaints went from about thirty a month to two. "
+        "I learned to ask users to walk me through the exact steps before I read any code."),
+        bank.questions["debug-nobody-owned"])
+    got = [role for role, _ in roles(r)]
+    assert got[:3] == ["situation"] * 3, roles(r)
+    assert got[3] == "task" and got[4:7] == ["action"] * 3 and got[7] == "result" and got[8] == "reflection", roles(r)
+
+
+def test_a_transcript_without_punctuation_is_cut_into_clauses():
+    words = words_from_text(
+        "so we had a release checklist on a wiki and every release took half a day it wasn't my job but I thought "
+        "most of it could be a script so I went through the forty steps and marked the ones that were just commands "
+        "then I wrote a script for those and ran it with the release manager for three releases and releases went "
+        "from four hours to under one hour I learned to look for the commands hiding in a checklist")
+    sentences = [s.text for s in split_sentences(words)]
+    assert len(sentences) >= 5, sentences
+    assert any(s.startswith("I learned") for s in sentences)
+    assert any(s.startswith("it wasn't my job") for s in sentences)
+
+
+# --- the follow-up must answer the probe ---------------------------------------------------------------------
+
+def test_a_reply_about_another_story_does_not_answer_the_probe(analyzer, bank):
+    q = bank.questions["debug-nobody-owned"]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    probe_id = next(p.id for p in q.probes if "handoff" in p.triggers)
+    off = analyzer.analyze_followup(scripted(
+        "Well, a year before that our lead wanted to rewrite the front end in a new framework. I argued against "
+        "it in two meetings because the old one was fine. In the end they went ahead anyway, and it took about "
+        "six months longer than planned. I think I was right about the timeline at least."), report, q, probe_id)
+    on = analyzer.analyze_followup(scripted(
+        "I brought the platform team a tested patch for the retry logic, walked their lead through it, and I "
+        "followed up every day until it was merged and deployed."), report, q, probe_id)
+    flag = next(f for f in off["flags"] if f["code"] == "followup_off_topic")
+    assert flag["message"].startswith("Did not answer: the probe asked")
+    assert off["repaired"]["repaired"] is False and off["repaired"]["evidence"].startswith("Did not answer")
+    assert off["score"]["overall"] < 50 and off["score"]["verdict"] in ("lean no hire", "no hire")
+    assert on["score"]["overall"] - off["score"]["overall"] >= 25
+
+
+# --- which probe, and which band ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raised, first", [
+    (["short_result", "generic_reflection", "missing_task", "handoff"], "handoff"),  # ownership before a gap
+    (["short_result", "no_metric"], "no_metric"),  # content before timing
+    (["handoff", "missing_result"], "missing_result"),  # no Result: nothing else can be judged
+    (["too_long", "overrun_action", "generic_reflection"], "generic_reflection"),
+    (["fillers", "short_action"], "short_action"),  # a timing weakness before delivery
+])
+def test_the_probe_priority(bank, raised, first):
+    flags = [Flag(code, None, "", None, "") for code in raised]
+    assert rank_weaknesses(flags, bank)[0].code == first
+
+
+def test_the_two_to_three_minute_rule_is_the_default_band_everywhere(analyzer, bank):
+    assert answer_band(None) == (120.0, 180.0)
+    assert answer_band("junior")[1] == 120.0 and answer_band("senior") == (150.0, 180.0)
+    # 100 s at 150 wpm: inside the old 1:30 floor, short against the rule.
+    text = " ".join(["I changed the retry logic and measured it again."] * 28)
+    r = analyzer.analyze(scripted(text), bank.questions["debug-nobody-owned"])
+    assert r["band_s"] == [120.0, 180.0] and "too_short" in codes(r)
+    import simulator.modes.drill as drill
+
+    assert not hasattr(drill, "RULE_BAND")  # the drill reads the same band
+
+
+# --- live cues you can trust --------------------------------------------------------------------------------
+
+def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
+    from simulator.modes.drill import CueWatch
+
+    targets = {"situation": 30.0, "task": 20.0, "action": 90.0, "result": 20.0, "reflection": 15.0}
+    watch = CueWatch(targets, (120.0, 180.0))
+    # 35 s on the clock, the words heard so far reach 25 s: the speaker may well have moved on since.
+    assert watch.update(35.0, ("situation", 0.0, 25.0)) == []
+    cue = watch.update(38.0, ("situation", 0.0, 31.0))[0]
+    assert cue.kind == "section_over" and cue.text == "situation has run 0:31.0, past its target of 0:30.0"
+
+
+def test_the_band_cue_agrees_with_the_live_guess():
+    from simulator.modes.drill import CueWatch
+
+    targets = {"situation": 30.0, "task": 20.0, "action": 90.0, "result": 20.0, "reflection": 15.0}
+    in_action = CueWatch(targets, (120.0, 180.0)).update(120.0, ("action", 50.0, 118.0))
+    in_reflection = CueWatch(targets, (120.0, 180.0)).update(120.0, ("reflection", 110.0, 119.0))
+    assert in_action[0].text == "2:00.0 passed: head for the result"
+    assert in_reflection[0].text == "2:00.0 passed: in the reflection, finish by 3:00.0"
