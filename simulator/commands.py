@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from functools import partial
 
 from rich.console import Console
 
@@ -167,6 +168,7 @@ def pick_questions(bank, args, rng) -> list:
 
 def run_drill(args, console: Console) -> dict:
     from .modes.drill import Drill
+    from .speech.stream import StreamingTranscriber
 
     bank = load_bank(args.bank)
     rng = random.Random(args.seed) if args.seed is not None else None
@@ -176,6 +178,8 @@ def run_drill(args, console: Console) -> dict:
     speaker = make_speaker(args, console)
     answer = stand_in(args.answer_audio, args.fast)
     _, _, analyzer, turn = engines(args, bank, console, need_mic=answer is None)
+    if not args.section:  # the whole-answer drill cues from the live guess: let it see drafts of the words
+        turn.stream_factory = partial(StreamingTranscriber, drafts=True)
     drill = Drill(question=question, speaker=speaker, turn=turn, analyzer=analyzer, store=store, index=index,
                   console=console, mic=microphone(answer), level=args.level, focus=args.section, tone=args.tone,
                   settle=bool(answer and args.fast))

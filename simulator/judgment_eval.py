@@ -226,8 +226,8 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
     """Speak each answer (espeak-ng, utterance times known), stream it, and every LIVE_GUESS_EVERY_S of
     audio guess the section as the drill does and run the drill's cues.
 
-    The stream is settled before each guess (as `drill --fast` does): this measures what the guess makes
-    of the words, not the few seconds transcription takes to deliver them in real time."""
+    The stream drafts as the drill's does and is settled before each guess (as `drill --fast` does): this
+    measures what the guess makes of the words, not the second or so a draft takes in real time."""
     from .modes.drill import CueWatch
     from .modes.interview import LIVE_GUESS_EVERY_S, current_section
     from .speech.audio import SAMPLE_RATE
@@ -241,7 +241,7 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
         targets = question.targets_for(answer.level)
         watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
         on_the_clock = CueWatch(targets, (1e9, 1e9))
-        stream = StreamingTranscriber(transcriber)
+        stream = StreamingTranscriber(transcriber, drafts=True)
         step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
         guesses: list[tuple[float, str]] = []
         for end in range(step, audio.size + step, step):

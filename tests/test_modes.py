@@ -96,11 +96,12 @@ def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(t
     over = [c for c in drill["cues"] if c["kind"] == "section_over"]
     assert any("action" in c["text"] for c in over), over
     action_cue = next(c for c in over if "action" in c["text"])
-    # Cued once the words heard in the guessed Action span 90 s: never before the true Action had run its
-    # target, and at most one stream piece (15 s), the hold-back (2 s) and the 3 s refresh after it. The
-    # guess put the Action's start within one sentence (a few seconds) of where it was spoken.
+    # Cued once the words heard in the guessed Action span 90 s: not before the true Action had run its
+    # target, less the few seconds by which the guessed start may miss the spoken one, and at most one
+    # stream piece (15 s), the hold-back (2 s) and the 3 s refresh after it. The guess put the Action's
+    # start within one sentence (a few seconds) of where it was spoken.
     since = next(g["since_s"] for g in drill["live_guesses"] if g["section"] == "action" and g["at_s"] >= action_cue["at_s"])
-    assert action_cue["at_s"] >= action[1] + 90, (action, action_cue)
+    assert action_cue["at_s"] >= action[1] + 90 - 4, (action, action_cue)
     assert 90 <= action_cue["at_s"] - since <= 90 + 15 + 2 + 3, (since, action_cue)
     assert abs(since - action[1]) < 4, (since, action)
     # No section was cued before it could have run past its target.
@@ -316,8 +317,11 @@ def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_
 
     heard = WhisperTranscriber().transcribe(load_audio(sink)).text.lower()
     heard = heard.replace("check out", "checkout")
-    for expected in ("to fix", "checkout", "rolled back", "platform team", "stayed under"):
-        assert expected in heard, heard  # question, answer, probe, reply
+    for expected in ("to fix", "checkout", "rolled back", "stayed under"):
+        assert expected in heard, heard  # question, answer, reply
+    # The probe is whichever the analysis chose, so look for most of its longer words rather than a phrase.
+    probe_words = {w.strip("?,.").lower() for w in report["probe"]["text"].split() if len(w.strip("?,.")) >= 5}
+    assert len([w for w in probe_words if w in heard]) >= 0.6 * len(probe_words), (probe_words, heard)
 
 
 def voiced_seconds_of_span(path: Path, section: dict) -> float:

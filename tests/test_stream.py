@@ -200,3 +200,38 @@ def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
     # A sentence whose words differ slightly between the two paths can change section (scripts/eval: 97%
     # of section starts within 1 s, the largest move 14 s), so one section of five may move further.
     assert sum(m <= 1.0 for m in moved) >= len(moved) - 1, moved
+
+
+class DoubtfulTranscriber(GridTranscriber):
+    """GridTranscriber that also reports the second half of its audio as a stretch it was unsure of."""
+
+    def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
+        heard = super().transcribe(audio, offset_s, progress, context)
+        seconds = audio.size / SR
+        doubt = ((offset_s + seconds / 2, offset_s + seconds),)
+        return Transcript(heard.words, heard.duration_s, doubt, unsure=doubt)
+
+
+def test_drafts_show_the_live_guess_what_is_being_said_and_never_reach_the_transcript():
+    recorder = DoubtfulTranscriber()
+    always_speaking = lambda audio: [{"start": 0, "end": audio.size}]  # noqa: E731  no pause: no piece is cut
+    stream = StreamingTranscriber(recorder, vad=always_speaking, speculate=False, drafts=True)
+    feed(stream, 8)
+    stream.settle()  # --fast: the worker drafts the pending 8 s now
+    assert stream.words() == () and [w.text for w in stream.live_words()] == [f"t{t}" for t in range(8)]
+    calls = len(recorder.calls)
+    stream.settle()  # nothing new arrived: no second draft of the same audio
+    assert len(recorder.calls) == calls
+    without_drafts = StreamingTranscriber(DoubtfulTranscriber(), vad=always_speaking, speculate=False)
+    feed(without_drafts, 8)
+    without_drafts.settle()
+    assert without_drafts.live_words() == ()
+    feed(stream, 4)
+    feed(without_drafts, 4)
+    transcript = stream.finish()
+    # The tail is decoded for good at the end; the report is what it would have been without drafts:
+    # the same words and the same doubts (a draft's doubts are not kept).
+    assert len(recorder.calls) == calls + 1
+    plain = without_drafts.finish()
+    assert transcript.words == plain.words and transcript.words[0].text == "t0"
+    assert transcript.unheard_speech == plain.unheard_speech and transcript.unsure == plain.unsure == ((6.0, 12.0),)

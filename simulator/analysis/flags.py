@@ -93,7 +93,7 @@ _GENERIC = re.compile(
     r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
     r"|everything happens|good experience|valuable experience|collaboration is (key|important)"
     r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
-    r"|(is|are) (really |very |so )?important( when| in| for)?$|look for ways to improve)\b"
+    r"|(is|are) (really |very |so )?important(?=[.!]?$)|look for ways to improve)\b"
 )
 _ACTION_STEP = re.compile(
     r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew"
@@ -103,10 +103,6 @@ _ACTION_STEP = re.compile(
 _TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised|mentioned|reported"
                            r"|flagged|talked|asked)\b")
 
-
-def concrete_steps(text: str) -> float:
-    telling = len(_TELLING_STEP.findall(text))
-    return len(_ACTION_STEP.findall(text)) - telling / 2
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
 _REFLECT_CUE = re.compile(
     r"\b(i would|i'd|next time|now i|i now|i learned|i learnt|i realized|i realised|differently|looking back"
@@ -253,6 +249,11 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
                               "The Result never says what it meant for customers, money or time."))
     flags += _reflection_flags(segments)
     return flags
+
+
+def concrete_steps(text: str) -> float:
+    telling = len(_TELLING_STEP.findall(text))
+    return len(_ACTION_STEP.findall(text)) - telling / 2
 
 
 def _content_words(text: str) -> set[str]:

@@ -20,6 +20,11 @@ ends in a pause, it decodes it tentatively; if only silence follows, those words
 ends and nothing is left to decode. A tail that is all silence commits the last piece's held-back words
 without decoding. Otherwise the tail is decoded then (measured: 0.57 s on the 58 s demo answer).
 
+Live guess (drill): words otherwise reach the guess one piece at a time, up to 15 s behind the voice. With
+`drafts`, an idle worker also decodes the pending audio every 3 s of new speech, for the guess only: a
+draft's words are shown to `live_words()` until the piece is cut and decoded for good, and they never enter
+the transcript; nor do a draft's doubts (what it could not read at a cut mid-word) enter the report.
+
 The VAD regions found for the cuts are kept: at the end, voice that got no words is decoded again if
 short, else reported as possibly missed speech (unheard.py), together with the stretches the pieces'
 decodes could not read or were unsure of, judged over the whole answer as the whole-file path judges them.
@@ -48,6 +53,7 @@ OVERLAP_S = 8.0
 HOLD_S = 2.0  # a piece's last words wait for the next piece, which hears them with what follows
 SPECULATE_IDLE_S = 0.3  # an idle worker decodes the pending audio tentatively...
 SPECULATE_GROWTH_S = 1.0  # ...once at least this much more of it has arrived
+DRAFT_EVERY_S = 3.0  # with drafts, also while the candidate speaks, once this much more has arrived
 FORCE_CUT_S = 15.0
 RECOVER_MAX_S = 10.0
 
@@ -74,15 +80,17 @@ def find_cut(audio: np.ndarray, speech: list[dict], pause_s: float = PAUSE_S, mi
 
 
 _FINISH = object()
+_DRAFT = object()  # settle(): draft the pending audio now
 
 
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber, vad: Callable[[np.ndarray], list[dict]] = silero_speech,
-                 force_cut_s: float = FORCE_CUT_S, speculate: bool = True):
+                 force_cut_s: float = FORCE_CUT_S, speculate: bool = True, drafts: bool = False):
         self.transcriber = transcriber
         self.vad = vad
         self.force_cut = int(force_cut_s * SAMPLE_RATE)
         self.speculate = speculate
+        self.drafts = drafts
         self._pending: list[np.ndarray] = []
         self._pending_size = 0
         self._cut_at = 0  # samples of the answer before the pending audio
@@ -90,6 +98,7 @@ class StreamingTranscriber:
         self._since_check = 0
         self._words: list[Word] = []
         self._tentative: tuple[int, int, list[Word]] | None = None  # (cut_at, pending samples, words)
+        self._draft_words: tuple[int, int, list[Word]] | None = None  # the same, for the live guess only
         self._held: list[Word] = []  # the last piece's held-back words, final if nothing follows
         self._lock = threading.Lock()
         self._queue: queue.Queue = queue.Queue()
@@ -152,6 +161,12 @@ class StreamingTranscriber:
             except queue.Empty:
                 if self.speculate:
                     self._speculate()
+                if self.drafts:
+                    self._draft(DRAFT_EVERY_S)
+                continue
+            if item is _DRAFT:
+                self._draft(0.5)
+                self._queue.task_done()
                 continue
             if item is _FINISH:
                 self._finish_tail()
@@ -165,7 +180,7 @@ class StreamingTranscriber:
                 self._tentative = None
             self._queue.task_done()
 
-    def _decode(self, offset_s: float, audio: np.ndarray) -> list[Word]:
+    def _decode(self, offset_s: float, audio: np.ndarray, keep_doubts: bool = True) -> list[Word]:
         """Words of the audio not yet kept, with the text heard before it as the prompt."""
         with self._lock:
             context = " ".join(w.text for w in self._words if w.end_s <= offset_s)[-CONTEXT_CHARS:]
@@ -175,9 +190,10 @@ class StreamingTranscriber:
         except BaseException as exc:  # surfaced by finish(); the recording must go on meanwhile
             self._error = exc
             return []
-        with self._lock:  # stretches the decoder could not read or was unsure of, judged at the end
-            self._unread += [span for span in heard.unheard_speech if span[1] > keep_from]
-            self._unsure += [span for span in heard.unsure if span[1] > keep_from]
+        if keep_doubts:
+            with self._lock:  # stretches the decoder could not read or was unsure of, judged at the end
+                self._unread += [span for span in heard.unheard_speech if span[1] > keep_from]
+                self._unsure += [span for span in heard.unsure if span[1] > keep_from]
         return [w for w in heard.words if w.start_s >= keep_from]
 
     def _speculate(self) -> None:
@@ -198,6 +214,20 @@ class StreamingTranscriber:
         with self._lock:
             if self._cut_at == cut_at:  # no piece was cut meanwhile
                 self._tentative = (cut_at, size, words)
+
+    def _draft(self, growth_s: float) -> None:
+        """Decode the pending audio for the live guess only, once `growth_s` more of it has arrived."""
+        with self._lock:
+            done = self._draft_words[1] if self._draft_words and self._draft_words[0] == self._cut_at else 0
+            if self._pending_size - done < growth_s * SAMPLE_RATE:
+                return
+            cut_at, size = self._cut_at, self._pending_size
+            audio = np.concatenate([self._before, *self._pending])
+            offset_s = (cut_at - self._before.size) / SAMPLE_RATE
+        words = self._decode(offset_s, audio, keep_doubts=False)
+        with self._lock:
+            if self._cut_at == cut_at:  # no piece was cut meanwhile
+                self._draft_words = (cut_at, size, words)
 
     def _finish_tail(self) -> None:
         with self._lock:
@@ -239,13 +269,18 @@ class StreamingTranscriber:
         piece's held-back words (final unless the next piece reads them differently) and a speculative
         decode of the audio since, when there is one. Nothing here goes into the transcript."""
         with self._lock:
-            tentative = self._tentative[2] if self._tentative and self._tentative[0] == self._cut_at else []
-            return (*self._words, *self._held, *tentative)
+            fresh = [t for t in (self._tentative, self._draft_words) if t and t[0] == self._cut_at]
+            newest = max(fresh, key=lambda t: t[1])[2] if fresh else []
+            return (*self._words, *self._held, *newest)
 
     def settle(self) -> None:
-        """Wait until every piece cut so far is decoded. Only for audio fed faster than real time
-        (--fast), so the live guess sees what a worker keeping pace with speech would have seen."""
+        """Wait until every piece cut so far is decoded (and, with drafts, the pending audio drafted).
+        Only for audio fed faster than real time (--fast), so the live guess sees what a worker keeping
+        pace with speech would have seen."""
         self._queue.join()
+        if self.drafts:
+            self._queue.put(_DRAFT)
+            self._queue.join()
 
     def finish(self) -> Transcript:
         """Wait for the worker to deal with the unfinished tail; return the whole answer's transcript."""
