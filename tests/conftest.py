@@ -11,6 +11,18 @@ from simulator.analysis.report import Analyzer, build_segmenter, load_spacy
 from simulator.bank import load_bank
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true a skip is a failure: a missing ../shared, unshare or tmpfs privilege must not let a
+    run pass that never exercised what it skipped."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") == "true" and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which fails under CI=true: {reason}"
+
+
 @pytest.fixture(scope="session")
 def bank():
     return load_bank()

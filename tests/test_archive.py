@@ -157,3 +157,28 @@ def test_two_sessions_at_once_write_separate_attempts_and_a_consistent_index(tmp
         indexed = sorted(r[0] for r in db.execute("SELECT id FROM attempts"))
     assert indexed == store.attempt_ids()  # every write reached the index, none lost to the other session
     assert all(json.loads((root / i / "attempt.json").read_text())["status"] == "complete" for i in indexed)
+
+
+@pytest.mark.parametrize("attempts", [1, 3])
+def test_the_trend_plot_counts_attempts_in_whole_numbers_and_shows_each_as_a_point(attempts):
+    from simulator.modes.review import trend_figure
+
+    data = {"questions": {"q": [(f"a{i}", 60.0 + i) for i in range(attempts)]},
+            "sections": {"action": [(f"a{i}", 80.0 + i, 90.0) for i in range(attempts)], "task": []}}
+    fig = trend_figure(data)
+    for axes in fig.axes:
+        low, high = axes.get_xlim()
+        ticks = [t for t in axes.get_xticks() if low <= t <= high]
+        assert ticks == [float(n) for n in range(1, attempts + 1)], ticks
+        line = axes.get_lines()[0]
+        assert line.get_marker() == "o" and list(line.get_xdata()) == list(range(1, attempts + 1))
+
+
+def test_attempts_go_to_the_checkouts_recordings_folder_unless_told_otherwise(monkeypatch, tmp_path):
+    from simulator.archive.store import RECORDINGS_ENV, default_recordings_dir
+
+    monkeypatch.delenv(RECORDINGS_ENV, raising=False)
+    checkout = Path(__file__).resolve().parent.parent
+    assert default_recordings_dir() == checkout / "recordings" and (checkout / "simulator").is_dir()
+    monkeypatch.setenv(RECORDINGS_ENV, str(tmp_path))
+    assert default_recordings_dir() == tmp_path

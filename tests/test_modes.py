@@ -315,10 +315,16 @@ def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_
     assert abs(voiced_seconds(sink) - stored) < 1.5, (voiced_seconds(sink), stored)
     from simulator.speech.transcribe import WhisperTranscriber
 
-    heard = WhisperTranscriber().transcribe(load_audio(sink)).text.lower()
-    heard = heard.replace("check out", "checkout")
-    for expected in ("to fix", "checkout", "rolled back", "stayed under"):
-        assert expected in heard, heard  # question, answer, reply
+    transcript = WhisperTranscriber().transcribe(load_audio(sink))
+    heard = transcript.text.lower().replace("check out", "checkout")
+    # Question, answer, reply, in the order played. tiny.en once skipped the answer's first sentence of this
+    # recording on a fresh machine (never here): a phrase may go unheard only if the transcript says that
+    # it may have missed speech, which is the product's promise for any recording.
+    expected = ("to fix", "checkout", "rolled back", "stayed under")
+    found = [heard.find(phrase) for phrase in expected if phrase in heard]
+    assert found == sorted(found), heard
+    assert len(found) == len(expected) or transcript.unheard_speech, heard
+    assert len(found) >= len(expected) - 1, heard
     # The probe is whichever the analysis chose, so look for most of its longer words rather than a phrase.
     probe_words = {w.strip("?,.").lower() for w in report["probe"]["text"].split() if len(w.strip("?,.")) >= 5}
     assert len([w for w in probe_words if w in heard]) >= 0.6 * len(probe_words), (probe_words, heard)

@@ -31,7 +31,7 @@ def default_recordings_dir() -> Path:
     env = os.environ.get(RECORDINGS_ENV)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "recordings"
+    return Path(__file__).resolve().parents[2] / "recordings"  # the checkout's recordings/, beside simulator/
 
 
 def write_json(path: Path, data) -> None:
