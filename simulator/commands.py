@@ -92,10 +92,12 @@ def microphone(stand_in_mic):
     return make
 
 
-def engines(args, bank, console: Console, need_mic: bool):
-    """Transcriber loading in the background, the analyzer building in the background, the turn recorder."""
+def engines(args, bank, console: Console, need_mic: bool, drafts: bool = False):
+    """Transcriber loading in the background, the analyzer building in the background, the turn recorder
+    (whose stream also drafts the words not yet cut into a piece, for a live guess, when `drafts`)."""
     from .modes.interview import Background, Turn
     from .speech.record import EndPolicy, SoundDeviceMicrophone
+    from .speech.stream import StreamingTranscriber
     from .speech.transcribe import WhisperTranscriber
 
     if need_mic:
@@ -104,7 +106,9 @@ def engines(args, bank, console: Console, need_mic: bool):
     loading = transcriber.preload_in_background()
     analyzer = Background(lambda: make_analyzer(bank)).start()
     policy = EndPolicy(silence_s=args.silence, max_s=args.max_seconds)
-    return transcriber, loading, analyzer, Turn(transcriber, console, policy, model_loading=loading)
+    stream_factory = partial(StreamingTranscriber, drafts=True) if drafts else StreamingTranscriber
+    return transcriber, loading, analyzer, Turn(transcriber, console, policy, stream_factory=stream_factory,
+                                                model_loading=loading)
 
 
 def nth(files, i: int):
@@ -168,7 +172,6 @@ def pick_questions(bank, args, rng) -> list:
 
 def run_drill(args, console: Console) -> dict:
     from .modes.drill import Drill
-    from .speech.stream import StreamingTranscriber
 
     bank = load_bank(args.bank)
     rng = random.Random(args.seed) if args.seed is not None else None
@@ -177,9 +180,8 @@ def run_drill(args, console: Console) -> dict:
     store.check_writable()
     speaker = make_speaker(args, console)
     answer = stand_in(args.answer_audio, args.fast)
-    _, _, analyzer, turn = engines(args, bank, console, need_mic=answer is None)
-    if not args.section:  # the whole-answer drill cues from the live guess: let it see drafts of the words
-        turn.stream_factory = partial(StreamingTranscriber, drafts=True)
+    # The whole-answer drill cues from the live guess: let it see drafts of the words.
+    _, _, analyzer, turn = engines(args, bank, console, need_mic=answer is None, drafts=not args.section)
     drill = Drill(question=question, speaker=speaker, turn=turn, analyzer=analyzer, store=store, index=index,
                   console=console, mic=microphone(answer), level=args.level, focus=args.section, tone=args.tone,
                   settle=bool(answer and args.fast))

@@ -244,10 +244,10 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
         stream = StreamingTranscriber(transcriber, drafts=True)
         step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
         guesses: list[tuple[float, str]] = []
-        for end in range(step, audio.size + step, step):
-            stream.insert(audio[end - step : end])
+        for fed in range(step, audio.size + step, step):
+            stream.insert(audio[fed - step : fed])
             stream.settle()
-            now = min(end, audio.size) / SAMPLE_RATE
+            now = min(fed, audio.size) / SAMPLE_RATE
             guess = current_section(segmenter, stream.live_words(), now, sum(targets.values()))
             if guess:
                 guesses.append((now, guess[0]))

@@ -172,14 +172,22 @@ def test_sigkill_mid_recording_leaves_a_playable_wav(tmp_path):
 
 def test_speaker_falls_back_to_the_espeak_command_line_when_pyttsx3_gives_nothing(tmp_path, monkeypatch):
     from simulator.errors import SetupError
+    from simulator.speech import speak
     from simulator.speech.speak import Pyttsx3Speaker, read_wav
 
     speaker = Pyttsx3Speaker(play=False, show=lambda text: None)
     monkeypatch.setattr(speaker, "_synthesize_with_pyttsx3", lambda text, path, timeout_s: False)
+    asked = []
+    command_line = speak.synthesize_with_espeak_cli
+    monkeypatch.setattr(speak, "synthesize_with_espeak_cli", lambda text, *rest: asked.append(text) or command_line(text, *rest))
     line = tmp_path / "probe.wav"
     speaker.synthesize("What did you measure afterwards?", line)
+    assert asked == ["What did you measure afterwards?"]  # the second try, with the same words
     audio, rate = read_wav(line)
-    assert 1.0 < audio.size / rate < 5.0 and np.abs(audio).max() > 0.05
+    # About 2 s of espeak-ng speech: long enough for the five words, with voice in most of it.
+    frames = audio[: audio.size // 160 * 160].reshape(-1, 160)
+    voiced = (np.sqrt((frames.astype(np.float64) ** 2).mean(axis=1)) > 0.01).mean()
+    assert 1.0 < audio.size / rate < 5.0 and voiced > 0.4, (audio.size / rate, voiced)
     assert line.stat().st_mode & 0o777 == 0o600
 
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))  # and with no espeak-ng command either

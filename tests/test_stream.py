@@ -235,3 +235,18 @@ def test_drafts_show_the_live_guess_what_is_being_said_and_never_reach_the_trans
     plain = without_drafts.finish()
     assert transcript.words == plain.words and transcript.words[0].text == "t0"
     assert transcript.unheard_speech == plain.unheard_speech and transcript.unsure == plain.unsure == ((6.0, 12.0),)
+
+
+def test_a_draft_does_not_decode_again_what_the_speculation_at_a_pause_already_heard():
+    import time
+
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True, drafts=True)
+    feed(stream, 5)  # shorter than a piece, ending in a pause: the idle worker speculates
+    deadline = time.monotonic() + 10
+    while not recorder.calls and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stream.settle()  # asks for a draft of the same 5 s
+    assert len(recorder.calls) == 1
+    assert [w.text for w in stream.live_words()] == [f"t{t}" for t in range(5)]
+    stream.finish()

@@ -199,16 +199,15 @@ class StreamingTranscriber:
     def _speculate(self) -> None:
         """At a pause, decode the pending audio tentatively: if the answer ends here, nothing is left to do."""
         with self._lock:
-            done = self._tentative[1] if self._tentative and self._tentative[0] == self._cut_at else 0
             # From MIN_PIECE_S on, a pause cuts a real piece: speculating would decode the same audio twice.
-            if self._pending_size - done < SPECULATE_GROWTH_S * SAMPLE_RATE or self._pending_size >= MIN_PIECE_S * SAMPLE_RATE:
+            if self._pending_size >= MIN_PIECE_S * SAMPLE_RATE:
                 return
-            cut_at, size = self._cut_at, self._pending_size
-            pending = np.concatenate(self._pending)
-            audio = np.concatenate([self._before, pending])
-            offset_s = (cut_at - self._before.size) / SAMPLE_RATE
-        speech = self.vad(pending)
-        if speech and pending.size - speech[-1]["end"] < PAUSE_S * SAMPLE_RATE:
+            pending = self._pending_since(self._tentative, SPECULATE_GROWTH_S)
+        if pending is None:
+            return
+        cut_at, size, audio, offset_s = pending
+        speech = self.vad(audio[audio.size - size:])  # the pending audio, without the context before it
+        if speech and size - speech[-1]["end"] < PAUSE_S * SAMPLE_RATE:
             return  # still speaking: a decode now would be redone anyway
         words = self._decode(offset_s, audio)
         with self._lock:
@@ -216,18 +215,31 @@ class StreamingTranscriber:
                 self._tentative = (cut_at, size, words)
 
     def _draft(self, growth_s: float) -> None:
-        """Decode the pending audio for the live guess only, once `growth_s` more of it has arrived."""
+        """Decode the pending audio for the live guess only, once `growth_s` more of it has arrived than the
+        newest tentative decode or draft has heard."""
         with self._lock:
-            done = self._draft_words[1] if self._draft_words and self._draft_words[0] == self._cut_at else 0
-            if self._pending_size - done < growth_s * SAMPLE_RATE:
-                return
-            cut_at, size = self._cut_at, self._pending_size
-            audio = np.concatenate([self._before, *self._pending])
-            offset_s = (cut_at - self._before.size) / SAMPLE_RATE
+            pending = self._pending_since(self._newest_guess(), growth_s)
+        if pending is None:
+            return
+        cut_at, size, audio, offset_s = pending
         words = self._decode(offset_s, audio, keep_doubts=False)
         with self._lock:
             if self._cut_at == cut_at:  # no piece was cut meanwhile
                 self._draft_words = (cut_at, size, words)
+
+    def _pending_since(self, decoded: tuple[int, int, list[Word]] | None, growth_s: float):
+        """Under the lock: (cut_at, pending samples, audio with its context, offset_s) of the pending audio,
+        if at least `growth_s` more of it arrived than `decoded` heard; else None."""
+        done = decoded[1] if decoded and decoded[0] == self._cut_at else 0
+        if self._pending_size - done < growth_s * SAMPLE_RATE:
+            return None
+        audio = np.concatenate([self._before, *self._pending])
+        return self._cut_at, self._pending_size, audio, (self._cut_at - self._before.size) / SAMPLE_RATE
+
+    def _newest_guess(self) -> tuple[int, int, list[Word]] | None:
+        """Under the lock: the tentative decode or the draft of the current pending audio that heard most."""
+        fresh = [t for t in (self._tentative, self._draft_words) if t and t[0] == self._cut_at]
+        return max(fresh, key=lambda t: t[1]) if fresh else None
 
     def _finish_tail(self) -> None:
         with self._lock:
@@ -269,9 +281,8 @@ class StreamingTranscriber:
         piece's held-back words (final unless the next piece reads them differently) and a speculative
         decode of the audio since, when there is one. Nothing here goes into the transcript."""
         with self._lock:
-            fresh = [t for t in (self._tentative, self._draft_words) if t and t[0] == self._cut_at]
-            newest = max(fresh, key=lambda t: t[1])[2] if fresh else []
-            return (*self._words, *self._held, *newest)
+            newest = self._newest_guess()
+            return (*self._words, *self._held, *(newest[2] if newest else ()))
 
     def settle(self) -> None:
         """Wait until every piece cut so far is decoded (and, with drafts, the pending audio drafted).
