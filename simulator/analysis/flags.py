@@ -86,14 +86,17 @@ _BUSINESS = re.compile(
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
     r"|members|patients|sellers|drivers|partners|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
     r"|refunds?|payouts?|shipments|leads|(left|wrote|gave) (us )?a (good|great|five star) review"
-    r"|(minutes|hours|days?) (a|per) (day|week|month|year)|the wait|wait(ing)? time)\b"
+    r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
+    r"|the wait|wait(ing)? time)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
     r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
     r"|everything happens|good experience|valuable experience|collaboration is (key|important)"
     r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
-    r"|(is|are) (really |very |so )?important(?=[.!]?$)|look for ways to improve)\b"
+    r"|(is|are) (really |very |so )?important(?=[.!]?$)|look for ways to improve|feedback is a gift"
+    r"|listen to (everyone|others|people|each other|your team)|learn from (my |our |your )?(mistakes|failures?)"
+    r"|(bring|brought|get|got) (people|everyone) (along|on board)|need buy[- ]?in)\b"
 )
 _ACTION_STEP = re.compile(
     r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew"
@@ -113,7 +116,42 @@ _STOP = set(
     "did do not no as by from about into than then there their they them you your what which who when how if "
     "would could should can will just really very more most also its it's i'm i've i'd learned learn lesson "
     "next time again realized think thought important".split()
+    # Words any story shares with any lesson: a reflection that repeats them is not yet tied to this story.
+    + "team teams people everyone everybody someone others other feedback work working things thing project "
+    "always communicate communication listen listening problem problems issue issues good better help helped "
+    "make made sure something way able need needed want wanted know knew going getting questions".split()
 )
+
+
+# Words people put into the middle of a phrase when they speak: "nobody really owned it", "they just kind of
+# fixed it", "it's, like, honestly important". The phrase rules match the sentence with these taken out, so
+# a hedge cannot hide a scope boundary or a hand-off; the quote still shows every word that was said.
+_HEDGES = re.compile(
+    r",?\s*\b(really|actually|just|basically|honestly|literally|totally|like|kind of|sort of|kinda|sorta|um+|uh+|er+"
+    r"|hmm+|you know|i mean|i think|i guess|i'd say|pretty much|more or less|even|all|ever)\b,?\s*"
+)
+
+
+def plain(text: str) -> str:
+    """Lower case, hedges out, spaces tidied: the form the phrase rules are matched against."""
+    return re.sub(r"\s{2,}", " ", _HEDGES.sub(" ", text.lower())).strip()
+
+
+def _plain_words(words: Sequence[Word]) -> tuple[str, list[int]]:
+    """The sentence in plain form, and for each of its characters the index of the word it came from."""
+    joined, owner = "", []
+    for k, w in enumerate(words):
+        joined += w.text.lower() + " "
+        owner += [k] * (len(w.text) + 1)
+    chars: list[tuple[str, int]] = []
+    pos = 0
+    for m in _HEDGES.finditer(joined):
+        chars += zip(joined[pos:m.start()], owner[pos:m.start()], strict=True)
+        chars.append((" ", owner[m.start()]))
+        pos = m.end()
+    chars += zip(joined[pos:], owner[pos:], strict=True)
+    tidy = [c for k, c in enumerate(chars) if not (c[0] == " " and (k == 0 or chars[k - 1][0] == " "))]
+    return "".join(c for c, _ in tidy), [k for _, k in tidy]
 
 
 def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern) -> tuple[str, float, str] | None:
@@ -122,33 +160,22 @@ def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern
         if seg.name not in names:
             continue
         for sentence in seg.sentences:
-            m = pattern.search(sentence.text.lower())
-            if m:
-                return _quote(sentence.words, m.start(), m.end()), _time_at(sentence.words, m.start()), seg.name
+            text, owner = _plain_words(sentence.words)
+            m = pattern.search(text)
+            if m and owner:
+                first, last = owner[min(m.start(), len(owner) - 1)], owner[max(m.end() - 1, 0)]
+                return _quote(sentence.words, first, last), sentence.words[first].start_s, seg.name
     return None
 
 
-def _quote(words: Sequence[Word], start: int, end: int) -> str:
-    """The whole words covering characters start..end of the sentence text, with a little context."""
-    pos, picked = 0, []
-    for w in words:
-        if pos + len(w.text) >= start and pos <= end + 20:
-            picked.append(w.text)
-        pos += len(w.text) + 1
-    return " ".join(picked[:14])
-
-
-def _time_at(words: Sequence[Word], char: int) -> float:
-    pos = 0
-    for w in words:
-        if pos + len(w.text) >= char:
-            return w.start_s
-        pos += len(w.text) + 1
-    return words[-1].start_s
+def _quote(words: Sequence[Word], first: int, last: int) -> str:
+    """The words first..last of the sentence, with a few words of context after them."""
+    return " ".join(w.text for w in words[first:last + 4][:14])
 
 
 def _section_text(segments: Sequence[Segment], name: str) -> str:
-    return " ".join(s.text for s in segments if s.name == name)
+    """The section's words in plain form (see `plain`)."""
+    return plain(" ".join(s.text for s in segments if s.name == name))
 
 
 def _first_words(segments, name, n=10) -> tuple[str, float | None]:
@@ -212,7 +239,7 @@ def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level:
 
 def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -> list[Flag]:
     flags = []
-    action_text = _section_text(segments, "action").lower()
+    action_text = _section_text(segments, "action")
     if action_text:
         we, i = len(_WE.findall(action_text)), len(_I.findall(action_text))
         hit = _find(segments, ["action"], _WE)
@@ -242,9 +269,9 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     result = _section_text(segments, "result")
     if result:
         quote, start = _first_words(segments, "result", 14)
-        if not NUMBER.search(result.lower()):
+        if not NUMBER.search(result):
             flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by how much."))
-        if not _BUSINESS.search(result.lower()):
+        if not _BUSINESS.search(result):
             flags.append(Flag("no_business_impact", "result", quote, start,
                               "The Result never says what it meant for customers, money or time."))
     flags += _reflection_flags(segments)
@@ -266,7 +293,7 @@ def _reflection_flags(segments: Sequence[Segment]) -> list[Flag]:
         return []
     story = " ".join(s.text for s in segments if s.name in ("situation", "task", "action", "result"))
     shared = _content_words(reflection) & _content_words(story)
-    generic = _GENERIC.search(reflection.lower())
+    generic = _GENERIC.search(reflection)
     quote, start = _first_words(segments, "reflection", 14)
     if (generic and len(shared) < 3) or (not shared and len(reflection.split()) < 15):
         why = f"'{generic.group(0)}' could close any story" if generic else "nothing in it ties back to this story"

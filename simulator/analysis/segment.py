@@ -77,6 +77,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(it|this|that) was my (call|job|change|script|design|plan|project|doing|mistake|decision|fault)\b", 3.0),
         (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b", 2.5),
         (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b", 3.0),
+        # Being the one it came to is the remit, not the scene: "I was the one they came to".
+        (r"\bi was the (one|person) (who|they|that|people|everyone)\b|\b(they|people|everyone) came to me\b"
+         r"|\b(landed|fell) (on|to) me\b|\bon my plate\b", 2.5),
     ],
     "action": [
         (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
@@ -94,9 +97,17 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with|renewed|listened)\b", 1.8),
         (r"\b(on time|on schedule|before the deadline|ahead of schedule|in time|went ahead)\b", 1.5),
         (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?|quarters?|years?))\b", 1.5),
-        (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b|\bthe short version\b", 1.5),
+        (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b"
+         r"|\bthe (short version|headline)\b|\blong story short\b", 1.5),
         (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was|we)\b", 1.5),
         (r"\bwe (finished|launched|won|hit|made it|got it done)\b", 1.2),
+        # Vague outcomes are still outcomes (and then lack a number): "it got better", "people seemed happier".
+        (r"\b(it|things|everything|that|they|he|she|people|everyone) (got|went|became|seemed|felt|was|were) (a lot |much "
+         r"|way |so |really |pretty )?(better|easier|faster|smoother|happier|calmer|relieved)\b", 1.5),
+        (r"\b(he|she|they|people|users|customers|the team|everyone) (actually )?started (using|logging|shipping|asking"
+         r"|coming|reviewing|writing)\b", 1.2),
+        (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half|twice)\b"
+         r"|\bnever (hit|had|saw|needed)\b", 1.5),
     ],
     "reflection": [
         (r"\b(i learned|i learnt|learned that|lesson|takeaway|taught me|in retrospect|looking back|in hindsight)\b", 3.5),
@@ -115,6 +126,10 @@ _OUTCOME = re.compile(
     r"\b(cut|saved|reduced|dropped|doubled|tripled|halved|increased|improved|grew|raised|lifted)\b"
     r"|\bfrom [^,.]{1,30} to\b|\b(up|down) by\b"
 )
+
+# The speaker says the opening is the outcome: "so the headline is...", "long story short...".
+_ANNOUNCED = re.compile(r"^(so |okay |well |um |uh )*,? ?(the (headline|short version|tl;?dr|bottom line|punchline)|long story short"
+                        r"|to cut a long story short|in short|basically the result)\b")
 
 # How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
 _POSITION = {"situation": 0.08, "task": 0.2, "action": 0.5, "result": 0.8, "reflection": 0.93}
@@ -257,7 +272,8 @@ class Segmenter:
             return [], [], []
         labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences],
                             [continues_previous(s.text) for s in sentences],
-                            [bool(_OUTCOME.search(s.text.lower())) for s in sentences])
+                            [bool(_OUTCOME.search(s.text.lower())) for s in sentences],
+                            [bool(_ANNOUNCED.match(s.text.lower())) for s in sentences])
         return sentences, labels, build_segments(sentences, labels)
 
 
@@ -281,13 +297,14 @@ def continues_previous(text: str) -> bool:
 
 
 def best_order(role_scores: list[dict[str, float]], lengths: list[int], continues: Sequence[bool] = (),
-               outcomes: Sequence[bool] = ()) -> list[str]:
+               outcomes: Sequence[bool] = (), announced: Sequence[bool] = ()) -> list[str]:
     """Viterbi over ordered states; returns one label per sentence ("headline" for a lead-in result).
 
     Emissions are log-softmax role probabilities weighted by sentence length, so the DP cares most about
     getting long sentences right, as time-weighted accuracy does. A sentence that `continues` the one
     before ("And that meant...", "Which...") pays CONTINUE_SWITCH_COST to start a new section. When
-    `outcomes` is given, only an opening sentence that states a change can be a headline.
+    `outcomes` is given, only an opening sentence that states a change can be a headline; one the speaker
+    `announced` as such ("the short version is...") may run twice as long.
     """
     states = [HEADLINE, *SECTION_NAMES]
     n = len(role_scores)
@@ -299,7 +316,8 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
         row = {s: lp[s] * weight for s in SECTION_NAMES}
         # A headline is the opening sentence only, short (a long opener is context, even with a number in
         # it), and must itself sound like a result.
-        headline_ok = i == 0 and n >= 4 and lengths[0] <= HEADLINE_MAX_WORDS and (not outcomes or outcomes[0])
+        max_words = HEADLINE_MAX_WORDS * 2 if i < len(announced) and announced[i] else HEADLINE_MAX_WORDS
+        headline_ok = i == 0 and n >= 4 and lengths[0] <= max_words and (not outcomes or outcomes[0])
         row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else neg
         emit.append(row)
     best = [dict.fromkeys(states, neg) for _ in range(n)]
