@@ -33,7 +33,7 @@ from simulator.evaluate import load_dev_set  # noqa: E402
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav  # noqa: E402
 from simulator.speech.record import EndPolicy, FileMicrophone, record  # noqa: E402
 from simulator.speech.speak import Pyttsx3Speaker  # noqa: E402
-from simulator.speech.stream import StreamingTranscriber  # noqa: E402
+from simulator.speech.stream import StreamingTranscriber, transcribe_recording  # noqa: E402
 from simulator.speech.synth import synthesize_sections  # noqa: E402
 from simulator.speech.transcribe import WhisperTranscriber  # noqa: E402
 
@@ -82,7 +82,7 @@ class Turn:
 
     def after_the_end(self, path: Path) -> float:
         audio = load_audio(path)
-        return self.respond(lambda: self.transcriber.transcribe(audio))
+        return self.respond(lambda: transcribe_recording(self.transcriber, audio))
 
 
 def bench_turns(runs: int, answers: dict[str, np.ndarray]) -> None:
@@ -116,7 +116,7 @@ def bench_rtf(runs: int, audio: np.ndarray) -> None:
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            transcriber.transcribe(audio)
+            transcribe_recording(transcriber, audio)
             times.append(time.perf_counter() - start)
         figures[beam] = median(times) / seconds
     print(f"transcription real-time factor on {seconds:.0f} s of real speech, median of {runs}: "

@@ -15,12 +15,12 @@ Layout:
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from . import places
 from .errors import BankError
 from .types import (
     DEFAULT_TARGETS,
@@ -35,14 +35,9 @@ from .types import (
     Weakness,
 )
 
-BANK_ENV = "STAR_SIM_BANK"
-
 
 def default_bank_dir() -> Path:
-    env = os.environ.get(BANK_ENV)
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "question_bank"
+    return places.bank_dir()
 
 
 # --- YAML with line numbers -------------------------------------------------------------------
@@ -378,11 +373,25 @@ def _check_probes(reader_for, questions, story_probes, weaknesses, problems) -> 
             problems.append(Problem(name, pline, f"probe '{probe.id}' can never be asked: no question uses it first for any of its triggers"))
 
 
+_LOADED: dict[tuple, Bank] = {}
+
+
 def load_bank(root: Path | None = None) -> Bank:
-    """Load the bank, raising BankError with every problem found, one `file:line: problem` per line."""
+    """Load the bank, raising BankError with every problem found, one `file:line: problem` per line.
+
+    A bank already loaded from the same unchanged files is returned again: a process that runs several
+    commands (the test suite, a round) reads and checks the YAML once."""
     root = Path(root) if root else default_bank_dir()
     if not root.is_dir():
         raise BankError(f"question bank not found at {root}: pass a folder with sections.yaml and questions/")
+    stamp = (str(root.resolve()), tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size)
+                                        for p in sorted(root.rglob("*.yaml"))))
+    if stamp not in _LOADED:
+        _LOADED[stamp] = _load_bank(root)
+    return _LOADED[stamp]
+
+
+def _load_bank(root: Path) -> Bank:
     problems: list[Problem] = []
     probe_ids: dict[str, str] = {}
 

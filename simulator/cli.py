@@ -141,7 +141,38 @@ def leave(code: int) -> int:
     return code
 
 
+def run() -> None:
+    """The console script and `python -m simulator`."""
+    route_native_chatter()
+    code = main()
+    sys.exit(leave(code) if code else 0)
+
+
+def route_native_chatter() -> None:
+    """Libraries written in C print to file descriptor 2 behind Python's back: ALSA's "underrun occurred"
+    in the middle of the recording screen, PortAudio's and CTranslate2's notes. Python's own stderr keeps
+    the terminal (a copy of descriptor 2); descriptor 2 itself becomes a pipe whose lines go to the debug
+    log (`-v`), so nobody reads them on screen unless they asked to."""
+    try:
+        terminal = os.dup(2)
+        read_end, write_end = os.pipe()
+        os.dup2(write_end, 2)
+        os.close(write_end)
+    except OSError:  # no descriptor 2 to begin with: nothing to route
+        return
+    sys.stderr = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
+    native = logging.getLogger("native")
+
+    def forward() -> None:
+        with os.fdopen(read_end, encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                native.debug("%s", line.rstrip())
+
+    threading.Thread(target=forward, name="native-stderr", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command and return its exit code; it never ends the process (tests call it in-process)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     json_out = getattr(args, "json", False)
@@ -153,10 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         report = commands.run(args, console)
     except SimulatorError as exc:
         Console(stderr=True, highlight=False).print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
-        return leave(exc.exit_code)
+        return exc.exit_code
     except KeyboardInterrupt:
         Console(stderr=True).print("error: interrupted")
-        return leave(130)
+        return 130
     if json_out and report is not None:
         sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -233,7 +233,7 @@ def run_review(args, console: Console) -> dict | list | None:
                 raise BankError(f"--{flag} needs an attempt id: review ID --{flag}")
         rows = index.rows(mode=args.mode, question=args.question, status=args.status, since=args.since, limit=args.limit)
         if not args.json:
-            console.print(review.list_view(rows))
+            console.print(review.list_view(rows, console.width))
         return [row.__dict__ for row in rows]
     if args.rescore:
         return rescore_attempt(args, store, console)

@@ -100,6 +100,7 @@ def time_weighted_accuracy(true_spans: Sequence[tuple[str, float, float]], predi
 
 def audio_accuracy(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None
                    ) -> tuple[float, dict[str, float]]:
+    from .speech.stream import transcribe_recording
     from .speech.synth import synthesize_sections
 
     hits: Counter = Counter()
@@ -107,7 +108,7 @@ def audio_accuracy(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswe
     for k, answer in enumerate(answers):
         voice, rate = VOICES[k % len(VOICES)]
         audio, spans = synthesize_sections(answer.parts, voice=voice, rate=rate)
-        transcript = transcriber.transcribe(audio)
+        transcript = transcribe_recording(transcriber, audio)
         segments = segmenter.segment(transcript.words)[2]
         predicted = [(seg.name, seg.start_s) for seg in segments]
         h, n = time_weighted_accuracy(spans, predicted)
@@ -128,12 +129,13 @@ def reference_fillers(text: str) -> int:
 def filler_recall(transcriber, mfa_dir: Path) -> tuple[int, int]:
     """(fillers kept, fillers in the references), counting at most the reference's number per clip."""
     from .speech.audio import load_audio
+    from .speech.stream import transcribe_recording
 
     refs = json.loads((mfa_dir / "reference_transcripts.json").read_text())
     kept = wanted = 0
     for name, text in sorted(refs.items()):
         want = reference_fillers(text)
-        heard = transcriber.transcribe(load_audio(mfa_dir / f"{name}.flac"))
+        heard = transcribe_recording(transcriber, load_audio(mfa_dir / f"{name}.flac"))
         kept += min(len(find_fillers(heard.words)), want)
         wanted += want
     return kept, wanted
@@ -181,7 +183,7 @@ def word_edits(reference: str, hypothesis: str) -> tuple[int, int]:
 
 def streaming_quality(segmenter: Segmenter, transcriber, answers: Sequence[DevAnswer], progress=None) -> dict:
     """WER of whole-file and streamed transcription of the same audio, and how far section starts move."""
-    from .speech.stream import StreamingTranscriber
+    from .speech.stream import StreamingTranscriber, transcribe_recording
     from .speech.synth import synthesize_sections
 
     edits = {"whole": 0, "streamed": 0}
@@ -191,7 +193,7 @@ def streaming_quality(segmenter: Segmenter, transcriber, answers: Sequence[DevAn
         voice, rate = VOICES[k % len(VOICES)]
         audio, _ = synthesize_sections(answer.parts, voice=voice, rate=rate)
         reference = " ".join(text for _, text in answer.parts)
-        whole = transcriber.transcribe(audio)
+        whole = transcribe_recording(transcriber, audio)
         stream = StreamingTranscriber(transcriber)
         for i in range(0, audio.size, 1600):
             stream.insert(audio[i : i + 1600])
@@ -313,15 +315,16 @@ class ClipResult:
 
 
 def real_voice_results(transcriber, clips: Sequence[RealClip], workdir: Path, progress=None) -> list[ClipResult]:
-    """Each clip through the pipeline (load_audio, WhisperTranscriber.transcribe, the delivery measures)
+    """Each clip through the pipeline (load_audio, stream.transcribe_recording, the delivery measures)
     and through plain faster-whisper (same model, beam 5, no VAD, no prompt), in the same run."""
     from .analysis.timing import delivery
     from .speech.audio import load_audio
+    from .speech.stream import transcribe_recording
 
     results = []
     for clip in clips:
         audio = load_audio(clip_audio(clip, clips, workdir))
-        heard = transcriber.transcribe(audio)
+        heard = transcribe_recording(transcriber, audio)
         plain = transcriber.plain(audio)
         pauses = delivery(heard.words, not_silent=heard.voice + heard.unheard_speech).long_pauses
         # Two words at least: plain faster-whisper writes a lone "you" onto noise now and then.

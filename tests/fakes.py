@@ -45,7 +45,7 @@ class ScriptedTranscriber:
         self.queue = list(transcripts)
         self.heard: list[int] = []
 
-    def transcribe(self, audio, offset_s: float = 0.0, progress=None, context="") -> Transcript:
+    def transcribe(self, audio, offset_s: float = 0.0, context="") -> Transcript:
         self.heard.append(int(audio.size))
         return self.queue.pop(0)
 

@@ -182,3 +182,23 @@ def test_attempts_go_to_the_checkouts_recordings_folder_unless_told_otherwise(mo
     assert default_recordings_dir() == checkout / "recordings" and (checkout / "simulator").is_dir()
     monkeypatch.setenv(RECORDINGS_ENV, str(tmp_path))
     assert default_recordings_dir() == tmp_path
+
+
+@pytest.mark.parametrize("width, question", [(80, "ambiguity-u…"), (60, "\n    interview 3:07.3, score 72, interrupted: ambiguity-")])
+def test_the_list_keeps_every_id_whole_in_a_narrow_terminal_or_a_pipe(width, question):
+    import io
+
+    from rich.console import Console
+
+    from simulator.archive.index import Row
+    from simulator.modes.review import list_view
+
+    rows = [Row(f"20261124-0119{k}3-00d{k}", "2026-11-24T01:19:13+00:00", "interview", "interrupted",
+                "ambiguity-unclear-requirements", "Describe a project...", None, "action", None, 187.3, 72.0,
+                "hire", None, None, None, {}, []) for k in range(3)]
+    out = io.StringIO()
+    Console(file=out, width=width).print(list_view(rows, width))
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert all(row.id in text for row in rows)
+    assert text.count(question) == 3  # 80 columns: the question shortened; narrower: on a line of its own

@@ -4,9 +4,10 @@ odd answers. Through the real CLI (`analyze`, and `interview` with file answers)
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,23 +15,28 @@ import pytest
 
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
+from .cli import one_line_error
+from .cli import run_cli as cli
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
 DEMO = ROOT / "scripts" / "demo_audio"
 pytestmark = pytest.mark.engines
 
 
-def cli(*args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, "COLUMNS": "160"}, timeout=timeout)
-
-
-def one_line_error(r) -> str:
-    assert r.returncode != 0, r.stdout[-500:]
-    assert "Traceback" not in r.stderr, r.stderr
-    lines = [line for line in r.stderr.strip().splitlines() if line.strip()]
-    assert lines and lines[-1].startswith("error:"), r.stderr
-    return lines[-1]
+def measured(*args: str, timeout_s: float = 900) -> tuple[int, str, str, float]:
+    """The CLI as a process of its own: exit code, stdout, stderr and its own peak resident memory in MB,
+    as the kernel reports it when the process is reaped (getrusage of children mixes every child so far)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "simulator", *args], stdout=out, stderr=err, cwd=ROOT)
+        deadline = time.monotonic() + timeout_s
+        while (done := os.wait4(proc.pid, os.WNOHANG))[0] == 0:
+            assert time.monotonic() < deadline, "timed out"
+            time.sleep(0.1)
+        proc.returncode = os.waitstatus_to_exitcode(done[1])
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, out.read(), err.read(), done[2].ru_maxrss / 1024
 
 
 def interview(answer: Path, rec: Path, *extra):
@@ -54,8 +60,8 @@ def test_silence_or_noise_is_no_speech_never_a_transcript(tmp_path, kind):
              "hum": 0.2 * np.sin(2 * np.pi * 50 * t) + 0.02 * rng.standard_normal(t.size)}[kind]
     path = tmp_path / f"{kind}.wav"
     write_wav(path, audio.astype(np.float32))
-    err = one_line_error(cli("analyze", str(path), "--json"))
-    assert "no speech heard in the answer" in err
+    r = cli("analyze", str(path), "--json")
+    assert "no speech heard in the answer" in one_line_error(r) and r.returncode == 7
     rec = tmp_path / "rec"
     err = one_line_error(interview(path, rec))
     assert "no speech heard in the answer" in err and "the recording is in" in err
@@ -146,7 +152,7 @@ def test_unusual_but_decodable_files_are_transcribed(tmp_path, demo, kind):
     r = cli("analyze", str(path), "--json")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
-    heard = report["transcript"].lower()
+    heard = report["transcript"].lower().replace("web hook", "webhook")  # tiny.en writes it either way
     assert "webhook" in heard and "retry" in heard, heard
     expected_s = demo.size / SAMPLE_RATE / (2 if kind == "truncated" else 1)
     assert abs(report["duration_s"] - expected_s) < 1.0
@@ -166,8 +172,8 @@ def test_undecodable_files_are_one_line_errors(tmp_path, kind):
         whole = tmp_path / "w.wav"
         write_wav(whole, np.zeros(16000, dtype=np.float32))
         path.write_bytes(whole.read_bytes()[:44])
-    err = one_line_error(cli("analyze", str(path)))
-    assert str(path) in err
+    r = cli("analyze", str(path))
+    assert str(path) in one_line_error(r) and r.returncode == 5
     rec = tmp_path / "rec"
     err = one_line_error(interview(path, rec))
     assert str(path) in err
@@ -175,31 +181,29 @@ def test_undecodable_files_are_one_line_errors(tmp_path, kind):
 
 # --- a 20-minute answer ------------------------------------------------------------------------------------
 
-def test_a_twenty_minute_answer_is_flagged_too_long_in_bounded_memory(tmp_path, demo):
+def test_a_long_answer_is_flagged_too_long_in_bounded_memory_and_an_interview_caps_it(tmp_path, demo):
     gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
-    reps = int(np.ceil(20 * 60 / (demo.size / SAMPLE_RATE + 1)))
-    long = np.concatenate([np.concatenate([demo, gap])] * reps)[: 20 * 60 * SAMPLE_RATE]
-    path = tmp_path / "twenty.wav"
+    reps = int(np.ceil(6 * 60 / (demo.size / SAMPLE_RATE + 1)))
+    long = np.concatenate([np.concatenate([demo, gap])] * reps)[: 6 * 60 * SAMPLE_RATE]
+    path = tmp_path / "six.wav"
     write_wav(path, long)
     del long
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    r = cli("analyze", str(path), "--json", timeout=900)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert r.returncode == 0, r.stderr
-    report = json.loads(r.stdout)
-    assert report["answer_s"] > 19 * 60
+    code, out, err, peak = measured("analyze", str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["answer_s"] > 5.5 * 60
     assert "too_long" in {f["code"] for f in report["flags"]}
-    # Transcribed in 2-minute pieces: measured 548 MB against 407 MB for a 3-minute file (1.4 GB in one
-    # piece). The 77 MB of samples are the only part that grows with the length.
-    assert before / 1024 < 700 and peak_mb < 700, peak_mb
-    # Through the interview the cap ends the answer at 4 minutes, flagged too long, nothing lost before it.
+    # Transcribed in pieces of at most 15 s: the model's working memory is that of a short answer, and the
+    # samples (23 MB for 6 minutes) are the part that grows with the length (scripts/bench: 20 minutes).
+    assert peak < 700, peak
+    # Through the interview the cap ends the answer (--max-seconds, 240 by default), nothing lost before it.
     rec = tmp_path / "rec"
-    r = interview(path, rec, "--json")
+    r = interview(path, rec, "--json", "--max-seconds", "60")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["attempt"]["answer_ended_by"] == "cap"
-    assert 235 <= report["duration_s"] <= 241
-    assert "too_long" in {f["code"] for f in report["flags"]}
+    assert 59 <= report["duration_s"] <= 61
+    assert report["words"][-1]["end_s"] > 55
 
 
 # --- odd answers -----------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,12 +9,10 @@ import pytest
 from simulator.bank import default_bank_dir, load_bank
 from simulator.errors import BankError
 
+from .cli import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
-
-
-def run_cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=ROOT, **kw)
 
 
 def test_shipped_bank_validates():

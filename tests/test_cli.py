@@ -5,11 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .cli import run_cli as cli
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_help_and_console_script():
@@ -73,3 +71,46 @@ def test_bad_inputs_to_analyze_are_one_line_errors(tmp_path):
         r = cli("analyze", *args)
         assert r.returncode != 0 and "Traceback" not in r.stderr, r.stderr
         assert expected in r.stderr
+
+
+def test_the_readmes_exit_codes_are_the_programs():
+    import re
+
+    import simulator.errors as errors
+
+    table = (ROOT / "README.md").read_text().split("| exit | meaning |")[1].split("\n\n")[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
+    raised = {cls.exit_code for cls in vars(errors).values()
+              if isinstance(cls, type) and issubclass(cls, errors.SimulatorError)}
+    assert documented == raised | {0, 2, 130}  # 2 is also argparse's usage error; 130 is Ctrl-C
+    assert cli("no-such-command").returncode == 2
+    assert cli("analyze", str(ROOT / "nope.wav")).returncode == errors.AudioFileError.exit_code == 5
+    assert cli("review", "../../etc", "--recordings", str(ROOT / "recordings")).returncode == 8
+
+
+def test_native_library_chatter_goes_to_the_debug_log_not_the_screen():
+    # What ALSA printed in the middle of a live drill, written to descriptor 2 from C as ALSA does.
+    script = (
+        "import ctypes, logging, os, sys, threading\n"
+        "from simulator.cli import route_native_chatter\n"
+        "route_native_chatter()\n"
+        "logging.basicConfig(level=logging.DEBUG if sys.argv[1] == '-v' else logging.WARNING,\n"
+        "                    format='%(levelname)s: %(message)s')\n"
+        "line = b'ALSA lib pcm.c:8570:(snd_pcm_recover) underrun occurred\\n'\n"
+        "ctypes.CDLL(None).write(2, line, len(line))\n"
+        "print('error: what the user must read', file=sys.stderr)\n"
+        "os.close(2)  # the pipe's last writer: the forwarder reads to its end and stops\n"
+        "next(t for t in threading.enumerate() if t.name == 'native-stderr').join(5)\n"
+    )
+    for flag, expected in (("-", "error: what the user must read\n"),
+                           ("-v", "error: what the user must read\n"
+                                  "DEBUG: ALSA lib pcm.c:8570:(snd_pcm_recover) underrun occurred\n")):
+        r = subprocess.run([sys.executable, "-c", script, flag], capture_output=True, text=True, cwd=ROOT)
+        assert r.returncode == 0 and r.stderr == expected, r.stderr
+
+
+def test_an_answer_is_capped_at_four_minutes_unless_told_otherwise():
+    from simulator.cli import build_parser
+
+    for command in ("interview", "drill", "probe"):
+        assert build_parser().parse_args([command]).max_seconds == 240.0

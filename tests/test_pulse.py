@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from simulator.speech.audio import load_audio, write_wav
+from simulator.speech.stream import transcribe_recording
 from simulator.speech.synth import synthesize_sections
 from simulator.speech.transcribe import WhisperTranscriber
 
@@ -50,7 +51,9 @@ def test_interview_records_from_the_default_input_and_speaks_into_the_sink(pulse
         while time.monotonic() < deadline and not list(rec.glob("*/answer.wav")):
             time.sleep(0.05)
         assert list(rec.glob("*/answer.wav")), "the interview never started recording"
-        time.sleep(0.5)
+        while next(rec.glob("*/answer.wav")).stat().st_size < 44 + 0.3 * 32000:  # the microphone delivers
+            assert time.monotonic() < deadline, "the microphone never delivered audio"
+            time.sleep(0.02)
         subprocess.run(["paplay", str(answer_wav)], env=pulse, check=True)
         out, err = proc.communicate(timeout=180)
     finally:
@@ -65,7 +68,7 @@ def test_interview_records_from_the_default_input_and_speaks_into_the_sink(pulse
     assert report["attempt"]["answer_ended_by"] == "silence"
 
     # The question the Speaker said reached the sink, and was kept in the attempt.
-    said = WhisperTranscriber().transcribe(load_audio(sink_wav)).text
+    said = transcribe_recording(WhisperTranscriber(), load_audio(sink_wav)).text
     question_words = words("Tell me about the hardest production bug you have tracked down")
     assert len(question_words & words(said)) >= 6, said
     assert (Path(report["attempt"]["folder"]) / "question.wav").stat().st_size > 10_000

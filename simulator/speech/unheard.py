@@ -30,6 +30,8 @@ RARE_ZIPF = 1.0  # wordfreq's scale: 1.0 is once per billion words; technical te
 LOW_PROBABILITY = 0.3
 DOUBTFUL_MIN_S = 4.0
 ABSORB_MAX_S = 2.0
+BRIDGE_MAX_S = 6.0
+BRIDGE_CONFIDENCE = 0.6  # the mean word probability under which a short run of words is a guess
 PASSAGE_GAP_S = 1.5  # the pause that ends a sentence (segment.py splits sentences there too)
 ADJOIN_S = 0.3  # closer than the shortest pause between sentences (Silero cuts at 0.3 s)
 
@@ -73,6 +75,30 @@ def is_english_word(text: str) -> bool:
     return not bare or bare.isdigit() or zipf_frequency(bare, "en") >= RARE_ZIPF
 
 
+LOOP_REPEATS = 3
+_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "ah", "uhm", "umm", "uhh"}
+
+
+def loop_span(words: Sequence[Word]) -> tuple[int, int] | None:
+    """Where the decoder looped: a phrase of two to five words said three times or more in a row ("see you
+    next time, see you next time, see you next time"; "I'm out. I'm out. I'm out."), as (first, last+1)
+    word indices, or None. Whisper loops over sound it cannot read, and such a loop is too short for its
+    compression check. People repeat a word when they stammer ("Montreal? Montreal? Montreal?") and
+    hesitate in runs ("uh, uh, uh"); neither is a phrase, so neither counts."""
+    tokens = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in words]
+    for n in range(2, 6):
+        for i in range(len(tokens) - LOOP_REPEATS * n + 1):
+            phrase = tokens[i:i + n]
+            if len(set(phrase) - _HESITATIONS - {""}) < 2:
+                continue  # one word again and again, with or without an "uh": a stammer, not a loop
+            repeats = 1
+            while tokens[i + repeats * n:i + (repeats + 1) * n] == phrase:
+                repeats += 1
+            if repeats >= LOOP_REPEATS:
+                return i, i + repeats * n
+    return None
+
+
 def doubtful(word: Word) -> bool:
     text = word.text.strip(".,?!\"")
     # "-t", "-fathan": Whisper's pieces of a word it could not spell, written as separate words.
@@ -113,7 +139,8 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     earlier = [span for span in transcript.unheard_speech if not any(span[0] <= w.start_s <= span[1] for w in kept)]
     # Stretches a few seconds apart are one passage in another language, reported once.
     spans = join_spans([*earlier, *unreadable, *gaps], gap_s=UNHEARD_MIN_S)
-    spans, kept = absorb_edges(spans, list(kept))
+    spans, kept = bridge_doubtful_gaps(spans, list(kept))
+    spans, kept = absorb_edges(spans, kept)
     return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans),
                       transcript.voice or tuple(speech), transcript.unsure)
 
@@ -123,6 +150,22 @@ def unsure_passages(unsure: Sequence[Span]) -> list[Span]:
     words ("these soft weights are preventing, so for if I take them") that only the decoder's own doubt
     gives away. Shorter unsure stretches keep their words: a hard sentence in a hoarse voice is one."""
     return [span for span in join_spans(unsure, gap_s=PASSAGE_GAP_S) if span[1] - span[0] >= DOUBTFUL_MIN_S]
+
+
+def bridge_doubtful_gaps(spans: list[Span], words: list[Word]) -> tuple[list[Span], list[Word]]:
+    """Two unreadable passages a few seconds apart, with only doubtful words between them, are one passage:
+    between two stretches of German, tiny.en wrote "we're seeing it on the gate, we're seeing it on the"
+    at a mean confidence of 0.5. English between two passages is heard with confidence, and stays."""
+    out: list[Span] = []
+    for span in spans:
+        if out and span[0] - out[-1][1] <= BRIDGE_MAX_S:
+            between = [w for w in words if out[-1][1] <= w.start_s < span[0]]
+            if not between or sum(w.probability for w in between) / len(between) < BRIDGE_CONFIDENCE:
+                out[-1] = (out[-1][0], span[1])
+                continue
+        out.append(span)
+    kept = [w for w in words if not any(s <= w.start_s <= e for s, e in out)]
+    return out, kept
 
 
 def absorb_edges(spans: list[Span], words: list[Word]) -> tuple[list[Span], list[Word]]:
