@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -46,7 +47,8 @@ def median(values):
 
 def three_minute_answer() -> tuple[np.ndarray, list]:
     """The longest development answer (five sections, 435 words), spoken just slowly enough to last 3 minutes."""
-    answer = max(load_dev_set(ROOT / "tests/data/dev_answers.yaml"), key=lambda a: sum(len(t.split()) for _, t in a.parts))
+    answers = load_dev_set(ROOT / "tests/data/dev_answers.yaml")
+    answer = max(answers, key=lambda a: sum(len(t.split()) for _, t in a.parts))
     for rate in range(160, 120, -5):
         audio, _ = synthesize_sections(answer.parts, rate=rate)
         if audio.size >= 180 * SAMPLE_RATE:
@@ -154,13 +156,47 @@ def bench_startup_and_memory(runs: int) -> None:
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"start-up to the question being spoken, median of {runs}: {median(startups):.2f} s "
           f"(baseline `--help`: {median(helps):.2f} s)")
-    print(f"peak memory of a whole interview (espeak voice, demo files): {peak:.0f} MB (baseline `--help`: {help_peak:.0f} MB)")
+    print(f"peak memory of a whole interview (espeak voice, demo files): {peak:.0f} MB (baseline `--help`: "
+          f"{help_peak:.0f} MB)")
+
+
+def four_minute_answer() -> np.ndarray:
+    """The three longest development answers, spoken at 150 words per minute, cut at 4 minutes."""
+    answers = load_dev_set(ROOT / "tests/data/dev_answers.yaml")
+    longest = sorted(answers, key=lambda a: -sum(len(t.split()) for _, t in a.parts))[:3]
+    audio, _ = synthesize_sections([part for a in longest for part in a.parts], rate=150)
+    return audio[: 240 * SAMPLE_RATE]
+
+
+def peak_mb(args: list[str], env: dict[str, str] | None = None) -> float:
+    """Peak resident memory of one command, from the kernel's accounting of that child alone."""
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"scripts/bench: {' '.join(args)} failed")
+    return usage.ru_maxrss / 1024
+
+
+def bench_long_interview_memory(runs: int) -> None:
+    """A 4-minute answer through the whole interview, against the same with glibc's default thresholds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        answer = Path(tmp) / "answer.wav"
+        write_wav(answer, four_minute_answer())
+        interview = command("interview", "--question", "debug-nobody-owned", "--answer-audio", str(answer),
+                            "--followup-audio", str(ROOT / "scripts" / "demo_audio" / "followup.ogg"), "--fast",
+                            "--no-speak", "--recordings", tmp)
+        trimmed = [peak_mb(interview) for _ in range(runs)]
+        defaults = [peak_mb(interview, {"STAR_SIM_MALLOC_DEFAULTS": "1"}) for _ in range(runs)]
+    print(f"peak memory of a 4-minute interview, median of {runs}: {median(trimmed):.0f} MB "
+          f"(baseline, glibc's default trim threshold: {median(defaults):.0f} MB)")
 
 
 def bench_analysis(runs: int) -> None:
     bank = load_bank()
     question = bank.questions["debug-nobody-owned"]
-    answers = sorted(load_dev_set(ROOT / "tests/data/dev_answers.yaml"), key=lambda a: -sum(len(t.split()) for _, t in a.parts))
+    answers = load_dev_set(ROOT / "tests/data/dev_answers.yaml")
+    answers = sorted(answers, key=lambda a: -sum(len(t.split()) for _, t in a.parts))
     words = " ".join(t for _, t in answers[0].parts + answers[1].parts).split()[:450]
     transcript = transcript_from_text(" ".join(words))
     full = Analyzer(bank, build_segmenter(bank, load_spacy()))
@@ -188,6 +224,7 @@ def main() -> None:
     args = parser.parse_args()
     bench_analysis(max(args.runs, 7))
     bench_startup_and_memory(args.runs)
+    bench_long_interview_memory(args.runs)
     speech = real_speech() if SHARED.is_dir() else three_minute_answer()[0]
     bench_rtf(args.runs, speech)
     if not args.quick:
@@ -195,7 +232,8 @@ def main() -> None:
         if SHARED.is_dir():
             answers["real speech (mfa + jfk)"] = speech
         bench_turns(args.runs, answers)
-    print(f"peak memory of the bench process itself: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"peak memory of the bench process itself: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} "
+          f"MB")
 
 
 if __name__ == "__main__":

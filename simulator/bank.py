@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import yaml
 
@@ -53,7 +54,7 @@ class LList(list):
 
 
 class _LineLoader(yaml.SafeLoader):
-    pass
+    duplicates: list[tuple[int, str]]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
@@ -117,10 +118,13 @@ class _Reader:
     def add(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.name, line, message))
 
-    def mapping(self, value, line: int, what: str, required=(), optional=(), any_keys=False) -> LDict | None:
+    def mapping(self, value: Any, line: int, what: str, required=(), optional=(), any_keys=False) -> LDict | None:
         if not isinstance(value, dict):
             self.add(line, f"{what} must be a mapping")
             return None
+        if not isinstance(value, LDict):  # a default ({}), not read from a file
+            value = LDict(value)
+            value.line, value.key_lines = line, {key: line for key in value}
         for key in value:
             if not any_keys and key not in required and key not in optional:
                 self.add(value.key_lines[key], f"unknown key '{key}' in {what}")
@@ -205,11 +209,14 @@ def _load_sections(reader: _Reader, data) -> tuple[dict[str, SectionGuide], dict
         return {}, {}
     guides: dict[str, SectionGuide] = {}
     raw = reader.mapping(top["sections"], reader.line_of(top, "sections"), "sections", required=SECTION_NAMES)
-    for name in SECTION_NAMES if raw else ():
+    for name in SECTION_NAMES if raw is not None else ():
+        assert raw is not None
         keys = ("signals", "tip", "mistake")
         obj = reader.mapping(raw.get(name), reader.line_of(raw, name), f"section '{name}'", keys)
         if obj is not None:
-            guides[name] = SectionGuide(name, reader.texts(obj, "signals"), reader.text(obj, "tip"), reader.text(obj, "mistake"))
+            guides[name] = SectionGuide(
+                name, reader.texts(obj, "signals"), reader.text(obj, "tip"), reader.text(obj, "mistake")
+            )
     return guides, reader.level_targets(top, "level_targets")
 
 
@@ -220,8 +227,8 @@ def _load_weaknesses(reader: _Reader, data, probe_ids: dict) -> dict[str, Weakne
         return {}
     raw = reader.mapping(top.get("weaknesses"), reader.line_of(top, "weaknesses"), "weaknesses", any_keys=True)
     codes: dict[str, tuple] = {}
-    for code, value in (raw or {}).items():
-        line = raw.key_lines[code]
+    for code, value in (raw or LDict()).items():
+        line = cast(LDict, raw).key_lines[code]
         obj = reader.mapping(value, line, f"weakness '{code}'", ("kind", "rank", "message"))
         if obj is None:
             continue
@@ -258,8 +265,9 @@ def _load_lenses(reader: _Reader, data) -> dict[str, Lens]:
     top = reader.mapping(data, 1, "principles.yaml", required=("principles",))
     raw = reader.mapping(top.get("principles") if top else None, 1, "principles", any_keys=True)
     out = {}
-    for key, value in (raw or {}).items():
-        obj = reader.mapping(value, raw.key_lines[key], f"principle '{key}'", ("title", "emphasize", "downplay"))
+    for key, value in (raw or LDict()).items():
+        line = cast(LDict, raw).key_lines[key]
+        obj = reader.mapping(value, line, f"principle '{key}'", ("title", "emphasize", "downplay"))
         if obj is not None:
             out[key] = Lens(key, reader.text(obj, "title"), reader.text(obj, "emphasize"), reader.text(obj, "downplay"))
     return out
@@ -301,15 +309,17 @@ def _load_question_file(reader: _Reader, data, ids: dict, probe_ids: dict, arche
     questions = []
     for raw in top.get("questions") or []:
         line = reader.line_of(raw)
-        obj = reader.mapping(raw, line, "question", required=("id", "text", "story", "principles", "levels"), optional=QUESTION_KEYS)
+        required = ("id", "text", "story", "principles", "levels")
+        obj = reader.mapping(raw, line, "question", required=required, optional=QUESTION_KEYS)
         if obj is None:
             continue
         qid = reader.text(obj, "id")
         _register(reader, ids, qid, line)
-        story = stories.get(obj.get("story"))
-        if story is None:
+        found = stories.get(obj.get("story", ""))
+        if found is None:
             reader.add(reader.line_of(obj, "story"), f"question '{qid}' names unknown story '{obj.get('story')}'")
             continue
+        story = found
         levels = reader.texts(obj, "levels")
         for level in levels:
             if level not in LEVELS:
@@ -352,7 +362,9 @@ def _check_probes(reader_for, questions, story_probes, weaknesses, problems) -> 
     reachable: set[str] = set()
     for question, line, probes in questions:
         if len(probes) < 3:
-            problems.append(Problem(question.source.rsplit(":", 1)[0], line, f"question '{question.id}' has {len(probes)} probes; at least 3 are needed"))
+            problems.append(Problem(question.source.rsplit(":", 1)[0], line, f"question '{question.id}' has "
+                                                                             f"{len(probes)} probes; at least 3 are "
+                                                                             f"needed"))
         taken: set[str] = set()
         for probe, _ in probes:
             fresh = [t for t in probe.triggers if t not in taken]
@@ -367,10 +379,12 @@ def _check_probes(reader_for, questions, story_probes, weaknesses, problems) -> 
             checked.add(probe.id)
             for trigger in probe.triggers:
                 if trigger not in weaknesses:
-                    problems.append(Problem(reader_for(question), pline, f"probe '{probe.id}' names unknown weakness code '{trigger}'"))
+                    problems.append(Problem(reader_for(question), pline, f"probe '{probe.id}' names unknown weakness "
+                                                                         f"code '{trigger}'"))
     for probe, pline, name in story_probes:
         if probe.id not in reachable:
-            problems.append(Problem(name, pline, f"probe '{probe.id}' can never be asked: no question uses it first for any of its triggers"))
+            problems.append(Problem(name, pline, f"probe '{probe.id}' can never be asked: no question uses it first "
+                                                 f"for any of its triggers"))
 
 
 _LOADED: dict[tuple, Bank] = {}

@@ -19,6 +19,7 @@ from .errors import SimulatorError
 from .types import LEVELS, SECTION_NAMES
 
 DESCRIPTION = "Local, voice-driven mock interviews for behavioral (STAR) questions."
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +115,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def reference() -> str:
+    """docs/CLI.md: every command's --help, generated from the parser (scripts/cli-reference)."""
+    parser = build_parser()
+    parts = ["# Command line reference", "", "Generated from the parser by `scripts/cli-reference`; do not edit.", ""]
+
+    def add(title: str, p: argparse.ArgumentParser) -> None:
+        # argparse wraps to the terminal's width: a fixed one keeps the file the same everywhere.
+        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=100)
+        parts.extend([f"## {title}", "", "```", p.format_help().rstrip(), "```", ""])
+
+    add("star-interview", parser)
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        for name, sub in getattr(action, "choices", {}).items():
+            add(f"star-interview {name}", sub)
+            for inner in sub._subparsers._group_actions if sub._subparsers else ():
+                for inner_name, leaf in getattr(inner, "choices", {}).items():
+                    add(f"star-interview {name} {inner_name}", leaf)
+    return "\n".join(parts)
+
+
 def _stand_in(p: argparse.ArgumentParser, flag: str) -> None:
     """Options of the modes that record one spoken turn."""
     p.add_argument(flag, type=Path, metavar="FILE", help="a file stands in for the microphone")
@@ -143,9 +164,32 @@ def leave(code: int) -> int:
 
 def run() -> None:
     """The console script and `python -m simulator`."""
+    return_freed_memory()
     route_native_chatter()
     code = main()
     sys.exit(leave(code) if code else 0)
+
+
+M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter
+TRIM_THRESHOLD = 1 << 20
+
+
+def return_freed_memory() -> None:
+    """Let glibc hand freed memory back to the system. By default its thresholds grow with the large
+    buffers CTranslate2 allocates and frees per decoded piece, so freed memory stays in the process: a
+    4-minute answer peaked at 537 MB, 412 MB with a fixed 1 MB trim threshold (scripts/bench, same run)."""
+    if os.environ.get("STAR_SIM_MALLOC_DEFAULTS"):  # scripts/bench's baseline
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "mallopt"):
+            libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    except OSError:  # not glibc (musl, macOS): its own allocator's defaults stand
+        log.debug("mallopt is not available")
 
 
 def route_native_chatter() -> None:

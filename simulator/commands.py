@@ -13,7 +13,7 @@ from .errors import BankError
 from .render import render_report
 
 
-def run(args, console: Console) -> dict | None:
+def run(args, console: Console) -> dict | list | None:
     if args.command == "bank":
         from .modes.bank_cmd import run_bank
 
@@ -95,7 +95,7 @@ def microphone(stand_in_mic):
 def engines(args, bank, console: Console, need_mic: bool, drafts: bool = False):
     """Transcriber loading in the background, the analyzer building in the background, the turn recorder
     (whose stream also drafts the words not yet cut into a piece, for a live guess, when `drafts`)."""
-    from .modes.interview import Background, Turn
+    from .modes.turn import Background, Turn
     from .speech.record import EndPolicy, SoundDeviceMicrophone
     from .speech.stream import StreamingTranscriber
     from .speech.transcribe import WhisperTranscriber
@@ -231,7 +231,9 @@ def run_review(args, console: Console) -> dict | list | None:
         for flag in ("play", "compare", "rescore"):
             if getattr(args, flag):
                 raise BankError(f"--{flag} needs an attempt id: review ID --{flag}")
-        rows = index.rows(mode=args.mode, question=args.question, status=args.status, since=args.since, limit=args.limit)
+        rows = index.rows(
+            mode=args.mode, question=args.question, status=args.status, since=args.since, limit=args.limit
+        )
         if not args.json:
             console.print(review.list_view(rows, console.width))
         return [row.__dict__ for row in rows]

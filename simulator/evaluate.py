@@ -237,7 +237,8 @@ def real_voice_set(shared_audio: Path) -> list[RealClip]:
     of them (see two_speaker_stereo)."""
     clips = []
     refs = json.loads((shared_audio / "mfa" / "reference_transcripts.json").read_text())
-    clips += [RealClip(name, shared_audio / "mfa" / f"{name}.flac", reference_text(text)) for name, text in sorted(refs.items())]
+    mfa = shared_audio / "mfa"
+    clips += [RealClip(name, mfa / f"{name}.flac", reference_text(text)) for name, text in sorted(refs.items())]
     for lab in sorted((shared_audio / "more").glob("*.lab")):
         audio = next(p for p in sorted((shared_audio / "more").glob(lab.stem + ".*")) if p.suffix != ".lab")
         clips.append(RealClip(lab.stem, audio, reference_text(lab.read_text())))
@@ -275,6 +276,7 @@ def clip_audio(clip: RealClip, clips: Sequence[RealClip], workdir: Path) -> Path
     from .speech.audio import load_audio, write_wav
 
     left, right = clips_named(clips, STEREO_LEFT, STEREO_RIGHT)
+    assert left.path is not None and right.path is not None, "the stereo file is built from two recorded clips"
     path = workdir / "two_speakers.wav"
     write_wav(path, two_speaker_stereo(load_audio(left.path), load_audio(right.path), STEREO_OFFSET_S))
     return path

@@ -17,7 +17,7 @@ Figures, all computed for the full analyzer and for the cues-only baseline in th
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +92,7 @@ class Tally:
 
     seconds_right: float = 0.0
     seconds: float = 0.0
-    confusion: Counter = field(default_factory=Counter)  # (true, predicted) -> seconds
+    confusion: defaultdict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))  # seconds
     flag_counts: Counter = field(default_factory=Counter)  # (code, "tp"|"fp"|"fn") -> answers
     probe_fit: int = 0
     probe_asked: int = 0
@@ -229,7 +229,7 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
     The stream drafts as the drill's does and is settled before each guess (as `drill --fast` does): this
     measures what the guess makes of the words, not the second or so a draft takes in real time."""
     from .modes.drill import CueWatch
-    from .modes.interview import LIVE_GUESS_EVERY_S, current_section
+    from .modes.turn import LIVE_GUESS_EVERY_S, current_section
     from .speech.audio import SAMPLE_RATE
     from .speech.stream import StreamingTranscriber
     from .speech.synth import synthesize_sections

@@ -6,12 +6,15 @@ attempt renders exactly as it did live. Every function takes the console to draw
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .analysis.timing import clock, missed_speech_note
+from .analysis.timing import answer_band, clock, missed_speech_note
+from .types import Probe
 
 COLORS = {"situation": "cyan", "task": "magenta", "action": "green", "result": "yellow", "reflection": "bright_blue",
           "headline": "yellow"}
@@ -65,7 +68,7 @@ def timeline_table(report: dict, title: str = "Sections against their targets") 
             f"{s['duration_s']:.0f}s", f"{s['target_s']:.0f}s",
             Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]), bar,
         )
-    low, high = report.get("band_s", (120, 180))
+    low, high = report.get("band_s", answer_band(None))
     answer = report.get("answer_s", report["duration_s"])
     table.caption = f"whole answer {clock(answer)} (target band {clock(low)} to {clock(high)}); | marks each target"
     return table
@@ -134,3 +137,50 @@ def render_report(report: dict, console: Console) -> None:
         console.print(score_view(follow["score"], "Follow-up score"))
     if report.get("attempt"):
         console.print(f"Saved in {report['attempt']['folder']}", style="dim")
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], top: float | None = None) -> str:
+    if not values:
+        return ""
+    top = top or max(values) or 1.0
+    return "".join(SPARKS[min(len(SPARKS) - 1, int(len(SPARKS) * max(v, 0) / top))] if v == v else " " for v in values)
+
+
+def when(created: str) -> str:
+    """The local date and time, without the year when it is this year's (a narrow column)."""
+    try:
+        moment = datetime.fromisoformat(created).astimezone()
+    except ValueError:
+        return created[:16] or "?"
+    return moment.strftime("%m-%d %H:%M" if moment.year == datetime.now().year else "%Y-%m-%d")
+
+
+# --- a probe reply ---------------------------------------------------------------------------------
+
+def strong_reply_view(probe: Probe) -> Panel:
+    body = Group(
+        Text("A strong reply has: " + "; ".join(probe.strong_markers), style="green"),
+        Text(f"\u201c{probe.strong_example}\u201d", style="italic green"),
+        Text("A weak reply has: " + "; ".join(probe.weak_markers), style="red"),
+        Text(f"\u201c{probe.weak_example}\u201d", style="italic red"),
+    )
+    return Panel(body, title=f"What a strong reply to {probe.id} contains", title_align="left")
+
+
+def show_reply(report: dict, probe: Probe | None, console: Console) -> None:
+    follow = report["followup"]
+    title = f"Your reply ({follow['duration_s']:.0f}s)"
+    console.print(Panel(Text(follow["transcript"]), title=title, title_align="left"))
+    repaired = follow["repaired"]
+    if repaired["code"]:
+        console.print(f"Weakness {repaired['code']}: [bold]{'repaired' if repaired['repaired'] else 'not repaired'}"
+                      f"[/bold] ({repaired['evidence']})")
+    console.print("Strong marks heard: " + ("; ".join(follow["strong_markers_heard"]) or "none"))
+    console.print("Weak marks heard: " + ("; ".join(follow["weak_markers_heard"]) or "none"))
+    console.print(flags_table(follow["flags"], "Follow-up reply"))
+    console.print(score_view(follow["score"], "Reply score"))
+    if probe is not None:
+        console.print(strong_reply_view(probe))

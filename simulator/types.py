@@ -7,6 +7,9 @@ pure stages (timing, probe, score) can be tested with hand-written values and no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+JSON = dict[str, Any]  # a report, or any part of one, as written to report.json
 
 SECTION_NAMES: tuple[str, ...] = ("situation", "task", "action", "result", "reflection")
 DEFAULT_TARGETS: dict[str, float] = {
@@ -26,7 +29,7 @@ class Word:
     end_s: float
     probability: float = 1.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {"text": self.text, "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3)}
 
 
@@ -49,7 +52,7 @@ class Transcript:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {
             "duration_s": round(self.duration_s, 3),
             "text": self.text,
@@ -118,7 +121,7 @@ class Flag:
     start_s: float | None
     message: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {
             "code": self.code,
             "section": self.section,
@@ -143,7 +146,7 @@ class Score:
     dimensions: dict[str, float]
     deductions: tuple[Deduction, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {
             "overall": self.overall,
             "verdict": self.verdict,

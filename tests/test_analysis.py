@@ -45,7 +45,9 @@ def test_strong_exemplar_is_clean_and_weak_one_is_flagged(analyzer, bank):
 def test_report_has_the_documented_schema(analyzer, bank):
     q = bank.questions["debug-nobody-owned"]
     r = analyzer.analyze(scripted(q.weak.text), q, "senior", followup=scripted(q.probes[0].strong_example))
-    for key in ("schema", "question", "duration_s", "transcript", "words", "sections", "delivery", "flags", "score", "probe", "followup"):
+    keys = ("schema", "question", "duration_s", "transcript", "words", "sections", "delivery", "flags", "score",
+            "probe", "followup")
+    for key in keys:
         assert key in r
     assert {s["name"] for s in r["sections"]} == set(SECTION_NAMES)
     assert set(r["sections"][0]) >= {"name", "start_s", "end_s", "duration_s", "target_s", "verdict", "text"}
@@ -118,7 +120,8 @@ def test_every_strong_exemplar_outscores_its_weak_twin(analyzer, bank):
 def test_followup_strong_example_beats_weak_example(analyzer, bank):
     for q in bank.questions.values():
         for probe in q.probes:
-            base = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(probe.strong_example), probe_id=probe.id)
+            strong = scripted(probe.strong_example)
+            base = analyzer.analyze(scripted(q.weak.text), q, followup=strong, probe_id=probe.id)
             weak = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(probe.weak_example), probe_id=probe.id)
             assert base["followup"]["score"]["overall"] > weak["followup"]["score"]["overall"], (q.id, probe.id)
 

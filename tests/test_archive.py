@@ -25,7 +25,8 @@ def fake_report(question_id="debug-nobody-owned", score=70.0, flags=("we_languag
                                 ("result", 18, 20), ("reflection", 12, 15))]
     return {"schema": 1, "question": {"id": question_id, "text": "Q?"}, "answer_s": 150.0, "duration_s": 151.0,
             "sections": sections, "flags": [{"code": c} for c in flags],
-            "score": {"overall": score, "verdict": "hire"}, "probe": {"id": "p1", "targets": flags[0] if flags else None}}
+            "score": {"overall": score, "verdict": "hire"},
+            "probe": {"id": "p1", "targets": flags[0] if flags else None}}
 
 
 def make_attempt(store, mode="interview", status="complete", report=None, **meta):
@@ -184,7 +185,8 @@ def test_attempts_go_to_the_checkouts_recordings_folder_unless_told_otherwise(mo
     assert default_recordings_dir() == tmp_path
 
 
-@pytest.mark.parametrize("width, question", [(80, "ambiguity-u…"), (60, "\n    interview 3:07.3, score 72, interrupted: ambiguity-")])
+@pytest.mark.parametrize("width, question", [(80, "ambiguity-u…"), (60, "\n    interview 3:07.3, score 72, "
+                                                                        "interrupted: ambiguity-")])
 def test_the_list_keeps_every_id_whole_in_a_narrow_terminal_or_a_pipe(width, question):
     import io
 

@@ -85,7 +85,8 @@ def german_is_set_apart(report: dict) -> None:
     assert not any(p["start_s"] >= 31.0 for p in report["delivery"]["long_pauses"])
 
 
-@pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this checkout")
+@pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this "
+                                                                                "checkout")
 def test_german_after_english_is_reported_with_its_span_and_the_english_is_analyzed(tmp_path):
     r = cli("analyze", str(SHARED_AUDIO / "fw_multilingual.mp3"), "--json")
     assert r.returncode == 0, r.stderr
@@ -97,7 +98,8 @@ def test_german_after_english_is_reported_with_its_span_and_the_english_is_analy
     assert re.search(r"possibly missed speech from 0:(29|3[0-3])\.\d to 0:5[7-9]\.\d", text), text[-2000:]
 
 
-@pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this checkout")
+@pytest.mark.skipif(not (SHARED_AUDIO / "fw_multilingual.mp3").exists(), reason="../shared/audio is not beside this "
+                                                                                "checkout")
 def test_german_in_an_interview_answer_is_found_by_the_stream_too(tmp_path):
     r = interview(SHARED_AUDIO / "fw_multilingual.mp3", tmp_path / "rec", "--json")
     assert r.returncode == 0, r.stderr

@@ -68,7 +68,8 @@ def test_unknown_weakness_code_is_rejected(broken):
     f = broken / "questions" / "production_debugging.yaml"
     edit(f, "triggers: [handoff, we_language]", "triggers: [handoff, we_langauge]")
     msg = problems(broken)
-    assert re.search(rf"{re.escape(str(f))}:\d+: probe 'webhook-race-influence' names unknown weakness code 'we_langauge'", msg)
+    assert re.search(rf"{re.escape(str(f))}:\d+: probe 'webhook-race-influence' names unknown weakness code "
+                     rf"'we_langauge'", msg)
 
 
 def test_unreachable_probe_is_rejected(broken):

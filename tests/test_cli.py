@@ -114,3 +114,14 @@ def test_an_answer_is_capped_at_four_minutes_unless_told_otherwise():
 
     for command in ("interview", "drill", "probe"):
         assert build_parser().parse_args([command]).max_seconds == 240.0
+
+
+def test_the_cli_reference_is_generated_from_the_parser_and_current():
+    from simulator.cli import reference
+
+    text = reference()
+    for command in ("interview", "drill", "probe", "learn", "review", "export", "delete", "analyze", "bank validate"):
+        assert f"## star-interview {command}\n" in text
+    assert "--max-seconds S" in text and "--recordings DIR" in text
+    written = (Path(__file__).resolve().parent.parent / "docs" / "CLI.md").read_text(encoding="utf-8")
+    assert written == text, "docs/CLI.md is stale: run ./scripts/cli-reference"

@@ -173,7 +173,11 @@ def test_speaker_falls_back_to_the_espeak_command_line_when_pyttsx3_gives_nothin
     monkeypatch.setattr(speaker, "_synthesize_with_pyttsx3", lambda text, path, timeout_s: False)
     asked = []
     command_line = speak.synthesize_with_espeak_cli
-    monkeypatch.setattr(speak, "synthesize_with_espeak_cli", lambda text, *rest: asked.append(text) or command_line(text, *rest))
+    def espeak_cli(text, *rest):
+        asked.append(text)
+        return command_line(text, *rest)
+
+    monkeypatch.setattr(speak, "synthesize_with_espeak_cli", espeak_cli)
     line = tmp_path / "probe.wav"
     speaker.synthesize("What did you measure afterwards?", line)
     assert asked == ["What did you measure afterwards?"]  # the second try, with the same words

@@ -140,7 +140,8 @@ def mounted(tmp_path):
     mounts = []
 
     def mount(options: str) -> Path:
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True, text=True)
+        mount = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)]
+        r = subprocess.run(mount, capture_output=True, text=True)
         if r.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
         mounts.append(target)

@@ -8,7 +8,8 @@ import pytest
 from rich.console import Console
 
 from simulator.archive.store import Store
-from simulator.modes.interview import Background, Interview
+from simulator.modes.interview import Interview
+from simulator.modes.turn import Background
 from simulator.speech.record import EndPolicy
 from simulator.speech.stream import StreamingTranscriber
 
@@ -80,7 +81,7 @@ def test_recording_is_on_disk_and_matches_the_microphone(run_interview, bank):
 
 
 def test_live_guess_names_the_section_being_spoken_and_its_time(analyzer, bank):
-    from simulator.modes.interview import live_guess
+    from simulator.modes.turn import live_guess
 
     q = bank.questions["debug-nobody-owned"]
     so_far = " ".join(q.strong.sections[name] for name in ("situation", "task", "action"))

@@ -105,7 +105,8 @@ def test_a_result_first_headline_is_the_result_and_its_money_is_business_impact(
         "Nobody owned the pipeline and I decided to take it on. I went through every failure from the last quarter "
         "and I grouped them by cause. I fixed the two flaky steps and I added a retry with a limit. "
         "Failed deploys went from one in eight to one in twenty. "
-        "What I learned is to group failures by cause before fixing any of them."), bank.questions["debug-nobody-owned"])
+        "What I learned is to group failures by cause before fixing any of "
+        "them."), bank.questions["debug-nobody-owned"])
     first = r["sentences"][0]
     assert first["role"] == "headline" and r["segments"][0]["headline"]
     assert r["sentences"][1]["role"] == "situation"
@@ -127,7 +128,8 @@ def test_a_vague_result_has_no_metric(analyzer, bank):
         "Our team had no shared way to track on-call handovers. I wanted to fix that because things kept getting "
         "lost. I built a handover template and I set up a reminder at the end of every shift. "
         "People started using it, things became much easier, and the feedback was very positive. "
-        "Next time I would measure how many issues were dropped before and after."), bank.questions["debug-nobody-owned"])
+        "Next time I would measure how many issues were dropped before and "
+        "after."), bank.questions["debug-nobody-owned"])
     assert "no_metric" in codes(r)
 
 
@@ -185,7 +187,8 @@ def test_hedges_do_not_hide_a_scope_boundary_and_the_quote_keeps_every_word(anal
 
 
 @pytest.mark.parametrize("lesson", ["I learned that feedback is a gift.",
-                                    "I think I learned that it's really important to listen to everyone and communicate."])
+                                    "I think I learned that it's really important to listen to everyone and "
+                                    "communicate."])
 def test_a_platitude_is_a_generic_reflection_even_when_it_repeats_a_story_word(analyzer, bank, lesson):
     r = analyzer.analyze(scripted(
         "One time a teammate gave me feedback that my code reviews were too harsh and everyone felt it. "

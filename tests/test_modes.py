@@ -3,6 +3,7 @@ drill, probe, interview --round, learn, review (list, show, play, compare, trend
 The real faster-whisper model and spaCy run underneath."""
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -49,7 +50,8 @@ def short_audio(tmp_path_factory):
         ("result", "Timeouts stopped the same day."),
         ("reflection", "Communication is important."),
     ], rate=175)
-    reply, _ = synthesize_sections([("reply", "I checked the error rate with the finance team a month later and it stayed under one percent.")])
+    reply, _ = synthesize_sections([("reply", "I checked the error rate with the finance team a month later and it "
+                                              "stayed under one percent.")])
     write_wav(folder / "answer.wav", answer)
     write_wav(folder / "reply.wav", reply)
     return folder / "answer.wav", folder / "reply.wav"
@@ -105,7 +107,8 @@ def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(t
     # it, less the few seconds by which the guessed start may miss the spoken one, and at most one stream
     # piece (15 s), the hold-back (2 s) and the 3 s refresh after it. The guess put the Action's start
     # within one sentence (a few seconds) of where it was spoken.
-    since = next(g["since_s"] for g in drill["live_guesses"] if g["section"] == "action" and g["at_s"] >= action_cue["at_s"])
+    guesses = drill["live_guesses"]
+    since = next(g["since_s"] for g in guesses if g["section"] == "action" and g["at_s"] >= action_cue["at_s"])
     assert action_cue["at_s"] >= action[1] + target - 4, (action, action_cue)
     assert target <= action_cue["at_s"] - since <= target + 15 + 2 + 3, (since, action_cue)
     assert abs(since - action[1]) < 4, (since, action)
@@ -369,10 +372,11 @@ answer.addEventListener("seeked", () => { document.title = "seeked:" + answer.cu
 function go() { document.querySelector('a.section[data-name="action"]').click(); }
 if (answer.readyState >= 1) go(); else answer.addEventListener("loadedmetadata", go);
 </script></body>"""))
-    chromium = next((c for c in ("chromium", "chromium-browser") if subprocess.run(["which", c], capture_output=True).returncode == 0), None)
+    chromium = next((c for c in ("chromium", "chromium-browser") if shutil.which(c)), None)
     assert chromium, "chromium is not installed: run ./scripts/setup"
-    out = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required",
-                          "--virtual-time-budget=8000", "--dump-dom", probe.as_uri()],
+    out = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                          "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=8000", "--dump-dom",
+                          probe.as_uri()],
                          capture_output=True, text=True, timeout=120)
     title = out.stdout.split("<title>")[1].split("</title>")[0]
     assert title.startswith("seeked:"), (title, out.stderr[-2000:])

@@ -17,7 +17,8 @@ from .cli import run_cli
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
 pytestmark = [pytest.mark.engines,
-              pytest.mark.skipif(not (SHARED_AUDIO / "more").is_dir(), reason="../shared/audio is not beside this checkout")]
+              pytest.mark.skipif(not (SHARED_AUDIO / "more").is_dir(), reason="../shared/audio is not beside this "
+                                                                              "checkout")]
 
 
 @pytest.fixture(scope="module")

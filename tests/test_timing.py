@@ -46,7 +46,8 @@ def test_long_pauses_are_two_seconds_or_more():
 
 @pytest.mark.parametrize(
     "duration, target, present, expected",
-    [(46, 30, True, "long"), (45, 30, True, "ok"), (4, 20, True, "short"), (10, 20, True, "ok"), (0, 20, False, "missing")],
+    [(46, 30, True, "long"), (45, 30, True, "ok"), (4, 20, True, "short"), (10, 20, True, "ok"),
+     (0, 20, False, "missing")],
 )
 def test_verdicts(duration, target, present, expected):
     assert verdict(duration, target, present) == expected

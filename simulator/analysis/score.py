@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..types import Deduction, Flag, Probe, Score, Word
-from .flags import NUMBER
+from .flags import I_WORDS, NUMBER, WE_WORDS
 
 DIMENSIONS = {
     "structure": 15.0,
@@ -77,7 +77,8 @@ def _verdict(overall: float) -> str:
     return next(name for floor, name in VERDICTS if overall >= floor)
 
 
-def _apply(dimensions: dict[str, float], flags: Sequence[Flag], penalties, factors) -> tuple[dict, list]:
+def _apply(dimensions: dict[str, float], flags: Sequence[Flag], penalties: dict[str, list[tuple[str, float]]],
+           factors: dict[str, float]) -> tuple[dict[str, float], list[Deduction]]:
     left = dict(dimensions)
     deductions = []
     for flag in flags:
@@ -99,7 +100,7 @@ def score_answer(flags: Sequence[Flag], level: str | None = None) -> Score:
 
 FOLLOWUP_DIMENSIONS = {"answers_probe": 30.0, "specifics": 20.0, "first_person": 20.0, "follow_through": 15.0,
                        "length": 15.0}
-FOLLOWUP_PENALTIES = {
+FOLLOWUP_PENALTIES: dict[str, list[tuple[str, float]]] = {
     # A reply about something else earns nothing for answering, and its details are not about the probe.
     "followup_off_topic": [("answers_probe", 30), ("specifics", 10), ("follow_through", 10)],
     "followup_weak_marker": [("answers_probe", 10)],
@@ -114,11 +115,13 @@ FOLLOWUP_MIN_S, FOLLOWUP_MAX_S = 20.0, 60.0
 
 _FOLLOW_THROUGH = re.compile(
     r"\b(followed up|follow up|made sure|checked|double-checked|until|verified|confirmed|merged|deployed|shipped"
-    r"|rolled out|stayed on|tracked|monitored|weeks later|the next (day|week)|closed the loop|got it merged|walked them)\b"
+    r"|rolled out|stayed on|tracked|monitored|weeks later|the next (day|week)|closed the loop|got it merged|walked "
+    r"them)\b"
 )
 _SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that)\b)")
 _STEM = re.compile(r"(ing|ed|es|s|ly)$")
-_FILLER_WORDS = set("i me my we our the a an and or but so to of in on at for with that this it is was were be just".split())
+_FILLER_WORDS = set("i me my we our the a an and or but so to of in on at for with that this it is was were be "
+                    "just".split())
 
 
 def _stems(text: str) -> set[str]:
@@ -171,8 +174,7 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story
                           f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
     if not (_SPECIFIC.search(low) or NUMBER.search(low)):
         flags.append(Flag("followup_vague", None, quote, start, "No number, reason or concrete detail in the reply."))
-    we = len(re.findall(r"\b(we|our team|the team|us)\b", low))
-    i = len(re.findall(r"\b(i|i've|i'd|i'm)\b", low))
+    we, i = len(WE_WORDS.findall(low)), len(I_WORDS.findall(low))
     if we >= 2 and we >= i:
         flags.append(Flag("followup_we", None, quote, start, f"'we' {we} times and 'I' {i} times in the reply."))
     if not _FOLLOW_THROUGH.search(low):

@@ -27,6 +27,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ..types import SECTION_NAMES, Segment, Sentence, Word
 
@@ -37,7 +38,8 @@ MAX_SENTENCE_WORDS = 45
 _CLAUSE_START = re.compile(
     r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|finally|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
-    r"|(it|this|that) (was|wasn't) (my|not|nobody)|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job|goal))\b"
+    r"|(it|this|that) (was|wasn't) (my|not|nobody)|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job"
+    r"|goal))\b"
 )
 CLAUSE_MIN_WORDS = 8
 
@@ -54,18 +56,24 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(so|okay|well),? (this was|the story|it was)\b", 1.0),
         # How people open a story out loud: where they worked, when, and their remit there.
         (r"\bi (worked|was working|was interning|interned|was volunteering) (at|for|in|on)\b", 2.5),
-        (r"\b(in|during) my (internship|first|second|third|final|last|previous|capstone|senior|junior|freshman)\b", 2.0),
+        (r"\b(in|during) my (internship|first|second|third|final|last|previous|capstone|senior|junior"
+         r"|freshman)\b", 2.0),
         (r"\b(this|it) was (at|in|during|back|right before|on a)\b", 1.5),
-        (r"\bmy (responsibilities|duties) (were|was|included)|\bmy (job|role) was (mostly|basically|just|really)\b", 3.5),
+        (r"\bmy (responsibilities|duties) (were|was|included)|\bmy (job|role) was (mostly|basically|just"
+         r"|really)\b", 3.5),
         # Ongoing or habitual states set the scene: "refunds were taking ten days", "it would fall over".
         (r"\b(was|were) (getting|taking|failing|crashing|sitting|running|losing|using|sending|asking)\b", 1.0),
-        (r"\b(kept|keep) [a-z]+ing\b|(?<!\bi )(?<!\bi')\bwould (go|fall|take|show|come|sometimes|just|disappear|get|crash|fail|break|back up)\b", 1.2),
+        (r"\b(kept|keep) [a-z]+ing\b|(?<!\bi )(?<!\bi')\bwould (go|fall|take|show|come|sometimes|just|disappear|get"
+         r"|crash|fail|break|back up)\b", 1.2),
     ],
     "task": [
-        (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
+        (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned"
+         r"|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
         (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b", 3.0),
-        (r"\b(i (needed|had|wanted|decided|set out|chose)( us| them| him| her)? to|i took (it on|ownership|responsibility))\b", 2.0),
-        (r"\bi'?ll (find|sort|take|fix|handle|look|own|get)\b|\b(agreed|decided) i'?d\b|\bi ran the (postmortem|project|incident)\b", 3.0),
+        (r"\b(i (needed|had|wanted|decided|set out|chose)( us| them| him| her)? to|i took (it on|ownership"
+         r"|responsibility))\b", 2.0),
+        (r"\bi'?ll (find|sort|take|fix|handle|look|own|get)\b|\b(agreed|decided) i'?d\b|\bi ran the (postmortem"
+         r"|project|incident)\b", 3.0),
         (r"\b(gave|handed) (it|this) to me\b|\bi was (put )?in charge\b", 2.5),
         (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
@@ -83,40 +91,57 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "action": [
         (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
-        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got)\b", 2.2),
-        (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
-        (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem|alert|logs?|traces?|test|canary|rollback|migration|script|queue)\b", 0.7),
+        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled"
+         r"|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped"
+         r"|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked"
+         r"|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called"
+         r"|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got)\b", 2.2),
+        (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured"
+         r"|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
+        (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem"
+         r"|alert|logs?|traces?|test|canary|rollback|migration|script|queue)\b", 0.7),
     ],
     "result": [
         (r"\b(as a result|in the end|the result|the outcome|end result|ended up|overall|all in all)\b", 2.5),
-        (r"\b(dropped|reduced|increased|improved|saved|cut|grew|rose|fell|went (from|down|up)|down to|up to|halved|doubled|recovered|eliminated|zero)\b", 1.6),
-        (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours|support tickets|on time|ahead of)\b", 1.0),
+        (r"\b(dropped|reduced|increased|improved|saved|cut|grew|rose|fell|went (from|down|up)|down to|up to|halved"
+         r"|doubled|recovered|eliminated|zero)\b", 1.6),
+        (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours"
+         r"|support tickets|on time|ahead of)\b", 1.0),
         (r"\b(adopted|became the standard|rolled out to|promoted|now uses|since then|reused|still (runs|used))\b", 1.4),
         (r"\b(the (team|customer|client|manager) was (happy|pleased|satisfied)|things (got|went) better)\b", 1.5),
         # Outcomes as people tell them: who agreed, what shipped in time, what it led to.
-        (r"\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with|renewed|listened)\b", 1.8),
+        (r"\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with|renewed"
+         r"|listened)\b", 1.8),
         (r"\b(on time|on schedule|before the deadline|ahead of schedule|in time|went ahead)\b", 1.5),
-        (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?|quarters?|years?))\b", 1.5),
+        (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?"
+         r"|quarters?|years?))\b", 1.5),
         (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b"
          r"|\bthe (short version|headline)\b|\blong story short\b", 1.5),
-        (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was|we)\b", 1.5),
+        (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was"
+         r"|we)\b", 1.5),
         (r"\bwe (finished|launched|won|hit|made it|got it done)\b", 1.2),
         # Vague outcomes are still outcomes (and then lack a number): "it got better", "people seemed happier".
-        (r"\b(it|things|everything|that|they|he|she|people|everyone) (got|went|became|seemed|felt|was|were) (a lot |much "
+        (r"\b(it|things|everything|that|they|he|she|people|everyone) (got|went|became|seemed|felt|was|were) (a lot "
+         r"|much "
          r"|way |so |really |pretty )?(better|easier|faster|smoother|happier|calmer|relieved)\b", 1.5),
         (r"\b(he|she|they|people|users|customers|the team|everyone) (actually )?started (using|logging|shipping|asking"
          r"|coming|reviewing|writing)\b", 1.2),
-        (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half|twice)\b"
+        (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half"
+         r"|twice)\b"
          r"|\bnever (hit|had|saw|needed)\b", 1.5),
     ],
     "reflection": [
-        (r"\b(i learned|i learnt|learned that|lesson|takeaway|taught me|in retrospect|looking back|in hindsight)\b", 3.5),
-        (r"\b(next time|if i did it again|if i had to do it again|i would (have|now|do)|i'd (do|have|now)|differently)\b", 3.0),
+        (r"\b(i learned|i learnt|learned that|lesson|takeaway|taught me|in retrospect|looking back|in "
+         r"hindsight)\b", 3.5),
+        (r"\b(next time|if i did it again|if i had to do it again|i would (have|now|do)|i'd (do|have|now)"
+         r"|differently)\b", 3.0),
         (r"\b(now i (always|make|ask|start|check|try)|since then i|these days i|going forward|i now)\b", 2.5),
         (r"\b(i realized|i realised|what i took away|it showed me|made me realize)\b", 2.2),
         (r"\b(is important|matters|the real (problem|root cause|gap) was)\b", 1.2),
-        (r"\bwhat (stuck with me|i'?d take|i took from|i'?d keep)\b|\bif i (made|did|had|were to do) (it|this|that) (again|over)\b", 3.0),
-        (r"\bnow (whenever|when|every time|any time|before|the first thing) i\b|\bi (still|always) (do|use|start|try|ask|look|check|write)\b", 2.0),
+        (r"\bwhat (stuck with me|i'?d take|i took from|i'?d keep)\b|\bif i (made|did|had|were to do) (it|this|that) "
+         r"(again|over)\b", 3.0),
+        (r"\bnow (whenever|when|every time|any time|before|the first thing) i\b|\bi (still|always) (do|use|start|try"
+         r"|ask|look|check|write)\b", 2.0),
     ],
 }
 _COMPILED = {role: [(re.compile(p), w) for p, w in cues] for role, cues in _CUES.items()}
@@ -128,7 +153,8 @@ _OUTCOME = re.compile(
 )
 
 # The speaker says the opening is the outcome: "so the headline is...", "long story short...".
-_ANNOUNCED = re.compile(r"^(so |okay |well |um |uh )*,? ?(the (headline|short version|tl;?dr|bottom line|punchline)|long story short"
+_ANNOUNCED = re.compile(r"^(so |okay |well |um |uh )*,? ?(the (headline|short version|tl;?dr|bottom line|punchline)"
+                        r"|long story short"
                         r"|to cut a long story short|in short|basically the result)\b")
 
 # How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
@@ -174,7 +200,7 @@ class NaiveBayes:
     """Multinomial naive Bayes over words and word pairs, with add-one smoothing."""
 
     def __init__(self, examples: Iterable[tuple[str, str]]):
-        self.counts = {role: Counter() for role in SECTION_NAMES}
+        self.counts: dict[str, Counter[str]] = {role: Counter() for role in SECTION_NAMES}
         for text, role in examples:
             self.counts[role].update(self._features(text))
         self.totals = {role: sum(c.values()) for role, c in self.counts.items()}
@@ -207,7 +233,7 @@ def cue_scores(text: str) -> dict[str, float]:
 Features = Callable[[list[str]], list[dict[str, float]]]
 
 
-def spacy_features(nlp) -> Features:
+def spacy_features(nlp: Any) -> Features:
     """Role evidence from spaCy: tense, first-person pronouns and entity types, per sentence."""
 
     def features(texts: list[str]) -> list[dict[str, float]]:
@@ -266,7 +292,9 @@ class Segmenter:
             out.append(scores)
         return out
 
-    def segment(self, words: Sequence[Word], span_s: float | None = None) -> tuple[list[Sentence], list[str], list[Segment]]:
+    def segment(
+        self, words: Sequence[Word], span_s: float | None = None
+    ) -> tuple[list[Sentence], list[str], list[Segment]]:
         sentences = split_sentences(words)
         if not sentences:
             return [], [], []

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import SECTION_NAMES, SectionTiming, Segment, Word
+from ..types import JSON, SECTION_NAMES, SectionTiming, Segment, Word
 
 Span = tuple[float, float]
 
@@ -64,7 +64,7 @@ class Delivery:
     speaking_s: float
     start_s: float = 0.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JSON:
         return {
             "wpm": round(self.wpm, 1),
             "fillers": [{"text": f.text, "start_s": round(f.start_s, 2)} for f in self.fillers],
@@ -167,11 +167,14 @@ def _like_is_filler(prev: Word | None, word: Word, nxt: Word | None) -> bool:
     """
     if word.text.endswith(","):
         return True
-    if prev is not None and _norm(prev.text) in ("would", "i'd", "you'd", "we'd", "looks", "looked", "felt", "seemed", "just", "something", "things"):
+    if prev is not None and _norm(prev.text) in (
+        "would", "i'd", "you'd", "we'd", "looks", "looked", "felt", "seemed", "just", "something", "things"
+    ):
         return False
     if nxt is not None and _norm(nxt.text) in SINGLE_FILLERS:
         return True
-    return prev is not None and prev.text.endswith(",") and (nxt is None or _norm(nxt.text) not in ("a", "an", "the", "to", "this", "that"))
+    opens_phrase = nxt is not None and _norm(nxt.text) in ("a", "an", "the", "to", "this", "that")
+    return prev is not None and prev.text.endswith(",") and not opens_phrase
 
 
 def find_pauses(words: Sequence[Word], min_s: float = LONG_PAUSE_S, not_silent: Sequence[Span] = ()) -> list[Pause]:

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from ..errors import AudioFileError
-from ..types import Transcript, Word
+from ..types import JSON, Transcript, Word
 
 TEXT_WPM = 150.0
 TEXT_SUFFIXES = (".txt", ".md")
@@ -38,7 +38,8 @@ def load_transcript_file(path: Path) -> Transcript:
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AudioFileError(f"cannot read {path}: {exc.__class__.__name__}; pass a readable text, JSON or audio file") from None
+        raise AudioFileError(f"cannot read {path}: {exc.__class__.__name__}; pass a readable text, JSON or audio "
+                             f"file") from None
     if path.suffix.lower() != ".json":
         return transcript_from_text(raw)
     try:
@@ -55,7 +56,7 @@ def load_transcript_file(path: Path) -> Transcript:
     return Transcript(parsed, max(duration, parsed[-1].end_s if parsed else 0.0), unheard, voice)
 
 
-def _spans(data: dict, key: str) -> tuple[tuple[float, float], ...]:
+def _spans(data: JSON, key: str) -> tuple[tuple[float, float], ...]:
     try:
         return tuple((float(s), float(e)) for s, e in data.get(key) or ())
     except (ValueError, TypeError):

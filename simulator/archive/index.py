@@ -93,7 +93,8 @@ def summarize(attempt: Attempt) -> dict:
         "section_focus": meta.get("section"), "round_id": (meta.get("round") or {}).get("id"),
         "answer_s": answer_s, "score": score, "verdict": (report.get("score") or {}).get("verdict"),
         "followup_score": (followup.get("score") or {}).get("overall"),
-        "probe_id": followup.get("probe_id") or probe.get("id"), "probe_targets": followup.get("targets") or probe.get("targets"),
+        "probe_id": followup.get("probe_id") or probe.get("id"),
+        "probe_targets": followup.get("targets") or probe.get("targets"),
         "sections": json.dumps(sections), "flags": json.dumps(flags), "stamp": stamp_of(attempt.folder),
     }
 
@@ -192,7 +193,8 @@ class Index:
         """Attempts oldest first, after bringing the index up to date with the folders."""
         self.sync()
         where, args = [], []
-        for column, value in (("mode", mode), ("question_id", question), ("status", status), ("section_focus", section)):
+        equal_to = (("mode", mode), ("question_id", question), ("status", status), ("section_focus", section))
+        for column, value in equal_to:
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)

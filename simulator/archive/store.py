@@ -127,6 +127,10 @@ class Attempt:
         if self.on_change:
             self.on_change(self)
 
+    def record(self, **details: object) -> dict:
+        """The report's "attempt" entry: where the attempt is kept, and how its turns ended."""
+        return {"id": self.id, "folder": str(self.folder), **details}
+
     def update_meta(self, **changes) -> None:
         path = self.file("attempt.json")
         meta = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

@@ -20,14 +20,12 @@ from rich.text import Text
 from ..analysis.timing import LONG_FACTOR, answer_band, verdict
 from ..archive.index import Index, Row
 from ..archive.store import Store
-from ..render import COLORS, clock, timeline_table
+from ..render import COLORS, clock, sparkline, timeline_table, when
 from ..speech.audio import SAMPLE_RATE
-from ..speech.record import Microphone
-from ..speech.speak import Speaker
+from ..speech.protocols import Microphone, Speaker
 from ..speech.stream import StreamingTranscriber
 from ..types import SECTION_NAMES, Question
-from .interview import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
-from .review import sparkline, when
+from .turn import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 
 TONE_HZ = 880.0
 TONE_S = 0.15
@@ -175,7 +173,7 @@ class Drill:
             spoken = report["answer_s"]
             report["drill"]["focus"] = {"name": self.focus, "duration_s": spoken, "target_s": targets[self.focus],
                                         "verdict": verdict(spoken, targets[self.focus], True)}
-        report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder), "answer_ended_by": rec.ended_by}
+        report["attempt"] = attempt.record(answer_ended_by=rec.ended_by)
         attempt.write("report.json", report)
         attempt.update_meta(status="complete", answer_s=report["answer_s"], score=report["score"]["overall"])
         self.show(report)
@@ -202,7 +200,7 @@ def history_table(rows: list[Row], focus: str | None) -> Table:
     for column in ("date", "length", *names, "score"):
         table.add_column(column, justify="left" if column == "date" else "right")
     for r in rows:
-        cells = []
+        cells: list[str | Text] = []
         for name in names:
             s = r.sections.get(name)
             if focus:
@@ -213,5 +211,6 @@ def history_table(rows: list[Row], focus: str | None) -> Table:
                 cells.append(Text(f"{s['duration_s']:.0f}s", style=COLORS[name] if s["verdict"] == "ok" else "red"))
         table.add_row(when(r.created), clock(r.answer_s), *cells, "-" if r.score is None else f"{r.score:.0f}")
     lengths = [r.answer_s or 0.0 for r in rows]
-    table.caption = f"answer length, oldest first: {sparkline(lengths, max(lengths + [180.0]))}" if rows else ""
+    spark = sparkline(lengths, max(lengths + [answer_band(None)[1]]))
+    table.caption = f"answer length, oldest first: {spark}" if rows else ""
     return table

@@ -77,7 +77,8 @@ def timeline_html(report: dict) -> str:
         name = "headline" if seg["headline"] else seg["name"]
         label = f"{seg['name']} {clock(seg['start_s'])}"
         links.append(f'<a href="#" class="section" data-name="{seg["name"]}" data-seek="{seg["start_s"]}" '
-                     f'title="{label}" style="flex: {seg["end_s"] - seg["start_s"]:.2f}; background: {HTML_COLORS[name]}">'
+                     f'title="{label}" style="flex: {seg["end_s"] - seg["start_s"]:.2f}; '
+                     f'background: {HTML_COLORS[name]}">'
                      f'{html.escape(label)}</a>')
         at = seg["end_s"]
     if total > at + 0.05:
@@ -103,7 +104,8 @@ def followup_html(attempt: Attempt, report: dict) -> str:
         return ""
     audio = ""
     if attempt.file("followup.wav").exists():
-        audio = f'<audio id="followup" controls src="data:audio/ogg;base64,{audio_data_uri(attempt.file("followup.wav"))}"></audio>'
+        source = audio_data_uri(attempt.file("followup.wav"))
+        audio = f'<audio id="followup" controls src="data:audio/ogg;base64,{source}"></audio>'
     repaired = follow["repaired"]
     aimed = f"weakness {repaired['code']}" if repaired["code"] else "no weakness aimed at"
     status = "repaired" if repaired["repaired"] else "not repaired"
@@ -131,8 +133,9 @@ def export_html(attempt: Attempt, out: Path) -> Path:
             f"<td>{s['duration_s']:.0f}s</td><td>{s['target_s']:.0f}s</td><td>{s['verdict']}</td></tr>"
             for s in report["sections"]),
         flag_rows="".join(
-            f"<tr><td class=flag>{f['code']}</td><td>{clock(f['start_s'])}</td><td>{html.escape(f['evidence'] or '')}</td>"
-            f"<td>{html.escape(f['message'])}</td></tr>" for f in report["flags"]) or "<tr><td colspan=4>none</td></tr>",
+            f"<tr><td class=flag>{f['code']}</td><td>{clock(f['start_s'])}</td>"
+            f"<td>{html.escape(f['evidence'] or '')}</td><td>{html.escape(f['message'])}</td></tr>"
+            for f in report["flags"]) or "<tr><td colspan=4>none</td></tr>",
         followup=followup_html(attempt, report),
         # Kept for anyone scripting against the page; "</" is escaped so the JSON cannot close the script.
         report_json=json.dumps({k: report[k] for k in ("sections", "segments", "score")}).replace("</", "<\\/"),

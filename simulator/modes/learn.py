@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from ..render import COLORS, clock
-from ..speech.speak import Speaker
+from ..speech.protocols import Speaker
 from ..types import SECTION_NAMES, Bank, Question
 
 
@@ -52,7 +52,8 @@ def learn(question: Question, bank: Bank, level: str | None, speaker: Speaker, c
                        "mistake": guide.mistake})
         pause(console)
     if question.weak.problems:
-        console.print(Panel("\n".join(f"- {p}" for p in question.weak.problems), title="What is wrong with the weak answer",
+        console.print(Panel("\n".join(f"- {p}" for p in question.weak.problems), title="What is wrong with the weak "
+                                                                                       "answer",
                             title_align="left"))
     # One block per probe rather than a four-column table: the replies are sentences and stay readable.
     console.rule("[bold]Follow-up probes")

@@ -12,28 +12,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.console import Console, Group
-from rich.panel import Panel
+from rich.console import Console
 from rich.text import Text
 
 from ..analysis.probe import find_probe
 from ..archive.index import Index
 from ..archive.store import Store
 from ..errors import BankError, SimulatorError
-from ..render import flags_table, score_view
-from ..speech.record import Microphone
-from ..speech.speak import Speaker
+from ..render import show_reply
+from ..speech.protocols import Microphone, Speaker
 from ..types import Bank, Probe, Question
-from .interview import Background, Turn, kept_on_failure
-
-
-@dataclass(frozen=True)
-class Pick:
-    probe: Probe
-    question: Question | None
-    targets: str | None  # the weakness code the reply should repair
-    story: str  # the answer the probe follows up on ("" when practised on its own)
-    why: str
+from .followup import Pick, report_for, score_reply
+from .turn import Background, Turn, kept_on_failure
 
 
 def most_frequent_weakness(index: Index, bank: Bank) -> tuple[str, int, int]:
@@ -92,39 +82,6 @@ def pick_probe(bank: Bank, index: Index, store: Store, *, question_id: str | Non
                 f"Your most frequent weakness: {code}, in {seen} of {total} stored attempts.")
 
 
-def report_for(pick: Pick, followup: dict) -> dict:
-    question = {"id": pick.question.id, "text": pick.question.text} if pick.question else None
-    return {"schema": 1, "mode": "probe", "question": question,
-            "probe": {"id": pick.probe.id, "text": pick.probe.text, "targets": pick.targets, "why": pick.why,
-                      "probes": pick.probe.probes},
-            "followup": followup}
-
-
-def strong_reply_view(probe: Probe) -> Panel:
-    body = Group(
-        Text("A strong reply has: " + "; ".join(probe.strong_markers), style="green"),
-        Text(f"\u201c{probe.strong_example}\u201d", style="italic green"),
-        Text("A weak reply has: " + "; ".join(probe.weak_markers), style="red"),
-        Text(f"\u201c{probe.weak_example}\u201d", style="italic red"),
-    )
-    return Panel(body, title=f"What a strong reply to {probe.id} contains", title_align="left")
-
-
-def show_reply(report: dict, probe: Probe | None, console: Console) -> None:
-    follow = report["followup"]
-    console.print(Panel(Text(follow["transcript"]), title=f"Your reply ({follow['duration_s']:.0f}s)", title_align="left"))
-    repaired = follow["repaired"]
-    if repaired["code"]:
-        console.print(f"Weakness {repaired['code']}: [bold]{'repaired' if repaired['repaired'] else 'not repaired'}"
-                      f"[/bold] ({repaired['evidence']})")
-    console.print("Strong marks heard: " + ("; ".join(follow["strong_markers_heard"]) or "none"))
-    console.print("Weak marks heard: " + ("; ".join(follow["weak_markers_heard"]) or "none"))
-    console.print(flags_table(follow["flags"], "Follow-up reply"))
-    console.print(score_view(follow["score"], "Reply score"))
-    if probe is not None:
-        console.print(strong_reply_view(probe))
-
-
 @dataclass
 class ProbePractice:
     pick: Pick
@@ -151,15 +108,9 @@ class ProbePractice:
             rec, reply, _ = self.turn.record(attempt, "followup", self.mic(), lambda s, q, _: f"● REC {s:.1f} s")
             analyzer = self.analyzer.get()
             report = report_for(pick, score_reply(analyzer, pick, reply))
-            report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder), "reply_ended_by": rec.ended_by}
+            report["attempt"] = attempt.record(reply_ended_by=rec.ended_by)
             attempt.write("report.json", report)
             attempt.update_meta(status="complete", answer_s=report["followup"]["duration_s"],
                                 followup_score=report["followup"]["score"]["overall"])
         show_reply(report, pick.probe, self.console)
         return report
-
-
-def score_reply(analyzer, pick: Pick, reply) -> dict:
-    """The reply scored as a follow-up to the picked probe (the story, when known, counts as context)."""
-    context = {"probe": {"id": pick.probe.id, "targets": pick.targets}, "transcript": pick.story}
-    return analyzer.analyze_followup(reply, context, pick.question)

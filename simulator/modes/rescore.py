@@ -14,8 +14,8 @@ from ..archive.store import Attempt
 from ..errors import NoSpeechError, StorageError
 from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import Bank
-from .analyze import transcribe_with_progress
-from .practice import Pick, report_for, score_reply
+from .followup import Pick, report_for, score_reply
+from .turn import transcribe_with_progress
 
 
 def _transcribe(attempt: Attempt, name: str, transcriber, console: Console):
@@ -54,8 +54,7 @@ def rescore(attempt: Attempt, bank: Bank, transcriber, analyzer, console: Consol
             report["drill"] = old["drill"]
     if old:
         attempt.write("report.previous.json", old)
-    report["attempt"] = {"id": attempt.id, "folder": str(attempt.folder),
-                         "rescored": datetime.now(timezone.utc).isoformat()}
+    report["attempt"] = attempt.record(rescored=datetime.now(timezone.utc).isoformat())
     attempt.write("report.json", report)
     status = meta.get("status")
     attempt.update_meta(status=status if status == "complete" else "rescored",

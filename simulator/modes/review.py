@@ -7,7 +7,6 @@ is shown for what it is instead of breaking the listing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -18,23 +17,13 @@ from rich.text import Text
 from ..archive.index import Index, Row
 from ..archive.store import Attempt, Store
 from ..errors import SetupError, SimulatorError, StorageError
-from ..render import COLORS, VERDICT_STYLE, clock, render_report
+from ..render import COLORS, VERDICT_STYLE, clock, render_report, show_reply, sparkline, when
 from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import SECTION_NAMES
 
-SPARKS = "▁▂▃▄▅▆▇█"
 # What a replay plays, in the order the interview happened: (file, who, what to say if the file is absent).
 REPLAY_ORDER = (("question.wav", "Interviewer", "question"), ("answer.wav", "Candidate", None),
                 ("probe.wav", "Interviewer", "probe"), ("followup.wav", "Candidate", None))
-
-
-def when(created: str) -> str:
-    """The local date and time, without the year when it is this year's (a narrow column)."""
-    try:
-        moment = datetime.fromisoformat(created).astimezone()
-    except ValueError:
-        return created[:16] or "?"
-    return moment.strftime("%m-%d %H:%M" if moment.year == datetime.now().year else "%Y-%m-%d")
 
 
 LIST_COLUMNS = ("id", "date", "mode", "length", "score", "status", "question")
@@ -60,7 +49,8 @@ def list_view(rows: list[Row], width: int = 80) -> Table | Group:
         lines = [Text(title)]
         for row in cells:
             lines += [Text(f"{row[0]}  {row[1]}", style="bold"),
-                      Text(f"    {row[2]} {row[3]}, score {row[4]}, {row[5]}: {row[6]}", overflow="ellipsis", no_wrap=True)]
+                      Text(f"    {row[2]} {row[3]}, score {row[4]}, {row[5]}: "
+                           f"{row[6]}", overflow="ellipsis", no_wrap=True)]
         return Group(*lines)
     table = Table(title=title, title_justify="left", box=None, padding=(0, 1), collapse_padding=True,
                   pad_edge=False, header_style="bold")
@@ -85,12 +75,11 @@ def show(store: Store, attempt_id: str, console: Console, render: bool = True) -
                       f"Files kept: {files}.")
         console.print(f"Analyze what was recorded with: python -m simulator review {attempt.id} --rescore")
         return None
-    report.setdefault("attempt", {"id": attempt.id, "folder": str(attempt.folder)})
+    report.setdefault("attempt", attempt.record())
     if render and "sections" in report:
         render_report(report, console)
     elif render:  # a probe practice: the reply only
         from ..analysis.probe import find_probe
-        from .practice import show_reply
 
         probe = find_probe(report["probe"]["id"], None, load_bank_for_review())
         show_reply(report, probe, console)
@@ -180,7 +169,8 @@ def compare_view(a: dict, b: dict, id_a: str, id_b: str) -> Table:
     for name in SECTION_NAMES:
         table.add_row(Text(name, style=COLORS[name]), _cell(sa.get(name)), _cell(sb.get(name)))
     table.add_row("length", clock(a.get("answer_s")), clock(b.get("answer_s")))
-    table.add_row("score", f"{a['score']['overall']} {a['score']['verdict']}", f"{b['score']['overall']} {b['score']['verdict']}")
+    table.add_row("score", f"{a['score']['overall']} "
+                           f"{a['score']['verdict']}", f"{b['score']['overall']} {b['score']['verdict']}")
     codes_a, codes_b = {f["code"] for f in a["flags"]}, {f["code"] for f in b["flags"]}
     table.add_row("flags", _codes(codes_a, codes_b), _codes(codes_b, codes_a))
     return table
@@ -206,13 +196,6 @@ def compare(store: Store, id_a: str, id_b: str, console: Console) -> dict:
 
 
 # --- trends ----------------------------------------------------------------------------------------
-
-def sparkline(values: list[float], top: float | None = None) -> str:
-    if not values:
-        return ""
-    top = top or max(values) or 1.0
-    return "".join(SPARKS[min(len(SPARKS) - 1, int(len(SPARKS) * max(v, 0) / top))] if v == v else " " for v in values)
-
 
 def trend_data(rows: list[Row]) -> dict:
     """Scores per question and section durations per section, in attempt order."""

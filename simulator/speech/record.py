@@ -17,29 +17,18 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import numpy as np
 
 from ..errors import DeviceError, SetupError
 from .audio import SAMPLE_RATE, WavWriter, load_audio
+from .protocols import Clock, Microphone
 
 log = logging.getLogger(__name__)
 CHUNK_S = 0.1
 NO_AUDIO_S = 5.0  # a device silent this long (no callbacks at all) has gone away
 SILENCE_RMS = 0.008  # about -42 dBFS: quieter than speech through any microphone we tried
-
-
-class Microphone(Protocol):
-    def chunks(self) -> Iterator[np.ndarray]: ...
-
-    def close(self) -> None: ...
-
-
-class Clock(Protocol):
-    def now(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
 
 
 class RealClock:
@@ -61,7 +50,7 @@ class SoundDeviceMicrophone:
     def __init__(self, device: int | str | None = None):
         self.device = device
         self._queue: queue.Queue = queue.Queue()
-        self._stream = None
+        self._stream: Any = None  # sounddevice.InputStream, imported when a recording starts
 
     def open(self) -> None:
         try:
@@ -69,14 +58,14 @@ class SoundDeviceMicrophone:
         except OSError:
             raise SetupError("PortAudio is missing: apt-get install libportaudio2 (or run ./scripts/setup)") from None
         try:
-            self._stream = sd.InputStream(
+            self._stream = stream = sd.InputStream(
                 samplerate=SAMPLE_RATE, channels=1, dtype="float32", device=self.device,
                 blocksize=int(SAMPLE_RATE * CHUNK_S), callback=self._callback,
                 # The default "high" latency makes ALSA's PulseAudio plugin buffer ~2 s before the first
                 # callback; "low" delivers every 0.1 s block on time (measured through a null sink).
                 latency="low",
             )
-            self._stream.start()
+            stream.start()
         except Exception as exc:  # PortAudioError, ValueError for a bad device
             raise DeviceError(
                 f"no input device could be opened ({_short(exc)}): connect a microphone, "

@@ -16,20 +16,12 @@ import threading
 import wave
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from ..errors import SetupError
 
 log = logging.getLogger(__name__)
-
-
-class Speaker(Protocol):
-    def say(self, text: str, save_to: Path | None = None, on_start: Callable[[], None] | None = None) -> float:
-        """Speak the text (blocking) and optionally keep it as audio; returns the seconds spoken.
-
-        `on_start` is called at the first sound (or, when only shown, as the line appears)."""
 
 
 class PrintingSpeaker:

