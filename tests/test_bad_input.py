@@ -181,7 +181,7 @@ def test_undecodable_files_are_one_line_errors(tmp_path, kind):
     assert str(path) in err
 
 
-# --- a 20-minute answer ------------------------------------------------------------------------------------
+# --- a long answer ----------------------------------------------------------------------------------------
 
 def test_a_long_answer_is_flagged_too_long_in_bounded_memory_and_an_interview_caps_it(tmp_path, demo):
     gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
@@ -196,8 +196,9 @@ def test_a_long_answer_is_flagged_too_long_in_bounded_memory_and_an_interview_ca
     assert report["answer_s"] > 5.5 * 60
     assert "too_long" in {f["code"] for f in report["flags"]}
     # Transcribed in pieces of at most 15 s: the model's working memory is that of a short answer, and the
-    # samples (23 MB for 6 minutes) are the part that grows with the length (scripts/bench: 20 minutes).
-    assert peak < 700, peak
+    # samples (23 MB for 6 minutes) are the part that grows with the length. With freed memory handed back
+    # (cli.return_freed_memory) scripts/bench measured 445 MB for a whole 4-minute interview, 605 MB without.
+    assert peak < 550, peak
     # Through the interview the cap ends the answer (--max-seconds, 240 by default), nothing lost before it.
     rec = tmp_path / "rec"
     r = interview(path, rec, "--json", "--max-seconds", "60")
