@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from simulator.analysis.report import Analyzer, build_segmenter, load_spacy  # noqa: E402
 from simulator.analysis.transcripts import transcript_from_text  # noqa: E402
 from simulator.bank import load_bank  # noqa: E402
-from simulator.evaluate import load_dev_set  # noqa: E402
+from simulator.evaluate import load_dev_set, run_measured  # noqa: E402
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav  # noqa: E402
 from simulator.speech.record import EndPolicy, FileMicrophone, record  # noqa: E402
 from simulator.speech.speak import Pyttsx3Speaker  # noqa: E402
@@ -151,9 +151,9 @@ def bench_startup_and_memory(runs: int) -> None:
             start = time.monotonic()
             subprocess.run(command("--help"), cwd=ROOT, capture_output=True)
             helps.append(time.monotonic() - start)
-        help_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        help_peak = median([peak_mb(command("--help")) for _ in range(runs)])
         startups = [time_to_question(interview) for _ in range(runs)]
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak = median([peak_mb(interview) for _ in range(runs)])
     print(f"start-up to the question being spoken, median of {runs}: {median(startups):.2f} s "
           f"(baseline `--help`: {median(helps):.2f} s)")
     print(f"peak memory of a whole interview (espeak voice, demo files): {peak:.0f} MB (baseline `--help`: "
@@ -169,13 +169,11 @@ def four_minute_answer() -> np.ndarray:
 
 
 def peak_mb(args: list[str], env: dict[str, str] | None = None) -> float:
-    """Peak resident memory of one command, from the kernel's accounting of that child alone."""
-    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})})
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"scripts/bench: {' '.join(args)} failed")
-    return usage.ru_maxrss / 1024
+    """Peak resident memory of one command, its own (not the bench process's, which getrusage would mix in)."""
+    r = run_measured(args, cwd=ROOT, env={**os.environ, **(env or {})})
+    if r.returncode != 0:
+        raise SystemExit(f"scripts/bench: {' '.join(args)} failed: {r.stderr.strip()[-300:]}")
+    return r.peak_mb
 
 
 def bench_long_interview_memory(runs: int) -> None:

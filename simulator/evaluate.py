@@ -18,6 +18,9 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import subprocess
+import tempfile
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ import yaml
 from .analysis.segment import HEADLINE, Segmenter, split_sentences
 from .analysis.timing import find_fillers
 from .analysis.transcripts import words_from_text
+from .bank import FAST_YAML
 from .types import Word
 
 FRAME_S = 0.05
@@ -43,7 +47,7 @@ class DevAnswer:
 
 
 def load_dev_set(path: Path) -> list[DevAnswer]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=FAST_YAML)
     return [DevAnswer(a["id"], a["shape"], tuple((p[0], p[1]) for p in a["parts"])) for a in data["answers"]]
 
 
@@ -340,3 +344,47 @@ def real_voice_results(transcriber, clips: Sequence[RealClip], workdir: Path, pr
         if progress:
             progress(results[-1])
     return results
+
+
+# --- peak memory of a command ----------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float
+
+
+def _high_water_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            line = next((line for line in status if line.startswith("VmHWM:")), None)
+    except OSError:
+        return None
+    return int(line.split()[1]) / 1024 if line else None
+
+
+def run_measured(args: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+                 timeout_s: float = 900) -> Measured:
+    """A command's exit code, output and its own peak resident memory. Read from the kernel's high-water
+    mark of the command's memory while it runs, not from getrusage or wait4: those keep the high-water mark
+    of the process it was forked from, so a command started by a large test or bench process "peaks" at
+    that process's size (a 700 MB pytest made a 330 MB analyze look like 705 MB)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(list(args), stdout=out, stderr=err, cwd=cwd, env=env)
+        deadline = time.monotonic() + timeout_s
+        peak = 0.0
+        while proc.poll() is None:
+            # The mark only rises, so the last reading before the exit is the peak, give or take the
+            # last 20 ms (the exit itself frees memory, it does not take more).
+            peak = max(peak, _high_water_mb(proc.pid) or 0.0)
+            if time.monotonic() > deadline:
+                proc.kill()
+                proc.wait()
+                raise TimeoutError(f"{' '.join(args)} ran over {timeout_s:.0f} s")
+            time.sleep(0.02)
+        out.seek(0)
+        err.seek(0)
+        return Measured(proc.returncode, out.read(), err.read(), peak)

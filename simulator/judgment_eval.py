@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from .analysis.transcripts import words_from_text
+from .bank import FAST_YAML
 from .types import SECTION_NAMES, Transcript, Word
 
 SPLITS = ("dev", "held_back")
@@ -54,7 +55,7 @@ class SpokenAnswer:
 def load_spoken_set(path: Path) -> list[SpokenAnswer]:
     """Read and check the set; a malformed entry is a ValueError naming the answer."""
     answers = []
-    for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8"))["answers"]:
+    for raw in yaml.load(Path(path).read_text(encoding="utf-8"), Loader=FAST_YAML)["answers"]:
         answer = SpokenAnswer(
             id=raw["id"], split=raw["split"], question_id=raw["question"], level=raw.get("level"),
             flags=frozenset(raw["flags"]), parts=tuple((p[0], p[1]) for p in raw["parts"]),

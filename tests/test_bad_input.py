@@ -2,17 +2,14 @@
 odd answers. Through the real CLI (`analyze`, and `interview` with file answers) and the real model."""
 
 import json
-import os
 import re
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from simulator.evaluate import run_measured
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
 from .cli import one_line_error
@@ -25,18 +22,9 @@ pytestmark = pytest.mark.engines
 
 
 def measured(*args: str, timeout_s: float = 900) -> tuple[int, str, str, float]:
-    """The CLI as a process of its own: exit code, stdout, stderr and its own peak resident memory in MB,
-    as the kernel reports it when the process is reaped (getrusage of children mixes every child so far)."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "simulator", *args], stdout=out, stderr=err, cwd=ROOT)
-        deadline = time.monotonic() + timeout_s
-        while (done := os.wait4(proc.pid, os.WNOHANG))[0] == 0:
-            assert time.monotonic() < deadline, "timed out"
-            time.sleep(0.1)
-        proc.returncode = os.waitstatus_to_exitcode(done[1])
-        out.seek(0)
-        err.seek(0)
-        return proc.returncode, out.read(), err.read(), done[2].ru_maxrss / 1024
+    """The CLI as a process of its own: exit code, stdout, stderr and its own peak resident memory in MB."""
+    r = run_measured([sys.executable, "-m", "simulator", *args], cwd=ROOT, timeout_s=timeout_s)
+    return r.returncode, r.stdout, r.stderr, r.peak_mb
 
 
 def interview(answer: Path, rec: Path, *extra):
@@ -196,9 +184,9 @@ def test_a_long_answer_is_flagged_too_long_in_bounded_memory_and_an_interview_ca
     assert report["answer_s"] > 5.5 * 60
     assert "too_long" in {f["code"] for f in report["flags"]}
     # Transcribed in pieces of at most 15 s: the model's working memory is that of a short answer, and the
-    # samples (23 MB for 6 minutes) are the part that grows with the length. With freed memory handed back
-    # (cli.return_freed_memory) scripts/bench measured 445 MB for a whole 4-minute interview, 605 MB without.
-    assert peak < 550, peak
+    # samples (23 MB for 6 minutes) are the part that grows with the length. Measured: 332 MB, and 449 MB
+    # without freed memory handed back to the system (cli.return_freed_memory).
+    assert peak < 450, peak
     # Through the interview the cap ends the answer (--max-seconds, 240 by default), nothing lost before it.
     rec = tmp_path / "rec"
     r = interview(path, rec, "--json", "--max-seconds", "60")

@@ -48,3 +48,19 @@ def test_time_weighted_accuracy_on_synthesized_audio(analyzer):
     # scripts/eval measured 0.955 over all 41 with the VAD gate, these three 0.90 without it on one CPU;
     # three answers are a small sample, so the floor leaves room for another CPU's int8 kernels.
     assert overall >= 0.85
+
+
+def test_a_commands_peak_memory_is_its_own_not_that_of_the_process_that_started_it():
+    import sys
+
+    import numpy as np
+
+    from simulator.evaluate import run_measured
+
+    ballast = np.ones(400 * 2**20 // 8)  # 400 MB resident in this process while the commands start
+    small = run_measured([sys.executable, "-c", "pass"])
+    big = run_measured([sys.executable, "-c", "import numpy; a = numpy.ones(200 * 2**20 // 8); import time; "
+                        "time.sleep(0.3)"])
+    assert ballast.sum() > 0
+    assert small.returncode == 0 and small.peak_mb < 60, small.peak_mb
+    assert 200 < big.peak_mb < 300, big.peak_mb

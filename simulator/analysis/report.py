@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..bank import default_bank_dir
+from ..bank import FAST_YAML, default_bank_dir
 from ..errors import BankError, NoSpeechError, SetupError
 from ..types import DEFAULT_TARGETS, JSON, Bank, Flag, Question, SectionTiming, Transcript
 from . import flags as flagging
@@ -67,7 +67,7 @@ def spoken_examples(bank_dir: Path) -> Iterator[tuple[str, str]]:
     path = bank_dir / SPOKEN_SET
     if not path.is_file():
         return
-    for answer in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]:
+    for answer in yaml.load(path.read_text(encoding="utf-8"), Loader=FAST_YAML)["answers"]:
         if answer["split"] != "dev":
             continue
         for section, text in answer["parts"]:
