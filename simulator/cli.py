@@ -177,7 +177,7 @@ TRIM_THRESHOLD = 1 << 20
 def return_freed_memory() -> None:
     """Let glibc hand freed memory back to the system. By default its thresholds grow with the large
     buffers CTranslate2 allocates and frees per decoded piece, so freed memory stays in the process: a
-    4-minute answer peaked at 537 MB, 412 MB with a fixed 1 MB trim threshold (scripts/bench, same run)."""
+    4-minute interview peaked at 602 MB, 446 MB with a fixed 1 MB trim threshold (scripts/bench, same run)."""
     if os.environ.get("STAR_SIM_MALLOC_DEFAULTS"):  # scripts/bench's baseline
         return
     import ctypes
