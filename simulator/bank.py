@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -45,8 +45,14 @@ def default_bank_dir() -> Path:
 
 
 class LDict(dict):
+    """A mapping read from YAML, with the line of each key for file:line problems."""
+
     line: int = 0
-    key_lines: dict
+
+    def __init__(self, *args: Any, line: int = 0, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.key_lines: dict[Any, int] = {key: line for key in self}
 
 
 class LList(list):
@@ -63,9 +69,7 @@ class _LineLoader(FAST_YAML):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode):
-    mapping = LDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
+    mapping = LDict(line=node.start_mark.line + 1)
     yield mapping
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -128,8 +132,7 @@ class _Reader:
             self.add(line, f"{what} must be a mapping")
             return None
         if not isinstance(value, LDict):  # a default ({}), not read from a file
-            value = LDict(value)
-            value.line, value.key_lines = line, {key: line for key in value}
+            value = LDict(value, line=line)
         for key in value:
             if not any_keys and key not in required and key not in optional:
                 self.add(value.key_lines[key], f"unknown key '{key}' in {what}")
@@ -214,8 +217,9 @@ def _load_sections(reader: _Reader, data) -> tuple[dict[str, SectionGuide], dict
         return {}, {}
     guides: dict[str, SectionGuide] = {}
     raw = reader.mapping(top["sections"], reader.line_of(top, "sections"), "sections", required=SECTION_NAMES)
-    for name in SECTION_NAMES if raw is not None else ():
-        assert raw is not None
+    if raw is None:
+        return guides, reader.level_targets(top, "level_targets")
+    for name in SECTION_NAMES:
         keys = ("signals", "tip", "mistake")
         obj = reader.mapping(raw.get(name), reader.line_of(raw, name), f"section '{name}'", keys)
         if obj is not None:
@@ -231,9 +235,10 @@ def _load_weaknesses(reader: _Reader, data, probe_ids: dict) -> dict[str, Weakne
     if top is None:
         return {}
     raw = reader.mapping(top.get("weaknesses"), reader.line_of(top, "weaknesses"), "weaknesses", any_keys=True)
+    raw = raw if raw is not None else LDict()
     codes: dict[str, tuple] = {}
-    for code, value in (raw or LDict()).items():
-        line = cast(LDict, raw).key_lines[code]
+    for code, value in raw.items():
+        line = raw.key_lines[code]
         obj = reader.mapping(value, line, f"weakness '{code}'", ("kind", "rank", "message"))
         if obj is None:
             continue
@@ -269,9 +274,10 @@ def _load_weaknesses(reader: _Reader, data, probe_ids: dict) -> dict[str, Weakne
 def _load_lenses(reader: _Reader, data) -> dict[str, Lens]:
     top = reader.mapping(data, 1, "principles.yaml", required=("principles",))
     raw = reader.mapping(top.get("principles") if top else None, 1, "principles", any_keys=True)
+    raw = raw if raw is not None else LDict()
     out = {}
-    for key, value in (raw or LDict()).items():
-        line = cast(LDict, raw).key_lines[key]
+    for key, value in raw.items():
+        line = raw.key_lines[key]
         obj = reader.mapping(value, line, f"principle '{key}'", ("title", "emphasize", "downplay"))
         if obj is not None:
             out[key] = Lens(key, reader.text(obj, "title"), reader.text(obj, "emphasize"), reader.text(obj, "downplay"))
