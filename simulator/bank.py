@@ -8,6 +8,7 @@ Layout:
 - `sections.yaml`: what a strong section contains, tips, mistakes, per-level targets;
 - `weaknesses.yaml`: every weakness code the analysis can raise, with its generic probe;
 - `principles.yaml`: the lens of each leadership principle;
+- `quiz.yaml` (optional): written items of the pattern quiz (more are generated from the stories);
 - `questions/*.yaml`: `stories` (exemplars and probes, shared by the questions that suit them) and
   `questions` that point at a story. One story per archetype answering several questions mirrors how
   candidates are coached to prepare: a few strong stories that flex across many questions.
@@ -26,13 +27,17 @@ from .errors import BankError
 from .types import (
     DEFAULT_TARGETS,
     LEVELS,
+    QUIZ_DIFFICULTIES,
+    QUIZ_SKILLS,
     SECTION_NAMES,
     Bank,
     Exemplar,
     Lens,
     Probe,
     Question,
+    QuizItem,
     SectionGuide,
+    StoryTemplate,
     Weakness,
 )
 
@@ -284,6 +289,77 @@ def _load_lenses(reader: _Reader, data) -> dict[str, Lens]:
     return out
 
 
+QUIZ_KEYS = ("id", "kind", "difficulty", "stem", "options", "steps", "hint", "mistake")
+
+
+def _load_quiz(reader: _Reader, data, archetypes: set[str], lenses: dict[str, Lens]) -> tuple[QuizItem, ...]:
+    """Written quiz items: exactly one correct option of two to four, every option non-empty, a known kind
+    and difficulty, and an archetype and principles the bank has."""
+    top = reader.mapping(data, 1, "quiz.yaml", required=("items",))
+    raw = top.get("items") if top else None
+    if not isinstance(raw, list):
+        reader.add(reader.line_of(top, "items") if top else 1, "'items' must be a list of quiz items")
+        return ()
+    seen: dict[str, str] = {}
+    items = []
+    for entry in raw:
+        line = reader.line_of(entry)
+        obj = reader.mapping(entry, line, "quiz item", QUIZ_KEYS, ("archetype", "principles", "levels"))
+        if obj is None:
+            continue
+        ident = reader.text(obj, "id")
+        _register(reader, seen, ident, obj.line)
+        options, answer = _quiz_options(reader, obj)
+        kind, difficulty = reader.text(obj, "kind"), reader.text(obj, "difficulty")
+        if kind not in QUIZ_SKILLS:
+            reader.add(obj.key_lines["kind"], f"unknown quiz kind '{kind}' (one of {', '.join(QUIZ_SKILLS)})")
+        if difficulty not in QUIZ_DIFFICULTIES:
+            reader.add(obj.key_lines["difficulty"], f"difficulty must be one of {', '.join(QUIZ_DIFFICULTIES)}")
+        archetype = reader.text(obj, "archetype") or None
+        if archetype is not None and archetype not in archetypes:
+            reader.add(obj.key_lines["archetype"], f"unknown archetype '{archetype}'")
+        principles = reader.texts(obj, "principles")
+        for principle in principles:
+            if principle not in lenses:
+                reader.add(obj.key_lines["principles"], f"unknown principle '{principle}'")
+        levels = reader.texts(obj, "levels")
+        for level in levels:
+            if level not in LEVELS:
+                reader.add(obj.key_lines["levels"], f"unknown level '{level}'")
+        steps = reader.texts(obj, "steps")
+        if not steps:
+            reader.add(obj.key_lines["steps"], "'steps' must hold at least one step of the solution")
+        items.append(QuizItem(
+            id=ident, kind=kind, difficulty=difficulty, stem=reader.text(obj, "stem"), options=options,
+            answer=answer, steps=steps, hint=reader.text(obj, "hint"), mistake=reader.text(obj, "mistake"),
+            archetype=archetype, principles=principles, levels=levels, source=f"{reader.name}:{obj.line}"))
+    return tuple(items)
+
+
+def _quiz_options(reader: _Reader, obj: LDict) -> tuple[tuple[str, ...], int]:
+    raw = obj.get("options")
+    line = obj.key_lines["options"]
+    if not isinstance(raw, list) or not 2 <= len(raw) <= 4:
+        reader.add(line, "'options' must be a list of two to four options")
+        return (), 0
+    texts, correct = [], []
+    for index, entry in enumerate(raw):
+        option = reader.mapping(entry, reader.line_of(entry) if isinstance(entry, LDict) else line, "option",
+                                ("text",), ("correct",))
+        if option is None:
+            continue
+        text = reader.text(option, "text")  # reports an empty one
+        flag = option.get("correct", False)
+        if not isinstance(flag, bool):
+            reader.add(option.key_lines["correct"], "'correct' must be true or false")
+        elif flag:
+            correct.append(index)
+        texts.append(text)
+    if len(correct) != 1:
+        reader.add(line, f"a quiz item needs exactly one option with 'correct: true' (found {len(correct)})")
+    return tuple(texts), correct[0] if correct else 0
+
+
 def _register(reader: _Reader, seen: dict, ident: str, line: int) -> None:
     if ident in seen:
         reader.add(line, f"duplicate id '{ident}' (first at {seen[ident]})")
@@ -292,14 +368,27 @@ def _register(reader: _Reader, seen: dict, ident: str, line: int) -> None:
 
 
 STORY_KEYS = ("id", "strong", "weak", "probes")
+TEMPLATE_KEYS = ("title", "situation", "task", "action", "result", "tie_in")
+
+
+def _template(reader: _Reader, top: LDict, archetype: str) -> StoryTemplate | None:
+    """The prompts `story new` shows for the archetype: what each field of your own story should hold."""
+    if "template" not in top:
+        return None
+    obj = reader.mapping(top["template"], reader.line_of(top, "template"), "template", required=TEMPLATE_KEYS)
+    if obj is None:
+        return None
+    return StoryTemplate(archetype, **{key: reader.text(obj, key) for key in TEMPLATE_KEYS})
 QUESTION_KEYS = ("id", "text", "story", "principles", "competencies", "levels", "targets", "level_targets", "probes")
 
 
 def _load_question_file(reader: _Reader, data, ids: dict, probe_ids: dict, archetype: str, bank_levels):
-    top = reader.mapping(data, 1, reader.path.name, required=("archetype", "stories", "questions"))
+    top = reader.mapping(data, 1, reader.path.name, required=("archetype", "stories", "questions"),
+                         optional=("template",))
     if top is None:
-        return [], []
+        return [], [], None
     archetype = reader.text(top, "archetype", archetype)
+    template = _template(reader, top, archetype)
     stories: dict[str, tuple] = {}
     for raw in top.get("stories") or []:
         obj = reader.mapping(raw, reader.line_of(raw), "story", required=STORY_KEYS)
@@ -365,7 +454,7 @@ def _load_question_file(reader: _Reader, data, ids: dict, probe_ids: dict, arche
             source=f"{reader.name}:{line}",
         )
         questions.append((question, line, probes))
-    return questions, [p for s in stories.values() for p in s[2]]
+    return questions, [p for s in stories.values() for p in s[2]], template
 
 
 def _check_probes(reader_for, questions, story_probes, weaknesses, problems) -> None:
@@ -437,12 +526,15 @@ def _load_bank(root: Path) -> Bank:
 
     ids: dict[str, str] = {}
     questions, story_probes = [], []
+    templates: dict[str, StoryTemplate] = {}
     for path in sorted((root / "questions").glob("*.yaml")):
         reader = _Reader(path, problems)
         data = reader.load()
         if data is None:
             continue
-        found, probes = _load_question_file(reader, data, ids, probe_ids, path.stem, bank_levels)
+        found, probes, template = _load_question_file(reader, data, ids, probe_ids, path.stem, bank_levels)
+        if template is not None:
+            templates[template.archetype] = template
         questions += found
         story_probes += [(p, line, reader.name) for p, line in probes]
         for question, line, _ in found:
@@ -452,6 +544,11 @@ def _load_bank(root: Path) -> Bank:
     if not questions:
         problems.append(Problem(str(root / "questions"), 1, "no questions found"))
     _check_probes(lambda q: q.source.rsplit(":", 1)[0], questions, story_probes, weaknesses, problems)
+    quiz: tuple[QuizItem, ...] = ()
+    if (root / "quiz.yaml").is_file():
+        reader, data = read("quiz.yaml")
+        if data is not None:
+            quiz = _load_quiz(reader, data, {q.archetype for q, _, _ in questions}, lenses)
     if problems:
         raise BankError("\n".join(str(p) for p in problems))
     return Bank(
@@ -459,6 +556,8 @@ def _load_bank(root: Path) -> Bank:
         sections=guides,
         weaknesses=weaknesses,
         lenses=lenses,
+        quiz=quiz,
+        templates=templates,
     )
 
 

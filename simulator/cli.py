@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-seconds", type=float, default=240.0, metavar="S", help="hard cap on an answer (240)")
     p.add_argument("--seed", type=int, help="random seed for the question choice")
     p.add_argument("--round", type=int, default=1, metavar="N", help="ask N questions in a row, then a summary")
+    p.add_argument("--closing", action="store_true", help="end by asking for your questions (a round always does)")
+    p.add_argument("--closing-audio", type=Path, metavar="FILE", help="a file stands in for your closing questions "
+                   "(with --answer-audio and no --closing-audio, the closing question is skipped)")
+    _story_option(p)
     _common(p)
 
     p = sub.add_parser("drill", help="timing drill: the 2-3 minute rule, or one section, against a live clock")
@@ -51,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tone", action="store_true", help="also sound a short tone at each cue")
     _stand_in(p, "--answer-audio")
     p.add_argument("--seed", type=int, help="random seed for the question choice")
+    _story_option(p)
     _common(p)
 
     p = sub.add_parser("probe", help="practise follow-up probes: record a reply, score it against the markers")
@@ -69,9 +74,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-speak", action="store_true", help="show the exemplar without speaking it")
     p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
 
+    p = sub.add_parser("quiz", help="test a pattern: multiple-choice items, easy to hard, with solutions")
+    scope = p.add_mutually_exclusive_group()
+    scope.add_argument("--question", metavar="ID", help="items about this question's story")
+    scope.add_argument("--principle", metavar="NAME", help="items about this principle (see `bank show`)")
+    scope.add_argument("--archetype", metavar="NAME", help="items about this archetype (a file in questions/)")
+    p.add_argument("--level", choices=LEVELS, help="only items meant for this level")
+    p.add_argument("-n", type=int, default=10, metavar="N", help="how many items (10)")
+    p.add_argument("--speak", action="store_true", help="also read each item aloud")
+    p.add_argument("--seed", type=int, help="random seed for the choice and order of items")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON (the items go to stderr)")
+    p.add_argument("--recordings", type=Path, metavar="DIR", help="where attempts are kept (or STAR_SIM_RECORDINGS)")
+    p.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
+
+    p = sub.add_parser("story", help="your own story bank: write, map, check and match stories to questions")
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--stories", type=Path, metavar="DIR", help="where your stories are kept (or STAR_SIM_STORIES)")
+    shared.add_argument("--bank", type=Path, metavar="DIR", help="question bank folder (default: question_bank/)")
+    shared.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    shared.add_argument("--recordings", type=Path, metavar="DIR", help="attempts, for how often each story was told")
+    story_sub = p.add_subparsers(dest="story_command", required=True, metavar="ACTION")
+    q = story_sub.add_parser("new", parents=[shared],
+                             help="write a story from its archetype's template ($EDITOR, or field by field)")
+    q.add_argument("--archetype", required=True, metavar="NAME", help="the archetype (a file in questions/)")
+    q.add_argument("--fields", action="store_true", help="ask the fields one by one even when $EDITOR is set")
+    story_sub.add_parser("list", parents=[shared], help="the coverage map: archetypes and principles against your "
+                         "stories")
+    q = story_sub.add_parser("check", parents=[shared],
+                             help="judge a written story: flags, spoken length per section, what to fix")
+    q.add_argument("id", metavar="ID")
+    q = story_sub.add_parser("for", parents=[shared], help="which of your stories answer this question")
+    q.add_argument("question_id", metavar="QUESTION_ID")
+
     p = sub.add_parser("review", help="list attempts, or show, replay, compare, trend or rescore them")
     p.add_argument("id", nargs="?", metavar="ID", help="an attempt id (see the list)")
-    p.add_argument("--mode", choices=("interview", "drill", "probe"), help="list only this mode")
+    p.add_argument("--mode", choices=("interview", "drill", "probe", "quiz", "closing"), help="list only this mode")
     p.add_argument("--question", metavar="QID", help="list (or chart) only this question")
     p.add_argument("--status", help="list only this status (complete, incomplete, interrupted, ...)")
     p.add_argument("--since", metavar="DATE", help="list attempts from this date on (YYYY-MM-DD)")
@@ -142,6 +179,12 @@ def _stand_in(p: argparse.ArgumentParser, flag: str) -> None:
     p.add_argument("--no-speak", action="store_true", help="print the interviewer's words instead of speaking")
     p.add_argument("--silence", type=float, default=8.0, metavar="S", help="seconds of silence that end the turn (8)")
     p.add_argument("--max-seconds", type=float, default=240.0, metavar="S", help="hard cap on the turn (240)")
+
+
+def _story_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--story", metavar="ID", help="the answer tells this story of yours: report what it kept and "
+                   "dropped (without --question: a question of the story's archetype)")
+    p.add_argument("--stories", type=Path, metavar="DIR", help="where your stories are kept (or STAR_SIM_STORIES)")
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from .analysis.report import Analyzer, build_segmenter, load_spacy
 from .bank import load_bank, pick_question
-from .errors import BankError
+from .errors import BankError, StorageError
 from .render import render_report
 
 
@@ -21,7 +21,8 @@ def run(args, console: Console) -> dict | list | None:
     if args.command == "analyze":
         return run_analyze(args, console)
     runners = {"interview": run_interview, "drill": run_drill, "probe": run_probe, "learn": run_learn,
-               "review": run_review, "export": run_export, "delete": run_delete}
+               "quiz": run_quiz, "story": run_story, "review": run_review, "export": run_export,
+               "delete": run_delete}
     return runners[args.command](args, console)
 
 
@@ -124,13 +125,18 @@ def run_interview(args, console: Console) -> dict:
         raise BankError("--round takes a number of questions, 1 or more")
     bank = load_bank(args.bank)
     rng = random.Random(args.seed) if args.seed is not None else random.Random()
+    story = told_story(args, bank)
     questions = pick_questions(bank, args, rng)
     store, _ = make_store(args, console)
     store.check_writable()
     speaker = make_speaker(args, console)
     answers = [stand_in(p, args.fast) for p in (args.answer_audio or [])]
     replies = [stand_in(p, args.fast) for p in (args.followup_audio or [])]
-    transcriber, loading, analyzer, turn = engines(args, bank, console, need_mic=not (answers and replies))
+    closing_mic = stand_in(args.closing_audio, args.fast)
+    # The closing question ends a round or --closing; scripted answers without a closing file skip it.
+    ask_closing = (args.closing or args.round > 1) and (closing_mic is not None or not answers)
+    live = not (answers and replies) or (ask_closing and closing_mic is None)
+    transcriber, loading, analyzer, turn = engines(args, bank, console, need_mic=live)
     round_id = f"round-{rng.randrange(16**6):06x}" if args.round > 1 else None
     reports = []
     for i, question in enumerate(questions):
@@ -141,14 +147,24 @@ def run_interview(args, console: Console) -> dict:
             console=console, answer_mic=microphone(nth(answers, i)), followup_mic=microphone(nth(replies, i)),
             level=args.level, policy=turn.policy, model_loading=loading,
             extra_meta={"round": {"id": round_id, "index": i + 1, "of": len(questions)}} if round_id else {},
+            story=story if i == 0 else None,
         )
         report = interview.run()
         if not args.json:
             render_report(report, console)
         reports.append(report)
+    closing = None
+    if ask_closing:
+        from .modes.closing import Closing
+
+        meta = {"round": {"id": round_id, "index": len(questions) + 1, "of": len(questions)}} if round_id else {}
+        closing = Closing(speaker, turn, store, console, microphone(closing_mic), meta).run()["closing"]
+    elif args.closing or round_id:
+        console.print("[dim]No --closing-audio for the scripted answers: the closing question is skipped.[/dim]")
     if not round_id:
-        return reports[0]
+        return {**reports[0], "closing": closing} if closing else reports[0]
     summary = round_summary(reports, bank)
+    summary["closing"] = closing
     render_round(summary, console)
     return {"round": round_id, "summary": summary, "reports": reports}
 
@@ -175,6 +191,7 @@ def run_drill(args, console: Console) -> dict:
 
     bank = load_bank(args.bank)
     rng = random.Random(args.seed) if args.seed is not None else None
+    story = told_story(args, bank)
     question = pick_question(bank, args.question, args.tag, args.level, rng)
     store, index = make_store(args, console)
     store.check_writable()
@@ -184,7 +201,7 @@ def run_drill(args, console: Console) -> dict:
     _, _, analyzer, turn = engines(args, bank, console, need_mic=answer is None, drafts=not args.section)
     drill = Drill(question=question, speaker=speaker, turn=turn, analyzer=analyzer, store=store, index=index,
                   console=console, mic=microphone(answer), level=args.level, focus=args.section, tone=args.tone,
-                  settle=bool(answer and args.fast))
+                  settle=bool(answer and args.fast), story=story)
     return drill.run()
 
 
@@ -217,6 +234,108 @@ def run_learn(args, console: Console) -> dict:
     return learn(question, bank, args.level, speaker, console, (args.section,) if args.section else SECTION_NAMES)
 
 
+def run_quiz(args, console: Console) -> dict:
+    from .analysis import quiz
+    from .modes.quiz import Quiz, shuffled_options
+
+    bank = load_bank(args.bank)
+    if args.n < 1:
+        raise BankError("-n takes a number of items, 1 or more")
+    scope = quiz_scope(args, bank)
+    rng = random.Random(args.seed) if args.seed is not None else random.Random()
+    store, _ = make_store(args, console)
+    store.check_writable()
+    speaker = None
+    if args.speak:
+        from .speech.speak import Pyttsx3Speaker
+
+        speaker = Pyttsx3Speaker(show=lambda _text: None)
+        speaker.check()
+    archetype = bank.questions[args.question].archetype if args.question else args.archetype
+    written = [i for i in bank.quiz if quiz.matches(i, archetype, args.principle, args.level)]
+    generated = [c for c in quiz.candidates(bank, args.seed)
+                 if quiz.matches(c.item, archetype, args.principle, args.level)
+                 and (not args.question or c.item.kind != "principle" or c.item.question_id == args.question)]
+    if not written and not generated:
+        raise BankError("no quiz items match: try another --archetype, --principle or --level")
+    with console.status("Choosing items the analysis agrees with..."):
+        items = quiz.choose(written, generated, quiz.checker_for(make_analyzer(bank)), args.n, rng)
+    if len(items) < args.n:
+        console.print(f"[yellow]Only {len(items)} items match; asking those.[/yellow]")
+    items = [shuffled_options(item, rng) for item in items]
+    return Quiz(items, store, console, scope, speaker).run()
+
+
+def quiz_scope(args, bank) -> dict:
+    """What the quiz is narrowed to, checked against the bank so a typo gets one clear line."""
+    if args.question:
+        pick_question(bank, question_id=args.question)
+    archetypes = sorted({q.archetype for q in bank.questions.values()})
+    if args.archetype and args.archetype not in archetypes:
+        raise BankError(f"unknown archetype '{args.archetype}': one of {', '.join(archetypes)}")
+    if args.principle and args.principle not in bank.lenses:
+        raise BankError(f"unknown principle '{args.principle}': one of {', '.join(sorted(bank.lenses))}")
+    return {"question": args.question, "archetype": args.archetype, "principle": args.principle, "level": args.level}
+
+
+def told_story(args, bank):
+    """The story `--story ID` names (None without it); with no --question or --tag, the question is then
+    one of the story's archetype."""
+    if not args.story:
+        return None
+    from .archive.stories import StoryShelf
+
+    story = StoryShelf(args.stories).read(args.story, bank)
+    if not args.question and not args.tag:
+        args.tag = story.archetype
+    return story
+
+
+def run_story(args, console: Console) -> dict | list:
+    import os
+    import sys
+
+    from .analysis.transcripts import transcript_from_text
+    from .archive.stories import StoryShelf
+    from .modes import story as mode
+
+    bank = load_bank(args.bank)
+    shelf = StoryShelf(args.stories)
+    if args.story_command == "new":
+        editor = os.environ.get("EDITOR") if sys.stdin.isatty() and not args.fields else None
+        return story_json(mode.new_story(bank, args.archetype, shelf, console, mode.ask_line(console), editor))
+    if args.story_command == "list":
+        return mode.list_stories(shelf.all(bank), bank, told_counts(args), console)
+    if args.story_command == "for":
+        return mode.stories_for(shelf.all(bank), pick_question(bank, question_id=args.question_id), console)
+    story = shelf.read(args.id, bank)
+    question = min((q for q in bank.questions.values() if q.archetype == story.archetype), key=lambda q: q.id)
+    with console.status("Analyzing the written story..."):
+        report = make_analyzer(bank).analyze(transcript_from_text(story.text), question)
+    return mode.check_story(story, question, report, console)
+
+
+def story_json(story) -> dict:
+    from dataclasses import asdict
+
+    return asdict(story)
+
+
+def told_counts(args) -> dict[str, int]:
+    """How many attempts told each story (interview or drill --story)."""
+    from collections import Counter
+
+    from .archive.store import Store
+
+    store = Store(getattr(args, "recordings", None))
+    counts: Counter[str] = Counter()
+    for attempt_id in store.attempt_ids():
+        story = store.open(attempt_id).meta().get("story")
+        if story:
+            counts[story] += 1
+    return dict(counts)
+
+
 def run_review(args, console: Console) -> dict | list | None:
     from .modes import review
 
@@ -237,6 +356,12 @@ def run_review(args, console: Console) -> dict | list | None:
         if not args.json:
             console.print(review.list_view(rows, console.width))
         return [row.__dict__ for row in rows]
+    mode = store.open(args.id).meta().get("mode") if args.rescore or args.play else None
+    if mode == "quiz":
+        action = "rescore" if args.rescore else "play"
+        raise StorageError(f"attempt {args.id} is a quiz: it has no recording to {action}")
+    if mode == "closing" and args.rescore:
+        raise StorageError(f"attempt {args.id} holds your closing questions, not an answer: nothing to rescore")
     if args.rescore:
         return rescore_attempt(args, store, console)
     if args.compare:

@@ -135,6 +135,8 @@ def render_report(report: dict, console: Console) -> None:
             console.print("Strong marks heard: " + "; ".join(follow["strong_markers_heard"]))
         console.print(flags_table(follow["flags"], "Follow-up reply"))
         console.print(score_view(follow["score"], "Follow-up score"))
+    if report.get("story"):
+        console.print(telling_view(report["story"]))
     if report.get("attempt"):
         console.print(f"Saved in {report['attempt']['folder']}", style="dim")
 
@@ -184,3 +186,49 @@ def show_reply(report: dict, probe: Probe | None, console: Console) -> None:
     console.print(score_view(follow["score"], "Reply score"))
     if probe is not None:
         console.print(strong_reply_view(probe))
+
+
+def render_quiz(report: dict, console: Console) -> None:
+    result = report["score"]
+    if not result.get("asked"):
+        console.print("No item was answered.")
+        return
+    console.print(f"[bold]Quiz score: {result['right']} of {result['asked']} ({result['overall']}%)[/bold] · "
+                  f"{result['verdict']}")
+    table = Table(title="By difficulty and by skill", title_justify="left")
+    for column in ("", "right", "of", "percent"):
+        table.add_column(column)
+    for group in ("by_difficulty", "by_skill"):
+        for name, part in result.get(group, {}).items():
+            table.add_row(name, str(part["right"]), str(part["asked"]), f"{part['percent']}%")
+    console.print(table)
+    wrong = [i for i in report["quiz"]["items"] if not i["right"]]
+    if wrong:
+        console.print("Missed: " + ", ".join(f"{i['id']} ({i['kind']}, {i['difficulty']})" for i in wrong))
+
+
+def telling_view(telling: dict) -> Group:
+    """The spoken answer against the written story: each key fact said or dropped, and a read-out warning."""
+    table = Table(title=f"Your story '{telling['story']}': what the telling kept", title_justify="left")
+    for column in ("fact", "", "written"):
+        table.add_column(column)
+    for fact in telling["facts"]:
+        # "not heard" rather than "dropped": the transcriber may have misread a fact that was said.
+        mark = Text("said", style="green") if fact["said"] else Text("not heard", style="bold red")
+        table.add_row(fact["kind"], mark, fact["text"])
+    notes = []
+    if telling["sounds_read_out"]:
+        notes.append(Text(f"{telling['verbatim_share']:.0%} of the story's three-word runs were said word for word: it "
+                          "sounds read out. Tell it from the bullets, in your own words.", style="bold yellow"))
+    if telling["lone_hero"]:
+        notes.append(Text("Nobody else is credited anywhere in the answer (the lone hero).", style="yellow"))
+    return Group(table, *notes)
+
+
+def render_closing(judged: dict, console: Console) -> None:
+    """The candidate's questions for the interviewer, each with its kind, and the verdict with its evidence."""
+    style = {"about the real work": "bold green", "general": "bold yellow"}.get(judged["verdict"], "bold red")
+    lines = [Text.assemble(("Your questions: ", "bold"), (judged["verdict"], style))]
+    lines += [Text(f"  - {q['text']} ({q['kind']})") for q in judged["questions"]]
+    lines.append(Text(judged["advice"], style="dim"))
+    console.print(Panel(Group(*lines), title="The end of the interview", title_align="left"))

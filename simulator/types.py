@@ -6,7 +6,7 @@ pure stages (timing, probe, score) can be tested with hand-written values and no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 JSON = dict[str, Any]  # a report, or any part of one, as written to report.json
@@ -231,9 +231,85 @@ class Weakness:
     probe: Probe  # the generic probe
 
 
+QUIZ_DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+QUIZ_SKILLS: dict[str, str] = {  # the kinds of quiz item, and the skill each one tests
+    "signal": "what a phrase signals",
+    "result_bar": "a Result that meets the bar",
+    "task": "what the Task must contain",
+    "probe_reply": "a follow-up reply that holds",
+    "weakness": "the primary weakness",
+    "disqualifier": "the disqualifying sentence",
+    "principle": "which principle a behaviour shows",
+}
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    """One multiple-choice question of the pattern quiz, written in quiz.yaml or generated (analysis/quiz.py)."""
+
+    id: str
+    kind: str  # what it tests: signal, result_bar, task, probe_reply, weakness, disqualifier, principle
+    difficulty: str  # easy | medium | hard
+    stem: str
+    options: tuple[str, ...]  # two to four, shown as A to D
+    answer: int  # the index of the one correct option
+    steps: tuple[str, ...]  # the solution, step by step
+    hint: str
+    mistake: str  # the common mistake
+    archetype: str | None = None  # None: any archetype
+    question_id: str | None = None
+    principles: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()  # empty: every level
+    source: str = ""  # file:line of a written item, or the question it was generated from
+
+    def to_json(self) -> JSON:
+        return {"id": self.id, "kind": self.kind, "difficulty": self.difficulty, "stem": self.stem,
+                "options": list(self.options), "answer": "ABCD"[self.answer], "source": self.source}
+
+
+@dataclass(frozen=True)
+class StoryTemplate:
+    """What each field of the candidate's own story for one archetype should hold (`story new`)."""
+
+    archetype: str
+    title: str
+    situation: str
+    task: str
+    action: str
+    result: str
+    tie_in: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """One of the candidate's own stories, written as bullets (`story new`; kept outside the bank)."""
+
+    id: str
+    archetype: str
+    title: str
+    situation: str
+    task: str
+    actions: tuple[str, ...]  # two to four bullets
+    result: str
+    tie_in: str  # the closing line that ties the story to the role
+    principles: tuple[str, ...] = ()
+
+    @property
+    def sections(self) -> dict[str, str]:
+        """The story as the five sections an answer is timed in; the tie-in closes it, as a Reflection does."""
+        return {"situation": self.situation, "task": self.task, "action": " ".join(self.actions),
+                "result": self.result, "reflection": self.tie_in}
+
+    @property
+    def text(self) -> str:
+        return " ".join(part for part in self.sections.values() if part)
+
+
 @dataclass(frozen=True)
 class Bank:
     questions: dict[str, Question]
     sections: dict[str, SectionGuide]
     weaknesses: dict[str, Weakness]
     lenses: dict[str, Lens]
+    quiz: tuple[QuizItem, ...] = ()  # the written items of quiz.yaml
+    templates: dict[str, StoryTemplate] = field(default_factory=dict)  # archetype -> its story template

@@ -44,14 +44,29 @@ def environment(env: dict[str, str] | None):
         os.environ.update(saved)
 
 
-def run_cli(*args, env: dict[str, str] | None = None) -> Ran:
+@contextlib.contextmanager
+def standard_input(text: str | None):
+    """`text` as the command's stdin (a pipe, not a terminal); None leaves stdin alone."""
+    if text is None:
+        yield
+        return
+    saved = sys.stdin
+    sys.stdin = io.StringIO(text)
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def run_cli(*args, env: dict[str, str] | None = None, stdin: str | None = None) -> Ran:
     """The CLI in this process. Threads it started (a model loading, a stream's worker) are waited for
     before returning, so one command's work never runs into the next test."""
     from simulator.cli import main
 
     before = set(threading.enumerate())
     out, err = io.StringIO(), io.StringIO()
-    with environment({**WIDE, **(env or {})}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with environment({**WIDE, **(env or {})}), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            standard_input(stdin):
         try:
             code = main([str(a) for a in args])
         except SystemExit as exc:  # argparse: --help, or a usage error

@@ -185,9 +185,17 @@ def test_probe_by_weakness_from_an_attempt_and_from_the_most_frequent_weakness(a
 def test_a_round_asks_different_questions_and_sums_up_what_repeats(tmp_path, short_audio):
     answer, reply = short_audio
     rec = tmp_path / "rec"
+    closing, _ = synthesize_sections([("reply", "Yes, two. What is the biggest reliability problem the team has "
+                                                "right now? And is the role remote?")])
+    write_wav(tmp_path / "closing.wav", closing)
     r = cli(rec, "interview", "--round", "2", "--seed", "3", "--answer-audio", str(answer), "--followup-audio",
-            str(reply), "--fast", "--no-speak", "--json")
+            str(reply), "--closing-audio", str(tmp_path / "closing.wav"), "--fast", "--no-speak", "--json")
     out = as_json(r)
+    # The round ends with the candidate's questions, judged by the delivery rules and kept as an attempt.
+    judged = out["summary"]["closing"]
+    assert judged["verdict"] == "about the real work", judged
+    assert [q["kind"] for q in judged["questions"]] == ["real work", "pay and perks"], judged
+    assert "reliability problem" in judged["evidence"] and "Your questions at the end" in r.stderr
     questions = [rep["question"]["id"] for rep in out["reports"]]
     assert len(set(questions)) == 2
     codes = [{f["code"] for f in rep["flags"]} for rep in out["reports"]]
@@ -195,7 +203,8 @@ def test_a_round_asks_different_questions_and_sums_up_what_repeats(tmp_path, sho
     assert repeated == codes[0] & codes[1] and "we_language" in repeated
     assert "we_language in 2 of 2 answers" in r.stderr.replace("\n", " ")
     rows = as_json(cli(rec, "review", "--json"))
-    assert len(rows) == 2 and rows[0]["round_id"] == rows[1]["round_id"] == out["round"]
+    assert len(rows) == 3 and {row["round_id"] for row in rows} == {out["round"]}
+    assert sorted(row["mode"] for row in rows) == ["closing", "interview", "interview"]
 
 
 def test_learn_walks_every_section_then_the_probes(bank):

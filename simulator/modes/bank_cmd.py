@@ -15,7 +15,8 @@ def run_bank(args, console: Console) -> dict | None:
         bank = load_bank(root)
         probes = sum(len(q.probes) for q in bank.questions.values())
         console.print(f"{root}: ok - {len(bank.questions)} questions, {probes} question probes, "
-                      f"{len(bank.weaknesses)} weakness codes with generic probes, {len(bank.lenses)} principle lenses")
+                      f"{len(bank.weaknesses)} weakness codes with generic probes, {len(bank.lenses)} principle "
+                      f"lenses, {len(bank.quiz)} written quiz items, {len(bank.templates)} story templates")
         return None
     bank = load_bank(args.bank)
     if args.bank_command == "list":

@@ -17,14 +17,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..analysis.story import compare_telling
 from ..analysis.timing import LONG_FACTOR, answer_band, verdict
 from ..archive.index import Index, Row
 from ..archive.store import Store
-from ..render import COLORS, clock, sparkline, timeline_table, when
+from ..render import COLORS, clock, sparkline, telling_view, timeline_table, when
 from ..speech.audio import SAMPLE_RATE
 from ..speech.protocols import Microphone, Speaker
 from ..speech.stream import StreamingTranscriber
-from ..types import SECTION_NAMES, Question
+from ..types import SECTION_NAMES, Question, Story
 from .turn import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 
 TONE_HZ = 880.0
@@ -127,10 +128,11 @@ class Drill:
     tone: bool = False
     settle: bool = False  # --fast: wait for the stream before each guess, as a worker keeping pace would be
     guesses: list[dict] = field(default_factory=list)
+    story: Story | None = None  # the candidate's written story this answer tells (drill --story)
 
     def run(self) -> dict:
         meta = {"mode": "drill", "question_id": self.question.id, "question_text": self.question.text,
-                "level": self.level, "section": self.focus}
+                "level": self.level, "section": self.focus, "story": self.story.id if self.story else None}
         attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
         with kept_on_failure(attempt):
@@ -173,6 +175,8 @@ class Drill:
             spoken = report["answer_s"]
             report["drill"]["focus"] = {"name": self.focus, "duration_s": spoken, "target_s": targets[self.focus],
                                         "verdict": verdict(spoken, targets[self.focus], True)}
+        if self.story:
+            report["story"] = compare_telling(self.story, report["transcript"])
         report["attempt"] = attempt.record(answer_ended_by=rec.ended_by)
         attempt.write("report.json", report)
         attempt.update_meta(status="complete", answer_s=report["answer_s"], score=report["score"]["overall"])
@@ -187,6 +191,8 @@ class Drill:
                                f"[bold]{focus['verdict']}[/bold]")
         else:
             self.console.print(timeline_table(report, "This drill's sections against their targets"))
+        if report.get("story"):
+            self.console.print(telling_view(report["story"]))
         cues = ", ".join(f"{clock(c['at_s'])} {c['kind']}" for c in drill["cues"]) or "none"
         self.console.print(f"Cues: {cues}")
         self.console.print(history_table(self.index.rows(mode="drill", question=self.question.id, section=self.focus),

@@ -15,12 +15,13 @@ from typing import Any
 
 from rich.console import Console
 
+from ..analysis.story import compare_telling
 from ..archive.store import Attempt, Store
 from ..render import clock, timeline_table
 from ..speech.protocols import Microphone, Speaker, Transcriber
 from ..speech.record import EndPolicy, Recording
 from ..speech.stream import StreamingTranscriber
-from ..types import Question, Transcript
+from ..types import Question, Story, Transcript
 from .turn import LIVE_GUESS_EVERY_S, Background, Turn, kept_on_failure, live_guess
 
 
@@ -42,10 +43,11 @@ class Interview:
     answer_ended_at: dict[str, float] = field(default_factory=dict)
     turn_latency_s: float | None = None
     extra_meta: dict = field(default_factory=dict)  # e.g. which round this interview belongs to
+    story: Story | None = None  # the candidate's written story this answer tells (interview --story)
 
     def run(self) -> dict:
         meta = {"mode": "interview", "question_id": self.question.id, "question_text": self.question.text,
-                "level": self.level, **self.extra_meta}
+                "level": self.level, "story": self.story.id if self.story else None, **self.extra_meta}
         attempt = self.store.new_attempt(meta)
         self.console.print(f"[dim]Attempt {attempt.id} in {attempt.folder}[/dim]")
         with kept_on_failure(attempt):
@@ -57,6 +59,8 @@ class Interview:
         answer, answer_text = self._record_and_transcribe(attempt, "answer", self.answer_mic)
         analyzer = self._wait("Loading the analysis", self.analyzer)
         report = analyzer.analyze(answer_text, self.question, self.level)
+        if self.story:
+            report["story"] = compare_telling(self.story, report["transcript"])
         attempt.update_meta(status="answered", answer_s=round(answer.duration_s, 2))
 
         probe = report["probe"]

@@ -17,13 +17,24 @@ from rich.text import Text
 from ..archive.index import Index, Row
 from ..archive.store import Attempt, Store
 from ..errors import SetupError, SimulatorError, StorageError
-from ..render import COLORS, VERDICT_STYLE, clock, render_report, show_reply, sparkline, when
+from ..render import (
+    COLORS,
+    VERDICT_STYLE,
+    clock,
+    render_closing,
+    render_quiz,
+    render_report,
+    show_reply,
+    sparkline,
+    when,
+)
 from ..speech.audio import SAMPLE_RATE, load_audio
 from ..types import SECTION_NAMES
 
 # What a replay plays, in the order the interview happened: (file, who, what to say if the file is absent).
 REPLAY_ORDER = (("question.wav", "Interviewer", "question"), ("answer.wav", "Candidate", None),
-                ("probe.wav", "Interviewer", "probe"), ("followup.wav", "Candidate", None))
+                ("probe.wav", "Interviewer", "probe"), ("followup.wav", "Candidate", None),
+                ("closing.wav", "Candidate", None))  # a closing attempt: the question, then your questions
 
 
 LIST_COLUMNS = ("id", "date", "mode", "length", "score", "status", "question")
@@ -76,7 +87,11 @@ def show(store: Store, attempt_id: str, console: Console, render: bool = True) -
         console.print(f"Analyze what was recorded with: python -m simulator review {attempt.id} --rescore")
         return None
     report.setdefault("attempt", attempt.record())
-    if render and "sections" in report:
+    if render and report.get("mode") == "quiz":
+        render_quiz(report, console)
+    elif render and report.get("mode") == "closing":
+        render_closing(report["closing"], console)
+    elif render and "sections" in report:
         render_report(report, console)
     elif render:  # a probe practice: the reply only
         from ..analysis.probe import find_probe
@@ -200,15 +215,20 @@ def compare(store: Store, id_a: str, id_b: str, console: Console) -> dict:
 def trend_data(rows: list[Row]) -> dict:
     """Scores per question and section durations per section, in attempt order."""
     questions: dict[str, list[tuple[str, float]]] = {}
+    quizzes: dict[str, list[tuple[str, float]]] = {}
     sections: dict[str, list[tuple[str, float, float]]] = {name: [] for name in SECTION_NAMES}
     for r in rows:
+        if r.mode == "quiz":
+            if r.score is not None and r.question_id:
+                quizzes.setdefault(r.question_id, []).append((r.id, r.score))
+            continue
         if r.score is not None and r.question_id:
             questions.setdefault(r.question_id, []).append((r.id, r.score))
         for name, s in r.sections.items():
             if r.section_focus and name != r.section_focus:
                 continue
             sections[name].append((r.id, s["duration_s"], s["target_s"]))
-    return {"questions": questions, "sections": sections}
+    return {"questions": questions, "quizzes": quizzes, "sections": sections}
 
 
 def trend_view(data: dict) -> Group:
@@ -219,6 +239,13 @@ def trend_view(data: dict) -> Group:
         scores = [s for _, s in points]
         per_question.add_row(qid, str(len(scores)), Text(sparkline(scores, 100), style="cyan"),
                              f"{scores[0]:.0f}", f"{scores[-1]:.0f}", f"{max(scores):.0f}")
+    per_quiz = Table(title="Quiz score, percent right (oldest first)", title_justify="left")
+    for column in ("quiz", "runs", "chart", "first", "last", "best"):
+        per_quiz.add_column(column)
+    for key, points in data.get("quizzes", {}).items():
+        scores = [s for _, s in points]
+        per_quiz.add_row(key, str(len(scores)), Text(sparkline(scores, 100), style="magenta"),
+                         f"{scores[0]:.0f}", f"{scores[-1]:.0f}", f"{max(scores):.0f}")
     per_section = Table(title="Seconds per section against its target (oldest first)", title_justify="left")
     for column in ("section", "target", "chart", "last", "median", "over target"):
         per_section.add_column(column)
@@ -231,7 +258,7 @@ def trend_view(data: dict) -> Group:
         per_section.add_row(Text(name, style=COLORS[name]), f"{target:.0f}s",
                             Text(sparkline(durations, max(max(durations), 1.5 * target)), style=COLORS[name]),
                             f"{durations[-1]:.0f}s", f"{float(np.median(durations)):.0f}s", f"{over} of {len(points)}")
-    return Group(per_question, per_section)
+    return Group(per_question, *([per_quiz] if data.get("quizzes") else []), per_section)
 
 
 def trend_figure(data: dict):
@@ -251,8 +278,12 @@ def trend_figure(data: dict):
     for qid, points in data["questions"].items():
         top.plot(range(1, len(points) + 1), [s for _, s in points], marker="o", label=qid)
         most = max(most, len(points))
-    top.set(title="Score per question", xlabel="attempt", ylabel="score", ylim=(0, 100))
-    if data["questions"]:
+    for key, points in data.get("quizzes", {}).items():  # dashed: percent right, not a spoken score
+        top.plot(range(1, len(points) + 1), [s for _, s in points], marker="s", linestyle="--", label=key)
+        most = max(most, len(points))
+    top.set(title="Score per question (dashed: quiz, percent right)", xlabel="attempt", ylabel="score",
+            ylim=(0, 100))
+    if data["questions"] or data.get("quizzes"):
         top.legend(fontsize="small")
     for name, points in data["sections"].items():
         if points:

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..analysis.story import lone_hero
 from ..render import clock
 from ..types import SECTION_NAMES, Bank
 
@@ -26,6 +27,7 @@ def round_summary(reports: list[dict], bank: Bank) -> dict:
     timing = [{"section": name, "verdict": verdict, "answers": count, "of": n}
               for (name, verdict), count in verdicts.most_common() if count >= 2]
     scores = [r["score"]["overall"] for r in reports]
+    heroes = [i for i, r in enumerate(reports, 1) if lone_hero(r["transcript"])]
     return {
         "answers": [{"question": (r.get("question") or {}).get("id"), "attempt": (r.get("attempt") or {}).get("id"),
                      "answer_s": r["answer_s"], "score": r["score"]["overall"], "verdict": r["score"]["verdict"],
@@ -33,6 +35,9 @@ def round_summary(reports: list[dict], bank: Bank) -> dict:
         "mean_score": round(sum(scores) / n, 1) if n else None,
         "patterns": patterns,
         "timing_patterns": sorted(timing, key=lambda t: SECTION_NAMES.index(t["section"])),
+        # Answers that credit nobody else; in every answer of a round it is the "hero in every story" pattern.
+        "lone_hero_answers": heroes,
+        "hero_in_every_story": n >= 2 and len(heroes) == n,
     }
 
 
@@ -50,6 +55,14 @@ def render_round(summary: dict, console: Console) -> None:
     for p in summary["patterns"]:
         console.print(Text.assemble(("Repeats: ", "bold"), (p["code"], "bold red"),
                                     f" in {p['answers']} of {p['of']} answers. {p['message']}"))
+    if summary.get("closing"):
+        closing = summary["closing"]
+        console.print(Text.assemble(("Your questions at the end: ", "bold"), closing["verdict"],
+                                    f" (\"{closing['evidence']}\")" if closing["evidence"] else ""))
+    if summary.get("hero_in_every_story"):
+        console.print(Text.assemble(("Pattern: ", "bold"), ("the hero in every story", "bold red"),
+                                    ": no answer credits anyone else. Name who helped, in a clause, and still say "
+                                    "what you did."))
     for t in summary["timing_patterns"]:
         console.print(Text.assemble(("Timing: ", "bold"), (f"{t['section']} {t['verdict']}", "bold yellow"),
                                     f" in {t['answers']} of {t['of']} answers."))

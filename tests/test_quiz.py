@@ -1,0 +1,152 @@
+"""The pattern quiz: generated items agree with the analysis, written items are validated, and the mode
+runs from stdin keys into the archive and the trend."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from simulator.analysis import quiz
+from simulator.analysis.transcripts import transcript_from_text
+from simulator.types import QUIZ_DIFFICULTIES, QuizItem
+
+from .cli import one_line_error, run_cli
+from .test_bank import broken, edit, line_of, problems  # noqa: F401  (broken is a fixture)
+
+
+@pytest.fixture(scope="module")
+def confirmed(bank, analyzer):
+    return quiz.confirm_all(quiz.candidates(bank, seed=11), quiz.checker_for(analyzer))
+
+
+def test_every_archetype_has_at_least_ten_items(bank, confirmed):
+    kept, _ = confirmed
+    per_archetype = Counter(i.archetype for i in kept) + Counter(i.archetype for i in bank.quiz if i.archetype)
+    archetypes = {q.archetype for q in bank.questions.values()}
+    assert len(archetypes) == 10
+    assert all(per_archetype[a] >= 10 for a in archetypes), per_archetype
+    assert set(Counter(i.kind for i in kept)) == {"signal", "result_bar", "task", "probe_reply", "weakness",
+                                                   "disqualifier", "principle"}
+
+
+def test_items_are_well_formed(bank, confirmed):
+    kept, _ = confirmed
+    for item in [*kept, *bank.quiz]:
+        assert 2 <= len(item.options) <= 4 and len(set(item.options)) == len(item.options), item.id
+        assert all(o.strip() for o in item.options) and 0 <= item.answer < len(item.options), item.id
+        assert item.steps and item.hint and item.mistake and item.difficulty in QUIZ_DIFFICULTIES, item.id
+
+
+def _report(analyzer, bank, item: QuizItem) -> dict:
+    question = bank.questions[item.question_id]
+    return analyzer.analyze(transcript_from_text(question.weak.text), question)
+
+
+def test_a_weakness_key_is_what_the_probe_choice_ranks_first(bank, analyzer, confirmed):
+    kept, _ = confirmed
+    items = [i for i in kept if i.kind == "weakness"]
+    assert len(items) == 10
+    for item in items:
+        report = _report(analyzer, bank, item)
+        raised = {bank.weaknesses[f["code"]].message for f in report["flags"]}
+        assert item.options[item.answer] == bank.weaknesses[report["probe"]["targets"]].message
+        assert not raised & {o for k, o in enumerate(item.options) if k != item.answer}, item.id  # none defensible
+
+
+def test_a_disqualifier_key_holds_the_ownership_evidence_and_no_other_option_does(bank, analyzer, confirmed):
+    kept, _ = confirmed
+    items = [i for i in kept if i.kind == "disqualifier"]
+    assert len(items) >= 6
+    for item in items:
+        evidence = [f["evidence"].strip(" .").lower() for f in _report(analyzer, bank, item)["flags"]
+                    if f["code"] in quiz.OWNERSHIP_CODES]
+        options = [o.lower() for o in item.options]
+        assert any(e in options[item.answer] for e in evidence), (item.id, evidence, options[item.answer])
+        for k, option in enumerate(options):
+            if k != item.answer:
+                assert not any(e in option for e in evidence), (item.id, option)
+
+
+def test_a_strong_reply_key_outscores_every_other_option(bank, analyzer, confirmed):
+    kept, _ = confirmed
+    for item in [i for i in kept if i.kind == "probe_reply"]:
+        question = bank.questions[item.question_id]
+        main = analyzer.analyze(transcript_from_text(question.strong.text), question)
+        probe_id = item.id.split(":", 1)[1]
+        scores = [analyzer.analyze_followup(transcript_from_text(o), main, question, probe_id)["score"]["overall"]
+                  for o in item.options]
+        assert all(scores[item.answer] >= s + quiz.FOLLOWUP_MARGIN for k, s in enumerate(scores) if k != item.answer)
+
+
+def test_items_the_analysis_does_not_back_are_dropped(bank):
+    """An analysis that finds nothing confirms no item that rests on its findings: only the principle items,
+    whose key is the bank's own pairing, survive."""
+    nothing = {"flags": [], "probe": {"targets": None, "text": ""}, "score": {"overall": 50}}
+    checker = quiz.Checker(lambda text, q: nothing, lambda text, report, q, pid: nothing)
+    kept, dropped = quiz.confirm_all(quiz.candidates(bank, seed=1), checker)
+    assert {i.kind for i in kept} == {"principle"}
+    assert {i.kind for i in dropped} == {"signal", "result_bar", "task", "probe_reply", "weakness", "disqualifier"}
+
+
+def test_choose_goes_easy_then_medium_then_hard_and_spreads_kinds(bank, analyzer):
+    items = quiz.choose(bank.quiz, quiz.candidates(bank, seed=2), quiz.checker_for(analyzer), 10, random.Random(2))
+    assert len(items) == 10
+    order = [QUIZ_DIFFICULTIES.index(i.difficulty) for i in items]
+    assert order == sorted(order) and Counter(order) == {0: 4, 1: 3, 2: 3}
+    assert len({i.kind for i in items}) >= 5
+    assert len({i.id for i in items}) == 10
+
+
+def test_written_items_are_validated_with_file_and_line(broken):  # noqa: F811
+    f = broken / "quiz.yaml"
+    edit(f, "      - text: Think Big\n", "      - text: Think Big\n        correct: true\n")
+    edit(f, "    difficulty: easy\n", "    difficulty: trivial\n")
+    edit(f, "      - text: Good teamwork with the director.\n", "      - text: ''\n")
+    msg = problems(broken)
+    assert f"{f}:{line_of(f, 'difficulty: trivial')}: difficulty must be one of easy, medium, hard" in msg
+    assert "exactly one option with 'correct: true' (found 2)" in msg
+    assert f"{f}:{line_of(f, 'text: ' + chr(39) * 2)}: 'text' must be non-empty text" in msg
+
+
+def test_a_quiz_from_stdin_keys_is_scored_kept_and_charted(tmp_path):
+    rec = tmp_path / "rec"
+    r = run_cli("quiz", "--archetype", "mentoring", "-n", "6", "--seed", "4", "--recordings", rec, "--json",
+                stdin="x\nA\nB\nC\nD\nA\nB\n")
+    assert r.returncode == 0, r.stderr
+    report = r.json()
+    items = report["quiz"]["items"]
+    assert [i["given"] for i in items] == list("ABCDAB")  # "x" was refused and asked again
+    assert "Press one of A, B, C, D" in r.stderr and r.stderr.count("Solution") == 6
+    right = sum(i["given"] == i["answer"] for i in items)
+    assert report["score"]["right"] == right and report["score"]["overall"] == round(100 * right / 6)
+    assert [i["difficulty"] for i in items] == ["easy", "easy", "medium", "medium", "hard", "hard"]
+    listed = run_cli("review", "--mode", "quiz", "--recordings", rec, "--json").json()
+    assert [(row["mode"], row["question_id"], row["score"], row["status"]) for row in listed] == [
+        ("quiz", "quiz:mentoring", report["score"]["overall"], "complete")]
+    trend = run_cli("review", "--trend", "--recordings", rec)
+    assert "Quiz score, percent right" in trend.stdout and "quiz:mentoring" in trend.stdout
+    shown = run_cli("review", report["attempt"]["id"], "--recordings", rec)
+    assert f"Quiz score: {right} of 6" in shown.stdout
+    assert "is a quiz" in one_line_error(run_cli("review", report["attempt"]["id"], "--play", "--recordings", rec))
+
+
+def test_stopping_a_quiz_keeps_the_answers_given(tmp_path):
+    rec = tmp_path / "rec"
+    r = run_cli("quiz", "--principle", "ownership", "-n", "5", "--seed", "1", "--recordings", rec, "--json",
+                stdin="A\nq\n")
+    assert r.returncode == 0, r.stderr
+    report = r.json()
+    assert len(report["quiz"]["items"]) == 1 and report["quiz"]["complete"] is False
+    assert "stopped with q after 1 of 5" in r.stderr
+    row = run_cli("review", "--recordings", rec, "--json").json()[0]
+    assert row["status"] == "interrupted" and row["mode"] == "quiz"
+    r = run_cli("quiz", "-n", "3", "--recordings", rec, "--json", stdin="")  # the input ends at once
+    assert r.returncode == 0 and r.json()["quiz"]["items"] == [] and "ended with the input" in r.stderr
+
+
+def test_a_quiz_scope_the_bank_does_not_have_is_one_line(tmp_path):
+    line = one_line_error(run_cli("quiz", "--archetype", "cooking", "--recordings", tmp_path))
+    assert "unknown archetype 'cooking'" in line and "mentoring" in line
+    assert "unknown principle" in one_line_error(run_cli("quiz", "--principle", "speed", "--recordings", tmp_path))
