@@ -150,3 +150,31 @@ def test_a_quiz_scope_the_bank_does_not_have_is_one_line(tmp_path):
     line = one_line_error(run_cli("quiz", "--archetype", "cooking", "--recordings", tmp_path))
     assert "unknown archetype 'cooking'" in line and "mentoring" in line
     assert "unknown principle" in one_line_error(run_cli("quiz", "--principle", "speed", "--recordings", tmp_path))
+
+
+def test_ctrl_c_in_a_quiz_keeps_the_answers_and_exits_as_interrupted(tmp_path, bank):
+    import io
+
+    from rich.console import Console
+
+    from simulator.archive.store import Store
+    from simulator.modes.quiz import Quiz
+    from simulator.modes.turn import Interrupted
+
+    keys = iter(["B"])
+
+    def press(_console, _prompt):
+        key = next(keys, None)
+        if key is None:
+            raise KeyboardInterrupt
+        return key
+
+    store = Store(tmp_path / "rec")
+    quiz_run = Quiz(list(bank.quiz[:3]), store, Console(file=io.StringIO()), {"archetype": None}, keys=press)
+    with pytest.raises(Interrupted) as stopped:
+        quiz_run.run()
+    assert stopped.value.exit_code == 130 and "the 1 answer(s) given so far are kept" in str(stopped.value)
+    (attempt_id,) = store.attempt_ids()
+    attempt = store.open(attempt_id)
+    report = attempt.read("report.json")
+    assert [i["given"] for i in report["quiz"]["items"]] == ["B"] and attempt.meta()["status"] == "interrupted"

@@ -23,6 +23,7 @@ from ..archive.store import Store
 from ..render import render_quiz
 from ..speech.protocols import Speaker
 from ..types import QUIZ_SKILLS, QuizItem
+from .turn import Interrupted
 
 KeyReader = Callable[[Console, str], str | None]  # (console, prompt) -> one key, or None at the end of input
 
@@ -96,6 +97,8 @@ class Quiz:
             self.console.print(f"[yellow]Quiz {stopped} after {len(asked)} of {len(self.items)} items; "
                                f"the answers so far are kept in {attempt.id}.[/yellow]")
         render_quiz(report, self.console)
+        if stopped == "interrupted":  # Ctrl-C exits as it does everywhere else (130), after the answers are kept
+            raise Interrupted(f"stopped; the {len(asked)} answer(s) given so far are kept in {attempt.folder}")
         return report
 
     def ask(self, number: int, item: QuizItem) -> str | None:
