@@ -127,10 +127,20 @@ def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(t
 
 
 def test_a_section_drill_times_one_section_against_its_target(tmp_path):
+    """... and, told as one of the candidate's own stories, says which of its facts were heard."""
+    from simulator.archive.stories import StoryShelf
+
+    from .test_story import WEBHOOK
+
     rec = tmp_path / "rec"
+    StoryShelf(tmp_path / "stories").write(WEBHOOK)
     r = cli(rec, "drill", "--question", "debug-nobody-owned", "--section", "situation", "--answer-audio",
-            str(DEMO / "answer.ogg"), "--fast", "--no-speak", "--json")
+            str(DEMO / "answer.ogg"), "--fast", "--no-speak", "--json", "--story", "webhook-retries", "--stories",
+            str(tmp_path / "stories"))
     report = as_json(r)
+    said = {f["kind"]: f["said"] for f in report["story"]["facts"]}
+    assert said["scope"] and said["action 1"], report["story"]  # the demo answer tells the same story
+    assert not said["tie-in"], report["story"]  # which it ends without the story's tie-in
     cues = [(c["kind"], c["at_s"]) for c in report["drill"]["cues"]]
     assert cues == [("section_over", 30.0), ("section_long", 45.0)]
     focus = report["drill"]["focus"]

@@ -178,3 +178,22 @@ def test_ctrl_c_in_a_quiz_keeps_the_answers_and_exits_as_interrupted(tmp_path, b
     attempt = store.open(attempt_id)
     report = attempt.read("report.json")
     assert [i["given"] for i in report["quiz"]["items"]] == ["B"] and attempt.meta()["status"] == "interrupted"
+
+
+def test_speak_reads_each_item_and_its_options_aloud(tmp_path, bank):
+    import io
+
+    from rich.console import Console
+
+    from simulator.archive.store import Store
+    from simulator.modes.quiz import Quiz
+
+    from .fakes import RememberingSpeaker
+
+    speaker = RememberingSpeaker()
+    items = list(bank.quiz[:2])
+    Quiz(items, Store(tmp_path / "rec"), Console(file=io.StringIO()), {}, speaker,
+         keys=lambda _console, _prompt: "A").run()
+    assert [saved for _, saved in speaker.said] == [None, None]  # nothing of a quiz is recorded
+    first = speaker.said[0][0]
+    assert first.startswith(items[0].stem) and f"B. {items[0].options[1]}" in first
