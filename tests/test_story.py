@@ -176,3 +176,15 @@ def test_story_new_in_an_editor_reads_back_what_was_written(tmp_path, bank):
                       editor=f"{sys.executable} {editor}")
     assert story.id == "ana-ships" and story.actions == ("I met her weekly.", "I split her work into small changes.")
     assert shelf.read("ana-ships", bank) == story
+
+
+def test_an_editor_that_is_not_there_is_one_line(tmp_path, bank):
+    from rich.console import Console
+
+    from simulator.errors import SimulatorError
+    from simulator.modes.story import new_story
+
+    with pytest.raises(SimulatorError, match="the editor 'no-such-editor' was not found"):
+        new_story(bank, "mentoring", StoryShelf(tmp_path / "s"), Console(file=None), lambda p: None,
+                  editor="no-such-editor")
+    assert not (tmp_path / "s").exists()

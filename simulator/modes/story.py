@@ -5,7 +5,9 @@ story, `for` finds the stories that answer a question.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -80,17 +82,21 @@ def from_fields(template: StoryTemplate, bank: Bank, console: Console, ask: Ask)
 
 def from_editor(template: StoryTemplate, editor: str) -> dict:
     """The template as a YAML file in $EDITOR; the prompts are comments to replace."""
+    q = json.dumps  # a JSON string is a YAML string, whatever quotes or colons the prompt holds
     text = (f"# {template.title}. Replace each prompt with your own words; keep the keys.\n"
-            f"title: \"{template.title}\"\n"
-            f"situation: \"{template.situation}\"\ntask: \"{template.task}\"\n"
-            f"actions:\n  - \"{template.action}\"\n  - \"(a second step)\"\n"
-            f"result: \"{template.result}\"\ntie_in: \"{template.tie_in}\"\nprinciples: []\n")
+            f"title: {q(template.title)}\nsituation: {q(template.situation)}\ntask: {q(template.task)}\n"
+            f"actions:\n  - {q(template.action)}\n  - {q('(a second step; up to four)')}\n"
+            f"result: {q(template.result)}\ntie_in: {q(template.tie_in)}\nprinciples: []\n")
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as f:
         f.write(text)
     path = Path(f.name)
     try:
         os.chmod(path, 0o600)
-        if subprocess.run([*editor.split(), str(path)]).returncode != 0:
+        try:
+            finished = subprocess.run([*shlex.split(editor), str(path)])
+        except FileNotFoundError:
+            raise SimulatorError(f"the editor '{editor}' was not found: set $EDITOR, or pass --fields") from None
+        if finished.returncode != 0:
             raise SimulatorError(f"the editor ({editor}) failed: nothing was saved")
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
