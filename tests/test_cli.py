@@ -106,7 +106,9 @@ def test_native_library_chatter_goes_to_the_debug_log_not_the_screen():
                            ("-v", "error: what the user must read\n"
                                   "DEBUG: ALSA lib pcm.c:8570:(snd_pcm_recover) underrun occurred\n")):
         r = subprocess.run([sys.executable, "-c", script, flag], capture_output=True, text=True, cwd=ROOT)
-        assert r.returncode == 0 and r.stderr == expected, r.stderr
+        # The forwarding thread logs the library's line whenever it reads it: the order of the two is not
+        # the program's to promise (a fresh run saw the DEBUG line first), only that each is where it belongs.
+        assert r.returncode == 0 and sorted(r.stderr.splitlines()) == sorted(expected.splitlines()), r.stderr
 
 
 def test_an_answer_is_capped_at_four_minutes_unless_told_otherwise():
