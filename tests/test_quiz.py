@@ -110,12 +110,16 @@ def test_written_items_are_validated_with_file_and_line(broken):  # noqa: F811
     assert f"{f}:{line_of(f, 'text: ' + chr(39) * 2)}: 'text' must be non-empty text" in msg
 
 
+def quiz_run(rec, keys: str, *args):
+    """`quiz ... --json` with `keys` as its stdin: the run and its report."""
+    r = run_cli("quiz", *args, "--recordings", rec, "--json", stdin=keys)
+    assert r.returncode == 0, r.stderr
+    return r, r.json()
+
+
 def test_a_quiz_from_stdin_keys_is_scored_kept_and_charted(tmp_path):
     rec = tmp_path / "rec"
-    r = run_cli("quiz", "--archetype", "mentoring", "-n", "6", "--seed", "4", "--recordings", rec, "--json",
-                stdin="x\nA\nB\nC\nD\nA\nB\n")
-    assert r.returncode == 0, r.stderr
-    report = r.json()
+    r, report = quiz_run(rec, "x\nA\nB\nC\nD\nA\nB\n", "--archetype", "mentoring", "-n", "6", "--seed", "4")
     items = report["quiz"]["items"]
     assert [i["given"] for i in items] == list("ABCDAB")  # "x" was refused and asked again
     assert "Press one of A, B, C, D" in r.stderr and r.stderr.count("Solution") == 6
@@ -134,16 +138,13 @@ def test_a_quiz_from_stdin_keys_is_scored_kept_and_charted(tmp_path):
 
 def test_stopping_a_quiz_keeps_the_answers_given(tmp_path):
     rec = tmp_path / "rec"
-    r = run_cli("quiz", "--principle", "ownership", "-n", "5", "--seed", "1", "--recordings", rec, "--json",
-                stdin="A\nq\n")
-    assert r.returncode == 0, r.stderr
-    report = r.json()
+    r, report = quiz_run(rec, "A\nq\n", "--principle", "ownership", "-n", "5", "--seed", "1")
     assert len(report["quiz"]["items"]) == 1 and report["quiz"]["complete"] is False
     assert "stopped with q after 1 of 5" in r.stderr
     row = run_cli("review", "--recordings", rec, "--json").json()[0]
     assert row["status"] == "interrupted" and row["mode"] == "quiz"
-    r = run_cli("quiz", "-n", "3", "--recordings", rec, "--json", stdin="")  # the input ends at once
-    assert r.returncode == 0 and r.json()["quiz"]["items"] == [] and "ended with the input" in r.stderr
+    r, report = quiz_run(rec, "", "-n", "3")  # the input ends at once
+    assert report["quiz"]["items"] == [] and "ended with the input" in r.stderr
 
 
 def test_a_quiz_scope_the_bank_does_not_have_is_one_line(tmp_path):

@@ -189,61 +189,63 @@ def signal_items(bank: Bank, q: Question, story: Sequence[Question], rng: random
         yield Candidate(_placeholder("signal", q, story, f":{index}"), check)
 
 
+def _weak_sections(section: str, q: Question, others: Sequence[Question], key: str) -> list[str]:
+    """The weak exemplars' versions of one section, this story's first, without repeats or the key."""
+    weak = [x.weak.sections.get(section, "") for x in (q, *others)]
+    return [w for w in dict.fromkeys(weak) if w and w != key]
+
+
+def _section_bar_item(kind: str, section: str, q: Question, story: Sequence[Question], carrier: Exemplar,
+                      key: str, distractors: list[str], key_clear: set[str], wrong_raises: set[str],
+                      rng: random.Random, stem: str, steps: list[str], hint: str, mistake: str) -> Candidate:
+    """Which version of one section meets the bar. Each option is put in the carrier answer's place for
+    that section and analyzed: the key must raise none of `key_clear`, every distractor one of `wrong_raises`."""
+    def check(checker: Checker) -> QuizItem | None:
+        def codes(text: str) -> set[str]:
+            return checker.codes(_with_section(carrier, section, text), q)
+
+        if codes(key) & key_clear or not all(codes(d) & wrong_raises for d in distractors):
+            return None
+        options, answer = _shuffled(key, distractors, rng)
+        return _item(kind, f"{kind}:{q.id}", q, stem, options, answer, steps, hint, mistake, story)
+
+    return Candidate(_placeholder(kind, q, story), check)
+
+
 def result_bar_items(bank: Bank, q: Question, story: Sequence[Question], others: Sequence[Question],
                      rng: random.Random) -> Iterator[Candidate]:
     """Which Result meets the bar: the strong one, against weak Results of this and other stories."""
     key = q.strong.sections.get("result", "")
-    weak = [x.weak.sections.get("result", "") for x in (q, *others)]
-    weak = [w for w in dict.fromkeys(weak) if w and w != key]
+    weak = _weak_sections("result", q, others, key)
     if not key or len(weak) < 3:
         return
-    distractors = [weak[0], *rng.sample(weak[1:], 2)]
-
-    def check(checker: Checker) -> QuizItem | None:
-        def codes(result: str) -> set[str]:
-            return checker.codes(_with_section(q.weak, "result", result), q)
-
-        if codes(key) & {"no_metric", "no_business_impact", "missing_result"}:
-            return None
-        if not all("no_metric" in codes(d) for d in distractors):
-            return None
-        options, answer = _shuffled(key, distractors, rng)
-        steps = ["A Result meets the bar with a number, what it meant to the business, and what followed.",
-                 "The flag engine finds a number and business terms in this one, and raises 'no_metric' on each of "
-                 "the others.", f"The strong Result: \"{key}\""]
-        return _item("result_bar", f"result_bar:{q.id}", q, f"Asked \"{q.text}\", which Result meets the bar?",
-                     options, answer, steps, "Look for a measured change, not a feeling about it.",
-                     "Taking an enthusiastic Result (everyone loved it) for a measured one.", story)
-
-    yield Candidate(_placeholder("result_bar", q, story), check)
+    steps = ["A Result meets the bar with a number, what it meant to the business, and what followed.",
+             "The flag engine finds a number and business terms in this one, and raises 'no_metric' on each of "
+             "the others.", f"The strong Result: \"{key}\""]
+    yield _section_bar_item(
+        "result_bar", "result", q, story, q.weak, key, [weak[0], *rng.sample(weak[1:], 2)],
+        {"no_metric", "no_business_impact", "missing_result"}, {"no_metric"}, rng,
+        f"Asked \"{q.text}\", which Result meets the bar?", steps,
+        "Look for a measured change, not a feeling about it.",
+        "Taking an enthusiastic Result (everyone loved it) for a measured one.")
 
 
 def task_items(bank: Bank, q: Question, story: Sequence[Question], others: Sequence[Question],
                rng: random.Random) -> Iterator[Candidate]:
     """What the Task must contain: whose job it was and that the speaker chose to take it on."""
     key = q.strong.sections.get("task", "")
-    weak = [x.weak.sections.get("task", "") for x in (q, *others)]
-    weak = [w for w in dict.fromkeys(weak) if w and w != key]
+    weak = _weak_sections("task", q, others, key)
     if not key or len(weak) < 3:
         return
-    distractors = rng.sample(weak, 3)
     scope_codes = {"no_scope_boundary", "assigned_task", "missing_task"}
-
-    def check(checker: Checker) -> QuizItem | None:
-        def codes(task: str) -> set[str]:
-            return checker.codes(_with_section(q.strong, "task", task), q)
-
-        if codes(key) & scope_codes or not all(codes(d) & scope_codes for d in distractors):
-            return None
-        options, answer = _shuffled(key, distractors, rng)
-        steps = ["A Task states the boundary (whose job it was, that nobody asked) and that you chose to own it.",
-                 "In this story the flag engine raises none of no_scope_boundary, assigned_task or missing_task "
-                 "for this Task, and at least one of them for each other option.", f"The strong Task: \"{key}\""]
-        return _item("task", f"task:{q.id}", q, f"Asked \"{q.text}\", which Task says what a Task must?", options,
-                     answer, steps, "Whose job was it officially, and who decided you would do it?",
-                     "Choosing a Task that says what was done: that belongs in the Action.", story)
-
-    yield Candidate(_placeholder("task", q, story), check)
+    steps = ["A Task states the boundary (whose job it was, that nobody asked) and that you chose to own it.",
+             "In this story the flag engine raises none of no_scope_boundary, assigned_task or missing_task "
+             "for this Task, and at least one of them for each other option.", f"The strong Task: \"{key}\""]
+    yield _section_bar_item(
+        "task", "task", q, story, q.strong, key, rng.sample(weak, 3), scope_codes, scope_codes, rng,
+        f"Asked \"{q.text}\", which Task says what a Task must?", steps,
+        "Whose job was it officially, and who decided you would do it?",
+        "Choosing a Task that says what was done: that belongs in the Action.")
 
 
 def probe_reply_items(bank: Bank, q: Question, story: Sequence[Question], rng: random.Random) -> Iterator[Candidate]:
