@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.speech.audio import load_audio, write_wav
+from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 from simulator.speech.stream import transcribe_recording
 from simulator.speech.synth import synthesize_sections
 from simulator.speech.transcribe import WhisperTranscriber
@@ -68,7 +68,12 @@ def test_interview_records_from_the_default_input_and_speaks_into_the_sink(pulse
     assert report["attempt"]["answer_ended_by"] == "silence"
 
     # The question the Speaker said reached the sink, and was kept in the attempt.
-    said = transcribe_recording(WhisperTranscriber(), load_audio(sink_wav)).text
+    sink_audio = load_audio(sink_wav)
+    sink_heard = transcribe_recording(WhisperTranscriber(), sink_audio)
+    said = sink_heard.text
     question_words = words("Tell me about the hardest production bug you have tracked down")
-    assert len(question_words & words(said)) >= 6, said
+    # A fresh run once heard only the end of the answer here: say how long the sink recording was and what
+    # the transcriber reported it may have missed, so the next failure tells parecord from the pipeline.
+    assert len(question_words & words(said)) >= 6, (said, sink_audio.size / SAMPLE_RATE, sink_heard.unheard_speech,
+                                                    sink_heard.words[0].start_s if sink_heard.words else None)
     assert (Path(report["attempt"]["folder"]) / "question.wav").stat().st_size > 10_000
