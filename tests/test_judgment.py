@@ -93,7 +93,8 @@ def test_a_strong_follow_up_beats_a_weak_one_by_15_points_for_every_weakness(ana
     assert {code: tally.margin(code) >= 15 for code in tally.strong} == dict.fromkeys(tally.strong, True)
     # Replies written for another story mostly score low and repair nothing.
     assert sorted(tally.off_topic)[len(tally.off_topic) // 2] < 50
-    assert tally.off_topic_repaired <= len(tally.off_topic) // 4
+    # Measured 2 of 40: both give the probe's kind of answer (a scope boundary, pairing) about the other story.
+    assert tally.off_topic_repaired <= len(tally.off_topic) // 10
 
 
 # --- each failure the issue names ------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from ..types import Deduction, Flag, Probe, Score, Word
 from .flags import I_WORDS, NUMBER, WE_WORDS
+from .story import STOP
 
 DIMENSIONS = {
     "structure": 15.0,
@@ -128,9 +129,14 @@ def _stems(text: str) -> set[str]:
     return {_STEM.sub("", w)[:7] for w in re.findall(r"[a-z']+", text.lower()) if w not in _FILLER_WORDS and len(w) > 2}
 
 
-# Words every probe and story share, which say nothing about what the probe is after.
-_PROBE_FRAME = _stems("how did you get what why would tell about time thing other team make know happen again today "
-                      "differently your work people have has been does they them one")
+# Words every probe and story share, which say nothing about what the probe is after: the probes' frame,
+# function words, and the verbs any story is told with ("asked", "took", "went"). With those counted, a
+# reply about another story matched the answer on "had" and "once" and was scored as answering it.
+_PROBE_FRAME = (_stems("how did you get what why would tell about time thing other team make know happen again today "
+                       "differently your work people have has been does they them one")
+                | _stems(" ".join(STOP))
+                | _stems("ask asked went took start started once while first real made build built could "
+                         "change changed bad still even got said told"))
 
 
 def relevance(probe: Probe, reply_text: str, story_text: str) -> tuple[list[str], list[str]]:

@@ -39,7 +39,11 @@ _CLAUSE_START = re.compile(
     r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|finally|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
     r"|(it|this|that) (was|wasn't) (my|not|nobody)|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job"
-    r"|goal))\b"
+    r"|goal)"
+    # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
+    # went from four hours to".
+    r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put)"
+    r"|after (my|the|that|this) (fix|change)|\w+ went from)\b"
 )
 CLAUSE_MIN_WORDS = 8
 
