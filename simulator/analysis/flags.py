@@ -91,7 +91,12 @@ _BUSINESS = re.compile(
     r"|members|patients|sellers|drivers|partners|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
     r"|refunds?|payouts?|shipments|leads|(left|wrote|gave) (us )?a (good|great|five star) review"
     r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
-    r"|the wait|wait(ing)? time)\b"
+    r"|the wait|wait(ing)? time"
+    # the translation said in so many words ("which meant the team had results before standup"), risk caught,
+    # a tool taken up, a person kept.
+    r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
+    r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
+    r"|(use|used|using) it (every|each|daily)|performance plan|promot(ed|ion))\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
