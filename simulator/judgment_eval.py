@@ -217,13 +217,19 @@ class LiveTally:
     # Baseline: the same cues timed on the clock (a section runs until now), as the drill did before.
     clock_cues_right: int = 0
     clock_cues: int = 0
+    # Baseline: a cue on any single guess, before two guesses in a row had to agree (CueWatch.steady).
+    unsteady_cues_right: int = 0
+    unsteady_cues: int = 0
+    overruns: int = 0  # true sections that ran past their target by more than one guess interval
+    overruns_cued: int = 0  # ... and got a right cue
 
     @property
     def cue_precision(self) -> float | None:
         return self.cues_right / len(self.cues) if self.cues else None
 
 
-def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None) -> LiveTally:
+def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None,
+               rate: int = 160) -> LiveTally:
     """Speak each answer (espeak-ng, utterance times known), stream it, and every LIVE_GUESS_EVERY_S of
     audio guess the section as the drill does and run the drill's cues.
 
@@ -237,14 +243,16 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
 
     tally = LiveTally()
     for answer in answers:
-        audio, spans = synthesize_sections(_merged(answer.parts))
+        audio, spans = synthesize_sections(_merged(answer.parts), rate=rate)
         question = bank.questions[answer.question_id]
         targets = question.targets_for(answer.level)
         watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
-        on_the_clock = CueWatch(targets, (1e9, 1e9))
+        on_the_clock = CueWatch(targets, (1e9, 1e9), steady=False)
+        unsteady = CueWatch(targets, (1e9, 1e9), steady=False)  # baseline: a cue on any single guess
         stream = StreamingTranscriber(transcriber, drafts=True)
         step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
         guesses: list[tuple[float, str]] = []
+        cued_right: list[str] = []
         for fed in range(step, audio.size + step, step):
             stream.insert(audio[fed - step : fed])
             stream.settle()
@@ -256,13 +264,21 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
                 if cue.kind == "section_over":
                     right = _past_target(spans, cue.text.split()[0], cue.at_s, targets)
                     tally.cues_right += right
+                    cued_right += [cue.text.split()[0]] if right else []
                     tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
+            for cue in unsteady.update(now, guess):
+                if cue.kind == "section_over":
+                    tally.unsteady_cues += 1
+                    tally.unsteady_cues_right += _past_target(spans, cue.text.split()[0], cue.at_s, targets)
             for cue in on_the_clock.update(now, guess and (guess[0], guess[1], now)):
                 if cue.kind == "section_over":
                     tally.clock_cues += 1
                     tally.clock_cues_right += _past_target(spans, cue.text.split()[0], cue.at_s, targets)
         stream.finish()
         for name, start, end in spans:
+            if end - start >= targets[name] + LIVE_GUESS_EVERY_S:
+                tally.overruns += 1
+                tally.overruns_cued += name in cued_right
             named = [t for t, guessed in guesses if guessed == name and t >= start]
             if named and named[0] <= end + LIVE_GUESS_EVERY_S:
                 tally.lags.append(named[0] - start)

@@ -218,6 +218,41 @@ def test_an_announced_headline_may_be_long_and_a_vague_outcome_is_still_the_resu
     assert "no_metric" in codes(vague) and "missing_result" not in codes(vague)
 
 
+def test_a_one_line_role_is_the_task_and_an_announced_launch_is_the_headline(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "Long story short, we shipped the new onboarding flow in four weeks and trial sign ups went up a fifth. "
+        "This was at a language learning app, where our trial users kept dropping off on the second screen. "
+        "I led the rollout. "
+        "I interviewed six people who had dropped off, I cut the flow from five screens to two, and I ran it "
+        "against the old one for a week. "
+        "Next time I would talk to the people who left before touching the design."),
+        bank.questions["ambiguity-led-end-to-end"])
+    roles = [s["role"] for s in r["sentences"]]
+    assert roles[0] == "headline" and roles[2] == "task", roles
+    assert not codes(r) & {"missing_task", "missing_result"}
+
+
+def test_asked_but_the_call_was_mine_is_not_an_assigned_task(analyzer, bank):
+    story = ("Our build farm cost had doubled in a year. {task} I measured which jobs used the most machine hours, "
+             "I moved the slowest suites to run only on merge, and I wrote a weekly report per team. "
+             "The bill fell by a third, about two hundred thousand dollars a year. "
+             "I learned to show each team its own number before asking it to change anything.")
+    asked = "The director asked me to look into it."
+    owned = "The director asked me to look into it, and it was my call what we would cut."
+    assert "assigned_task" in codes(analyzer.analyze(scripted(story.format(task=asked)), bank.questions["scale-cost"]))
+    assert "assigned_task" not in codes(analyzer.analyze(scripted(story.format(task=owned)),
+                                                         bank.questions["scale-cost"]))
+
+
+def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation():
+    from simulator.analysis.flags import _BUSINESS, concrete_steps, plain
+
+    assert concrete_steps(plain("I looked into it and I fixed the setting.")) == 1
+    assert concrete_steps(plain("I read the logs and I fixed the setting.")) == 2
+    assert _BUSINESS.search("the report was ready an hour earlier, which meant the on-call lead saw it first")
+    assert not _BUSINESS.search("his reviews got a lot friendlier")
+
+
 def test_a_transcript_without_punctuation_is_cut_into_clauses():
     words = words_from_text(
         "so we had a release checklist on a wiki and every release took half a day it wasn't my job but I thought "
@@ -287,6 +322,19 @@ def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
     assert watch.update(35.0, ("situation", 0.0, 25.0)) == []
     cue = watch.update(38.0, ("situation", 0.0, 31.0))[0]
     assert cue.kind == "section_over" and cue.text == "situation has run 0:31.0, past its target of 0:30.0"
+
+
+def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began():
+    from simulator.modes.drill import CueWatch
+
+    targets = {"situation": 30.0, "task": 20.0, "action": 90.0, "result": 20.0, "reflection": 15.0}
+    watch = CueWatch(targets, (120.0, 180.0))
+    # A draft puts a Task boundary at 10 s; the settled words take it back on the next update.
+    assert watch.update(33.0, ("task", 10.0, 31.0)) == []
+    assert watch.update(36.0, ("situation", 0.0, 34.0)) == []  # past its target, but a new boundary
+    cue = watch.update(39.0, ("situation", 0.4, 37.0))[0]  # the same start, within a second
+    assert cue.text == "situation has run 0:36.6, past its target of 0:30.0"
+    assert CueWatch(targets, (120.0, 180.0), steady=False).update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"
 
 
 def test_the_band_cue_agrees_with_the_live_guess():

@@ -47,6 +47,8 @@ _ASSIGNED = re.compile(
     r"|this to me)|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
     r"|(was|got) assigned to me|(they|he|she) (asked|told) me to|(gave|handed) (it|this) to me)\b"
 )
+_OWNED_CALL = re.compile(r"\b(it was my (call|decision)|i owned the (plan|decision|outcome|call)"
+                         r"|my call (what|how|whether))\b")
 _SCOPE = re.compile(
     r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
     r"|nobody had asked|no ticket|not assigned|wasn'?t assigned|no clear owner|no owner|nobody owned|no one owned"
@@ -63,7 +65,7 @@ _SCOPE = re.compile(
     r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
     r"|responsibility) to"
     r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate"
-    r"|list))\b"
+    r"|list)|i felt (i had|it was my (job|place)) to)\b"
 )
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
@@ -80,7 +82,8 @@ I_WORDS = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
 NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth)\b)"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth"
+    r"|instead of the (second|third|fourth|fifth|tenth))\b)"
 )
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
@@ -96,7 +99,8 @@ _BUSINESS = re.compile(
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
     r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
-    r"|(use|used|using) it (every|each|daily)|performance plan|promot(ed|ion))\b"
+    r"|(use|used|using) it (every|each|daily)|performance plan|promot(ed|ion)|reviews online|online reviews|stars"
+    r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
@@ -105,12 +109,16 @@ _GENERIC = re.compile(
     r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
     r"|(is|are) (really |very |so )?important(?=[.!]?$)|look for ways to improve|feedback is a gift"
     r"|listen to (everyone|others|people|each other|your team)|learn from (my |our |your )?(mistakes|failures?)"
-    r"|(bring|brought|get|got) (people|everyone) (along|on board)|need buy[- ]?in)\b"
+    r"|(bring|brought|get|got) (people|everyone) (along|on board)|need buy[- ]?in|go(ing)? the extra mile"
+    r"|customer service is)\b"
 )
 _ACTION_STEP = re.compile(
     r"\bi (\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave|began|chose|drew"
     r"|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove|broke|had (him|her|them|each|two|the|my))\b"
 )
+# "I looked into it" names no step at all: it cancels the step its verb counted.
+_VAGUE_STEP = re.compile(r"\bi (looked into|worked on|dealt with|took care of|handled|helped with) (it|this|that|things"
+                         r"|the (issue|problem|bug))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised|mentioned"
                            r"|reported"
@@ -263,7 +271,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
                               f"Only {steps:g} concrete first-person step(s) in the Action (passing word on counts "
                               "half); name 2-4 things you did."))
     hit = _find(segments, SECTION_NAMES, _ASSIGNED)
-    if hit:
+    # "The VP asked me to make a recommendation, and it was my call": asked, and owned.
+    if hit and not _OWNED_CALL.search(_section_text(segments, hit[2] or "task")):
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
                                                                    "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
@@ -292,7 +301,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
 
 def concrete_steps(text: str) -> float:
     telling = len(_TELLING_STEP.findall(text))
-    return len(_ACTION_STEP.findall(text)) - telling / 2
+    return len(_ACTION_STEP.findall(text)) - telling / 2 - len(_VAGUE_STEP.findall(text))
 
 
 def _content_words(text: str) -> set[str]:

@@ -78,6 +78,11 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|responsibility))\b", 2.0),
         (r"\bi'?ll (find|sort|take|fix|handle|look|own|get)\b|\b(agreed|decided) i'?d\b|\bi ran the (postmortem"
          r"|project|incident)\b", 3.0),
+        # A sentence that is only the speaker's role ("I led the review afterwards.") is the Task; its past-tense
+        # "I led" otherwise reads as the first Action step.
+        (r"^(so |and |um |uh )*i (ran|led|owned|chaired|coordinated) the (\w+ )?(postmortem|post-mortem|review|retro"
+         r"|retrospective|project|incident|investigation|effort|rollout|migration|launch)( afterwards| after that"
+         r"| for (it|that|this))?[.!]?$", 5.0),
         (r"\b(gave|handed) (it|this) to me\b|\bi was (put )?in charge\b", 2.5),
         (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
@@ -349,7 +354,8 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
         # A headline is the opening sentence only, short (a long opener is context, even with a number in
         # it), and must itself sound like a result.
         max_words = HEADLINE_MAX_WORDS * 2 if i < len(announced) and announced[i] else HEADLINE_MAX_WORDS
-        headline_ok = i == 0 and n >= 4 and lengths[0] <= max_words and (not outcomes or outcomes[0])
+        said_so = i < len(announced) and announced[i]  # "the short version is we launched it in five weeks"
+        headline_ok = i == 0 and n >= 4 and lengths[0] <= max_words and (not outcomes or outcomes[0] or said_so)
         row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else neg
         emit.append(row)
     best = [dict.fromkeys(states, neg) for _ in range(n)]

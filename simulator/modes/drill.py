@@ -28,6 +28,7 @@ from ..speech.stream import StreamingTranscriber
 from ..types import SECTION_NAMES, Question, Story
 from .turn import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 
+STEADY_START_S = 1.0  # two guesses of a section's start this close are the same boundary
 TONE_HZ = 880.0
 TONE_S = 0.15
 
@@ -49,8 +50,10 @@ class CueWatch:
     targets: dict[str, float]
     band: tuple[float, float]
     focus: str | None = None  # a single-section drill
+    steady: bool = True  # a section cue only once two guesses in a row agree where the section began
     fired: list[Cue] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
+    _last_guess: tuple[str, float] | None = None
 
     def update(self, seconds: float, section: tuple[str, float, float] | None) -> list[Cue]:
         due = []
@@ -72,7 +75,13 @@ class CueWatch:
                 # Counting to now would hand the next section's first seconds, not yet transcribed, to it.
                 name, start_s, heard_s = section
                 target = self.targets[name]
-                due += self._once(heard_s - start_s >= target, f"over:{name}", seconds, "section_over",
+                # A guess made from a draft can move a boundary that the settled words put back on the next
+                # update; a cue on such a guess told a speaker their Task had overrun while they were still
+                # in the Situation. Two guesses in a row with the same section and start are trusted.
+                last, self._last_guess = self._last_guess, (name, start_s)
+                steady = last is not None and last[0] == name and abs(last[1] - start_s) <= STEADY_START_S
+                due += self._once((steady or not self.steady) and heard_s - start_s >= target, f"over:{name}",
+                                  seconds, "section_over",
                                   f"{name} has run {clock(heard_s - start_s)}, past its target of {clock(target)}")
         return due
 
