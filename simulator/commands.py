@@ -304,10 +304,14 @@ def run_story(args, console: Console) -> dict | list:
     if args.story_command == "new":
         editor = os.environ.get("EDITOR") if sys.stdin.isatty() and not args.fields else None
         return story_json(mode.new_story(bank, args.archetype, shelf, console, mode.ask_line(console), editor))
-    if args.story_command == "list":
-        return mode.list_stories(shelf.all(bank), bank, told_counts(args), console)
-    if args.story_command == "for":
-        return mode.stories_for(shelf.all(bank), pick_question(bank, question_id=args.question_id), console)
+    if args.story_command in ("list", "for"):
+        stories, unreadable = shelf.all(bank)
+        warn = Console(stderr=True, highlight=False)
+        for problem in unreadable:  # the file is left as it is, for the user to mend
+            warn.print(f"[bold yellow]skipped:[/bold yellow] {problem}", soft_wrap=True)
+        if args.story_command == "list":
+            return {**mode.list_stories(stories, bank, told_counts(args), console), "unreadable": unreadable}
+        return mode.stories_for(stories, pick_question(bank, question_id=args.question_id), console)
     story = shelf.read(args.id, bank)
     question = min((q for q in bank.questions.values() if q.archetype == story.archetype), key=lambda q: q.id)
     with console.status("Analyzing the written story..."):

@@ -98,6 +98,22 @@ def test_story_for_puts_the_questions_archetype_first(bank, tmp_path):
     assert "webhook-retries" in r.stdout and "same archetype" in r.stdout
 
 
+def test_a_damaged_story_file_is_named_and_the_others_are_still_listed(tmp_path):
+    shelf = StoryShelf(tmp_path / "stories")
+    shelf.write(WEBHOOK)
+    damaged = shelf.root / "half-edited.yaml"
+    damaged.write_text("title: [unclosed\n", encoding="utf-8")
+    r = run_cli("story", "list", "--stories", shelf.root, "--json")
+    assert r.returncode == 0, r.stderr
+    listed = r.json()
+    assert listed["archetypes"]["production_debugging"] == ["webhook-retries"]
+    assert len(listed["unreadable"]) == 1 and "half-edited.yaml: cannot read it" in listed["unreadable"][0]
+    assert "skipped:" in r.stderr and "half-edited.yaml" in r.stderr
+    assert damaged.read_text(encoding="utf-8") == "title: [unclosed\n"  # left for the user to mend
+    r = run_cli("story", "for", "debug-nobody-owned", "--stories", shelf.root)
+    assert r.returncode == 0 and "webhook-retries" in r.stdout and "half-edited.yaml" in r.stderr
+
+
 def test_a_telling_reports_the_dropped_bullet_and_a_recited_one():
     told = " ".join([WEBHOOK.situation, WEBHOOK.task, WEBHOOK.actions[0], WEBHOOK.actions[2], WEBHOOK.result])
     telling = compare_telling(WEBHOOK, told)

@@ -44,10 +44,19 @@ class StoryShelf:
             raise StorageError(f"'{story_id}' is not a story id (lower-case letters, digits and dashes)")
         return self.root / f"{story_id}.yaml"
 
-    def all(self, bank: Bank) -> list[Story]:
+    def all(self, bank: Bank) -> tuple[list[Story], list[str]]:
+        """Every story that reads, and one line for each file that does not: one damaged file (an edit gone
+        wrong) must not hide the others."""
+        stories: list[Story] = []
+        unreadable: list[str] = []
         if not self.root.is_dir():
-            return []
-        return [self.read(p.stem, bank) for p in sorted(self.root.glob("*.yaml"))]
+            return stories, unreadable
+        for path in sorted(self.root.glob("*.yaml")):
+            try:
+                stories.append(self.read(path.stem, bank))
+            except (BankError, StorageError) as exc:
+                unreadable.append(str(exc))
+        return stories, unreadable
 
     def read(self, story_id: str, bank: Bank) -> Story:
         path = self.path_of(story_id)
