@@ -198,3 +198,58 @@ def test_speak_reads_each_item_and_its_options_aloud(tmp_path, bank):
     assert [saved for _, saved in speaker.said] == [None, None]  # nothing of a quiz is recorded
     first = speaker.said[0][0]
     assert first.startswith(items[0].stem) and f"B. {items[0].options[1]}" in first
+
+
+
+def test_at_a_terminal_one_key_answers_without_enter_and_a_wrong_key_is_asked_again(tmp_path):
+    """The quiz in a real pseudo-terminal: cbreak mode, so the key alone answers (no Enter is ever sent)."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    from .cli import ROOT
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the quiz at a terminal
+        os.chdir(ROOT)
+        os.environ["COLUMNS"] = "100"
+        os.execv(sys.executable, [sys.executable, "-m", "simulator", "quiz", "-n", "2", "--seed", "5",
+                                  "--recordings", str(tmp_path / "rec")])
+    seen = b""
+
+    def wait_for(text: str, seconds: float = 60.0) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + seconds
+        while text.encode() not in seen:
+            assert time.monotonic() < deadline, f"never showed {text!r}: {seen.decode(errors='replace')[-600:]}"
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:  # the terminal closed
+                    assert text.encode() in seen, f"ended without {text!r}: {seen.decode(errors='replace')[-600:]}"
+
+    try:
+        wait_for("Your answer (")
+        os.write(fd, b"x")  # not an option: refused, asked again
+        wait_for("Press one of")
+        os.write(fd, b"b")  # one key: answered
+        wait_for("Solution")
+        os.write(fd, b"q")
+        wait_for("stopped with q after 1 of 2")
+        deadline = time.monotonic() + 30
+        done, status = os.waitpid(pid, os.WNOHANG)
+        while not done:  # let it exit before its terminal goes away (which would hang it up)
+            assert time.monotonic() < deadline, "the quiz did not exit after q"
+            if select.select([fd], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:  # end of output: it is exiting
+                    done, status = os.waitpid(pid, 0)
+            if not done:
+                done, status = os.waitpid(pid, os.WNOHANG)
+    finally:
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(list((tmp_path / "rec").glob("*/report.json"))) == 1  # the one answer given is kept

@@ -39,7 +39,9 @@ def read_key(console: Console, prompt: str) -> str | None:
         fd = sys.stdin.fileno()
         saved = termios.tcgetattr(fd)
         try:
-            tty.setcbreak(fd)
+            # TCSANOW, not setcbreak's default TCSAFLUSH: that threw away a key pressed while the solution
+            # was still being printed, and the quiz sat waiting for a key already given.
+            tty.setcbreak(fd, termios.TCSANOW)
             key = sys.stdin.read(1)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
