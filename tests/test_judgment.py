@@ -332,6 +332,7 @@ def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began(
     # A draft puts a Task boundary at 10 s; the settled words take it back on the next update.
     assert watch.update(33.0, ("task", 10.0, 31.0)) == []
     assert watch.update(36.0, ("situation", 0.0, 34.0)) == []  # past its target, but a new boundary
+    assert watch.update(36.5, ("situation", 0.0, 34.0)) == []  # the same guess again is not a second one
     cue = watch.update(39.0, ("situation", 0.4, 37.0))[0]  # the same start, within a second
     assert cue.text == "situation has run 0:36.6, past its target of 0:30.0"
     assert CueWatch(targets, (120.0, 180.0), steady=False).update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"

@@ -53,7 +53,9 @@ class CueWatch:
     steady: bool = True  # a section cue only once two guesses in a row agree where the section began
     fired: list[Cue] = field(default_factory=list)
     _seen: set[str] = field(default_factory=set)
-    _last_guess: tuple[str, float] | None = None
+    # The drill calls update many times a second with the same guess; a new guess comes every few seconds.
+    _latest: tuple[str, float, float] | None = None
+    _before: tuple[str, float, float] | None = None
 
     def update(self, seconds: float, section: tuple[str, float, float] | None) -> list[Cue]:
         due = []
@@ -78,8 +80,10 @@ class CueWatch:
                 # A guess made from a draft can move a boundary that the settled words put back on the next
                 # update; a cue on such a guess told a speaker their Task had overrun while they were still
                 # in the Situation. Two guesses in a row with the same section and start are trusted.
-                last, self._last_guess = self._last_guess, (name, start_s)
-                steady = last is not None and last[0] == name and abs(last[1] - start_s) <= STEADY_START_S
+                if section != self._latest:
+                    self._before, self._latest = self._latest, section
+                before = self._before
+                steady = before is not None and before[0] == name and abs(before[1] - start_s) <= STEADY_START_S
                 due += self._once((steady or not self.steady) and heard_s - start_s >= target, f"over:{name}",
                                   seconds, "section_over",
                                   f"{name} has run {clock(heard_s - start_s)}, past its target of {clock(target)}")
