@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -260,20 +261,17 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
             guess = current_section(segmenter, stream.live_words(), now, sum(targets.values()))
             if guess:
                 guesses.append((now, guess[0]))
-            for cue in watch.update(now, guess):
-                if cue.kind == "section_over":
-                    right = _past_target(spans, cue.text.split()[0], cue.at_s, targets)
-                    tally.cues_right += right
-                    cued_right += [cue.text.split()[0]] if right else []
-                    tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
-            for cue in unsteady.update(now, guess):
-                if cue.kind == "section_over":
-                    tally.unsteady_cues += 1
-                    tally.unsteady_cues_right += _past_target(spans, cue.text.split()[0], cue.at_s, targets)
-            for cue in on_the_clock.update(now, guess and (guess[0], guess[1], now)):
-                if cue.kind == "section_over":
-                    tally.clock_cues += 1
-                    tally.clock_cues_right += _past_target(spans, cue.text.split()[0], cue.at_s, targets)
+            for cue, right in _section_cues(watch, now, guess, spans, targets):
+                tally.cues_right += right
+                if right:
+                    cued_right.append(cue.text.split()[0])
+                tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
+            for _, right in _section_cues(unsteady, now, guess, spans, targets):
+                tally.unsteady_cues += 1
+                tally.unsteady_cues_right += right
+            for _, right in _section_cues(on_the_clock, now, guess and (guess[0], guess[1], now), spans, targets):
+                tally.clock_cues += 1
+                tally.clock_cues_right += right
         stream.finish()
         for name, start, end in spans:
             if end - start >= targets[name] + LIVE_GUESS_EVERY_S:
@@ -298,6 +296,12 @@ def _merged(parts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
         else:
             merged.append((section, text))
     return merged
+
+
+def _section_cues(watch, now: float, guess, spans, targets: dict[str, float]) -> list[tuple[Any, bool]]:
+    """The "past its target" cues the watch fires now, each with whether it was right."""
+    return [(cue, _past_target(spans, cue.text.split()[0], cue.at_s, targets))
+            for cue in watch.update(now, guess) if cue.kind == "section_over"]
 
 
 def _past_target(spans, name: str, at_s: float, targets: dict[str, float]) -> bool:

@@ -88,6 +88,14 @@ def spawn_cli(*args, env: dict[str, str] | None = None, prefix: tuple[str, ...] 
     return Ran(r.returncode, r.stdout, r.stderr)
 
 
+def wait_for(condition, timeout_s: float = 60.0, what: str = "the condition") -> None:
+    """Poll until condition() holds, failing after timeout_s: tests wait on a state, never a fixed time."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
 def one_line_error(r: Ran) -> str:
     """A failure ends with one line on stderr that starts with "error:", with no traceback and a non-zero
     exit; returns that line."""

@@ -16,7 +16,7 @@ import pytest
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
 from .cli import run_cli as cli
-from .cli import spawn_cli
+from .cli import spawn_cli, wait_for
 from .conftest import start_pulse, stop_pulse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,15 +35,6 @@ def start(*args, env=None):
 def last_line(stderr: str) -> str:
     assert "Traceback" not in stderr, stderr
     return [line for line in stderr.strip().splitlines() if line.strip()][-1]
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def wav_seconds(path: Path) -> float:

@@ -207,9 +207,8 @@ def test_at_a_terminal_one_key_answers_without_enter_and_a_wrong_key_is_asked_ag
     import pty
     import select
     import sys
-    import time
 
-    from .cli import ROOT
+    from .cli import ROOT, wait_for
 
     pid, fd = pty.fork()
     if pid == 0:  # the child: the quiz at a terminal
@@ -217,39 +216,58 @@ def test_at_a_terminal_one_key_answers_without_enter_and_a_wrong_key_is_asked_ag
         os.environ["COLUMNS"] = "100"
         os.execv(sys.executable, [sys.executable, "-m", "simulator", "quiz", "-n", "2", "--seed", "5",
                                   "--recordings", str(tmp_path / "rec")])
-    seen = b""
+    seen = bytearray()
+    ended = False
 
-    def wait_for(text: str, seconds: float = 60.0) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + seconds
-        while text.encode() not in seen:
-            assert time.monotonic() < deadline, f"never showed {text!r}: {seen.decode(errors='replace')[-600:]}"
-            if select.select([fd], [], [], 0.2)[0]:
-                try:
-                    seen += os.read(fd, 65536)
-                except OSError:  # the terminal closed
-                    assert text.encode() in seen, f"ended without {text!r}: {seen.decode(errors='replace')[-600:]}"
+    def read_some() -> None:
+        nonlocal ended
+        if not ended and select.select([fd], [], [], 0.05)[0]:
+            try:
+                seen.extend(os.read(fd, 65536))
+            except OSError:  # the quiz exited and its terminal closed
+                ended = True
+
+    def shows(text: str) -> bool:
+        read_some()
+        assert text.encode() in seen or not ended, f"ended without {text!r}: {seen.decode(errors='replace')[-600:]}"
+        return text.encode() in seen
 
     try:
-        wait_for("Your answer (")
+        wait_for(lambda: shows("Your answer ("), what="the first item")
         os.write(fd, b"x")  # not an option: refused, asked again
-        wait_for("Press one of")
+        wait_for(lambda: shows("Press one of"), what="the refusal")
         os.write(fd, b"b")  # one key: answered
-        wait_for("Solution")
+        wait_for(lambda: shows("Solution"), what="the solution")
         os.write(fd, b"q")
-        wait_for("stopped with q after 1 of 2")
-        deadline = time.monotonic() + 30
-        done, status = os.waitpid(pid, os.WNOHANG)
-        while not done:  # let it exit before its terminal goes away (which would hang it up)
-            assert time.monotonic() < deadline, "the quiz did not exit after q"
-            if select.select([fd], [], [], 0.2)[0]:
-                try:
-                    seen += os.read(fd, 65536)
-                except OSError:  # end of output: it is exiting
-                    done, status = os.waitpid(pid, 0)
-            if not done:
-                done, status = os.waitpid(pid, os.WNOHANG)
+        wait_for(lambda: shows("stopped with q after 1 of 2"), what="the stop")
+        wait_for(lambda: read_some() or ended, 30, "the quiz to exit")  # before its terminal goes away
+        _, status = os.waitpid(pid, 0)
     finally:
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0
     assert len(list((tmp_path / "rec").glob("*/report.json"))) == 1  # the one answer given is kept
+
+
+def test_a_key_typed_while_the_solution_prints_is_not_thrown_away(monkeypatch):
+    """Deterministic: the key is in the terminal before the prompt asks (setcbreak's default flush lost it)."""
+    import io
+    import os
+    import pty
+    import sys
+    import threading
+
+    from rich.console import Console
+
+    from simulator.modes.quiz import read_key
+
+    master, slave = pty.openpty()
+    monkeypatch.setattr(sys, "stdin", open(slave, encoding="utf-8", closefd=False))
+    os.write(master, b"q")  # typed ahead, in the terminal's ordinary line mode
+    got: list = []
+    reader = threading.Thread(target=lambda: got.append(read_key(Console(file=io.StringIO()), "? ")), daemon=True)
+    reader.start()
+    reader.join(5)
+    os.close(master)  # unblocks a reader still waiting for a key that was thrown away
+    reader.join(5)
+    os.close(slave)
+    assert got == ["q"]

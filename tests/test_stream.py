@@ -1,7 +1,6 @@
 """Streaming transcription: where it cuts, that words land on the answer's clock, and real-model quality."""
 
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +8,8 @@ import pytest
 
 from simulator.speech.stream import StreamingTranscriber, find_cut, quietest_point
 from simulator.types import Transcript, Word
+
+from .cli import wait_for
 
 SR = 16000
 
@@ -118,18 +119,11 @@ def paused_at_end_up_to(limit_s: float):
     return vad
 
 
-def wait_for(condition, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
-
-
 def test_speculation_at_a_pause_leaves_nothing_to_decode_when_the_answer_ends_there():
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True)
     feed(stream, 5)  # shorter than a piece, ending in a pause
-    wait_for(lambda: recorder.calls)  # the idle worker decodes it tentatively
+    wait_for(lambda: recorder.calls, 10.0, "a decode")  # the idle worker decodes it tentatively
     calls = len(recorder.calls)
     transcript = stream.finish()
     assert calls == 1 and len(recorder.calls) == 1 and stream.finish_decoded_s == 0.0
@@ -140,7 +134,7 @@ def test_speech_after_the_speculation_is_decoded_at_the_end():
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(5), speculate=True)
     feed(stream, 5)
-    wait_for(lambda: recorder.calls)  # the speculative decode of the first 5 s
+    wait_for(lambda: recorder.calls, 10.0, "a decode")  # the speculative decode of the first 5 s
     feed(stream, 2)  # the candidate went on speaking
     transcript = stream.finish()
     assert len(recorder.calls) == 2 and stream.finish_decoded_s == 7.0
@@ -252,7 +246,7 @@ def test_a_draft_does_not_decode_again_what_the_speculation_at_a_pause_already_h
     recorder = GridTranscriber()
     stream = StreamingTranscriber(recorder, vad=paused_at_end_up_to(99), speculate=True, drafts=True)
     feed(stream, 5)  # shorter than a piece, ending in a pause: the idle worker speculates
-    wait_for(lambda: recorder.calls)
+    wait_for(lambda: recorder.calls, 10.0, "a decode")
     stream.settle()  # asks for a draft of the same 5 s
     assert len(recorder.calls) == 1
     assert [w.text for w in stream.live_words()] == [f"t{t}" for t in range(5)]

@@ -272,7 +272,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
                               "half); name 2-4 things you did."))
     hit = _find(segments, SECTION_NAMES, _ASSIGNED)
     # "The VP asked me to make a recommendation, and it was my call": asked, and owned.
-    if hit and not _OWNED_CALL.search(_section_text(segments, hit[2] or "task")):
+    if hit and not _OWNED_CALL.search(_section_text(segments, hit[2])):
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
                                                                    "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))

@@ -353,8 +353,8 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
         row = {s: lp[s] * weight for s in SECTION_NAMES}
         # A headline is the opening sentence only, short (a long opener is context, even with a number in
         # it), and must itself sound like a result.
-        max_words = HEADLINE_MAX_WORDS * 2 if i < len(announced) and announced[i] else HEADLINE_MAX_WORDS
         said_so = i < len(announced) and announced[i]  # "the short version is we launched it in five weeks"
+        max_words = HEADLINE_MAX_WORDS * 2 if said_so else HEADLINE_MAX_WORDS
         headline_ok = i == 0 and n >= 4 and lengths[0] <= max_words and (not outcomes or outcomes[0] or said_so)
         row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else neg
         emit.append(row)
