@@ -30,6 +30,31 @@ def test_a_result_headline_is_recognised():
     assert best_order(scores, [10] * len(wants))[0] == HEADLINE
 
 
+def _leaning(*pairs):
+    """Role scores per sentence: the first role of each pair clearly, or a (role, score) dict as given."""
+    return [{r: (5 if r == p else 0) for r in SECTION_NAMES} if isinstance(p, str) else
+            {r: p.get(r, 0) for r in SECTION_NAMES} for p in pairs]
+
+
+def test_a_task_said_in_passing_is_kept_rather_than_left_out():
+    # The second sentence leans a little towards Action; leaving the Task out costs more than that lean.
+    scores = _leaning("situation", {"task": 2.0, "action": 2.5}, "action", "action", "result", "reflection")
+    assert best_order(scores, [10] * len(scores))[1] == "task"
+
+
+def test_a_task_that_is_not_there_is_not_invented():
+    scores = _leaning("situation", "action", "action", "action", "result", "reflection")
+    assert "task" not in best_order(scores, [10] * len(scores))
+
+
+def test_an_answer_still_being_spoken_is_not_pushed_towards_its_end():
+    # The last sentence so far leans to Action; a finished answer would rather have a Result than none,
+    # but live, the Result may be yet to come.
+    scores = _leaning("situation", "task", "action", {"action": 2.5, "result": 2.0})
+    assert best_order(scores, [10] * len(scores))[-1] == "result"
+    assert best_order(scores, [10] * len(scores), complete=False)[-1] == "action"
+
+
 def test_strong_exemplar_is_clean_and_weak_one_is_flagged(analyzer, bank):
     q = bank.questions["debug-nobody-owned"]
     strong = analyzer.analyze(scripted(q.strong.text), q, "mid")

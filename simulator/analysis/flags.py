@@ -64,6 +64,7 @@ _SCOPE = re.compile(
     r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision)"
     r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
     r"|responsibility) to"
+    r"|(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)"
     r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate"
     r"|list)|i felt (i had|it was my (job|place)) to)\b"
 )
@@ -99,8 +100,10 @@ _BUSINESS = re.compile(
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
     r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
-    r"|(use|used|using) it (every|each|daily)|performance plan|promot(ed|ion)|reviews online|online reviews|stars"
-    r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back)\b"
+    r"|(use|used|using) it (every|each|daily)|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
+    r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
+    # money said without the word: "the bill went down to twenty-six thousand a month".
+    r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year))\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
