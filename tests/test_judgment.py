@@ -244,6 +244,26 @@ def test_asked_but_the_call_was_mine_is_not_an_assigned_task(analyzer, bank):
                                                          bank.questions["scale-cost"]))
 
 
+def test_a_task_said_in_passing_is_found_and_asked_then_owned_is_not_assigned(analyzer, bank):
+    # "I ended up running the postmortem" names the speaker's role (a Task cue), though "ended up" sounds like a
+    # Result and "running" like a step. (What leaving a section out costs is tested on best_order itself.)
+    story = ("So we had an outage where our payment webhooks were delayed by about four hours. {task} "
+             "I built a timeline from the logs and I interviewed the three people who had been on call. "
+             "The alert for the backed-up queue went to a channel nobody read, so I moved every alert to an owner. "
+             "In the year after that merchants never saw a delay over ten minutes. "
+             "I learned to ask who would have seen it first, and whether they did.")
+    passing = "I ended up running the postmortem, and I wanted it to find the real reason."
+    report = analyzer.analyze(scripted(story.format(task=passing)), bank.questions["incident-postmortem"])
+    assert "missing_task" not in codes(report)
+    assert [s["role"] for s in report["sentences"]][1] == "task"
+    owned = "Our VP asked me to look into it, and I told her I'd own it end to end, not just the parts my team built."
+    flags = codes(analyzer.analyze(scripted(story.format(task=owned)), bank.questions["xfn-no-clear-owner"]))
+    assert "assigned_task" not in flags and "no_scope_boundary" not in flags
+    asked = "Our VP asked me to look into it."
+    flags = codes(analyzer.analyze(scripted(story.format(task=asked)), bank.questions["xfn-no-clear-owner"]))
+    assert "assigned_task" in flags and "no_scope_boundary" in flags
+
+
 def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation():
     from simulator.analysis.flags import _BUSINESS, concrete_steps, plain
 
@@ -251,6 +271,7 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     assert concrete_steps(plain("I read the logs and I fixed the setting.")) == 2
     assert _BUSINESS.search("the report was ready an hour earlier, which meant the on-call lead saw it first")
     assert not _BUSINESS.search("his reviews got a lot friendlier")
+    assert _BUSINESS.search("the bill went down to about twenty-six thousand a month")  # money without the word
 
 
 def test_a_transcript_without_punctuation_is_cut_into_clauses():

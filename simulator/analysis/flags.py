@@ -48,7 +48,7 @@ _ASSIGNED = re.compile(
     r"|(was|got) assigned to me|(they|he|she) (asked|told) me to|(gave|handed) (it|this) to me)\b"
 )
 _OWNED_CALL = re.compile(r"\b(it was my (call|decision)|i owned the (plan|decision|outcome|call)"
-                         r"|my call (what|how|whether))\b")
+                         r"|my call (what|how|whether)|i'?d own (it|this|the \w+)|i took ownership)\b")
 _SCOPE = re.compile(
     r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
     r"|nobody had asked|no ticket|not assigned|wasn'?t assigned|no clear owner|no owner|nobody owned|no one owned"
@@ -65,6 +65,7 @@ _SCOPE = re.compile(
     r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
     r"|responsibility) to"
     r"|(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)"
+    r"|(not|not only|beyond|outside) (the |what )?(\w+ )?(my|our) (own )?team"  # "not [just] the parts my team built"
     r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate"
     r"|list)|i felt (i had|it was my (job|place)) to)\b"
 )
@@ -103,7 +104,9 @@ _BUSINESS = re.compile(
     r"|(use|used|using) it (every|each|daily)|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
     # money said without the word: "the bill went down to twenty-six thousand a month".
-    r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year))\b"
+    r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
+    # ...and who else it reached, said plainly: time freed up, a wait, the people it reached, data not lost.
+    r"|freed (\w+ )?up|wait(s|ing)?|people (who|whose|that)|(lost|lose|losing) (\w+ ){0,2}data|data loss)\b"
 )
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"

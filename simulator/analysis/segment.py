@@ -47,7 +47,7 @@ _CLAUSE_START = re.compile(
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report"), an outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
     r"|weren'?t) (my|our|anyone)|(he|she|they) (finished|shipped|started|stopped|got)|in the end|as a result"
-    r"|by the end)\b"
+    r"|by the end|(it|this|that) was on|after (about|around|a|an|one|two|three|four|five|six)\b)\b"
 )
 CLAUSE_MIN_WORDS = 8
 
