@@ -202,6 +202,62 @@ def judge_followups(analyzer, bank) -> FollowupTally:
     return tally
 
 
+REPLY_KINDS = ("strong", "weak", "dodge")
+
+
+@dataclass(frozen=True)
+class SpokenReply:
+    split: str
+    question_id: str
+    probe_id: str
+    kind: str  # strong: answers and repairs; weak: on the subject, repairs nothing; dodge: answers something else
+    text: str
+
+
+def load_spoken_replies(path: Path) -> list[SpokenReply]:
+    """Read question_bank/spoken_replies.yaml; a malformed entry is a ValueError naming it."""
+    replies = []
+    for n, raw in enumerate(yaml.load(Path(path).read_text(encoding="utf-8"), Loader=FAST_YAML)["replies"]):
+        reply = SpokenReply(raw["split"], raw["question"], raw["probe"], raw["kind"], raw["text"])
+        if reply.split not in SPLITS or reply.kind not in REPLY_KINDS:
+            raise ValueError(f"{path}: reply {n + 1}: unknown split {reply.split!r} or kind {reply.kind!r}")
+        replies.append(reply)
+    return replies
+
+
+@dataclass
+class ReplyTally:
+    """Spoken-style replies: how often each kind was heard as answering the probe and as repairing it."""
+
+    answered: Counter = field(default_factory=Counter)  # kind -> replies not flagged off-topic
+    repaired: Counter = field(default_factory=Counter)  # kind -> replies that repaired the weakness
+    count: Counter = field(default_factory=Counter)  # kind -> replies
+    scores: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))  # kind -> scores
+    misses: list[str] = field(default_factory=list)
+
+
+def judge_spoken_replies(analyzer, bank, replies: Sequence[SpokenReply]) -> ReplyTally:
+    """Each reply follows its question's weak exemplar, probed with its probe. A miss is a strong reply heard
+    as off-topic or as repairing nothing, or a weak or dodging reply heard as a repair."""
+    tally = ReplyTally()
+    for reply in replies:
+        question = bank.questions[reply.question_id]
+        words = words_from_text(question.weak.text)
+        report = analyzer.analyze(Transcript(words, words[-1].end_s), question)
+        judged = _reply(analyzer, report, question, reply.probe_id, reply.text)
+        answered = not any(f["code"] == "followup_off_topic" for f in judged["flags"])
+        ok = judged["repaired"]["repaired"]
+        tally.count[reply.kind] += 1
+        tally.answered[reply.kind] += answered
+        tally.repaired[reply.kind] += ok
+        tally.scores[reply.kind].append(judged["score"]["overall"])
+        if reply.kind == "strong" and not (answered and ok):
+            tally.misses.append(f"{reply.probe_id} strong: {judged['repaired']['evidence']}")
+        elif reply.kind != "strong" and ok:
+            tally.misses.append(f"{reply.probe_id} {reply.kind}: repaired by {judged['repaired']['evidence']}")
+    return tally
+
+
 def _reply(analyzer, report: dict, question, probe_id: str, text: str) -> dict:
     said = words_from_text(text)
     return analyzer.analyze_followup(Transcript(said, said[-1].end_s), report, question, probe_id)

@@ -12,12 +12,21 @@ from simulator.analysis.probe import rank_weaknesses
 from simulator.analysis.segment import split_sentences
 from simulator.analysis.timing import answer_band
 from simulator.analysis.transcripts import words_from_text
-from simulator.judgment_eval import JUDGED_FLAGS, judge, judge_followups, load_spoken_set, timed_words
+from simulator.judgment_eval import (
+    JUDGED_FLAGS,
+    judge,
+    judge_followups,
+    judge_spoken_replies,
+    load_spoken_replies,
+    load_spoken_set,
+    timed_words,
+)
 from simulator.types import Flag
 
 from .fakes import scripted
 
 SPOKEN = Path(__file__).resolve().parent.parent / "question_bank" / "spoken_answers.yaml"
+REPLIES = Path(__file__).resolve().parent.parent / "question_bank" / "spoken_replies.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +313,25 @@ def test_a_reply_about_another_story_does_not_answer_the_probe(analyzer, bank):
     assert off["repaired"]["repaired"] is False and off["repaired"]["evidence"].startswith("Did not answer")
     assert off["score"]["overall"] < 50 and off["score"]["verdict"] in ("lean no hire", "no hire")
     assert on["score"]["overall"] - off["score"]["overall"] >= 25
+
+
+def test_spoken_replies_are_heard_as_answering_and_repairing_when_they_do(analyzer, bank):
+    # Measured on the dev split: strong 16/16 answering and repairing, weak 1/16 repairing, dodges 0/5
+    # repairing (2/5 still heard as answering: they stay in the story's or the probe's words).
+    replies = [r for r in load_spoken_replies(REPLIES) if r.split == "dev"]
+    tally = judge_spoken_replies(analyzer, bank, replies)
+    assert tally.count["strong"] >= 15 and tally.count["weak"] >= 15 and tally.count["dodge"] >= 5
+    assert tally.answered["strong"] == tally.repaired["strong"] == tally.count["strong"], tally.misses
+    assert tally.repaired["weak"] <= 2 and tally.repaired["dodge"] == 0, tally.misses
+
+
+def test_a_reply_in_numbers_answers_a_probe_that_asks_for_numbers(analyzer, bank):
+    q = bank.questions["scale-grew-system"]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    reply = analyzer.analyze_followup(scripted(
+        "P ninety nine latency went from about four seconds to three hundred milliseconds, and the hosting bill "
+        "stayed flat."), report, q, "notifications-scale-numbers")
+    assert "followup_off_topic" not in codes(reply)
 
 
 # --- which probe, and which band ------------------------------------------------------------------------

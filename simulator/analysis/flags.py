@@ -113,7 +113,7 @@ _GENERIC = re.compile(
     r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
     r"|everything happens|good experience|valuable experience|collaboration is (key|important)"
     r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
-    r"|(is|are) (really |very |so )?important(?=[.!]?$)|look for ways to improve|feedback is a gift"
+    r"|(is|are) (really |very |so )?important(?=[.!,]|$)|look for ways to improve|feedback is a gift"
     r"|listen to (everyone|others|people|each other|your team)|learn from (my |our |your )?(mistakes|failures?)"
     r"|(bring|brought|get|got) (people|everyone) (along|on board)|need buy[- ]?in|go(ing)? the extra mile"
     r"|customer service is)\b"
@@ -132,8 +132,9 @@ _TELLING_STEP = re.compile(r"\bi (noticed|sent|told|messaged|pinged|emailed|esca
 
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
 _REFLECT_CUE = re.compile(
-    r"\b(i would|i'd|next time|now i|i now|i learned|i learnt|i realized|i realised|differently|looking back"
-    r"|in hindsight|i still|since then|these days i)\b"
+    # "I'd say" only hedges what follows; "now, every quarter I..." is a habit the story changed.
+    r"\b(i would(?! say)|i'd(?! say)|next time|now i|i now|i learned|i learnt|i realized|i realised|differently"
+    r"|looking back|in hindsight|i still|since then|these days i|now,? (every|each|whenever|when|before|any time))\b"
 )
 _STOP = set(
     "i me my we our the a an and or but so to of in on at for with that this it is was were be been had have has "

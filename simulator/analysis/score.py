@@ -139,11 +139,17 @@ _PROBE_FRAME = (_stems("how did you get what why would tell about time thing oth
                          "change changed bad still even got said told"))
 
 
+_ASKS_FOR_NUMBERS = re.compile(r"\bin numbers\b")
+
+
 def relevance(probe: Probe, reply_text: str, story_text: str) -> tuple[list[str], list[str]]:
     """The probe's own words the reply takes up, and the answer's words (people, systems, numbers) it
     shares: a reply that has neither, and none of a strong reply's marks, did not answer the probe."""
     reply = _stems(reply_text)
     on_probe = sorted((_stems(probe.text) - _PROBE_FRAME) & reply)
+    # A probe that asks for numbers is taken up by numbers, whatever words come with them.
+    if _ASKS_FOR_NUMBERS.search(probe.text.lower()) and len(NUMBER.findall(reply_text.lower())) >= 2:
+        on_probe.append("numbers")
     same_story = sorted((_stems(story_text) - _PROBE_FRAME) & reply)
     return on_probe, same_story
 
