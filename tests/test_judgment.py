@@ -74,7 +74,7 @@ def test_an_unpunctuated_answer_is_timed_without_help_from_pauses(spoken):
 
 
 # --- the figures, kept from regressing -------------------------------------------------------------------
-# Measured: time accuracy dev 0.988, held-back 0.950 (50 answers); probe fit 31/32 and 20/22. The held-back
+# Measured: time accuracy dev 0.991 (108 answers), held-back 0.969 (50); probe fit 43/43 and 21/22. The held-back
 # split is checked on its totals only: a failure names no answer, so reading it cannot become tuning on it.
 
 def test_sections_flags_and_probes_hold_on_the_dev_split(spoken, analyzer, bank):
@@ -90,7 +90,7 @@ def test_sections_flags_and_probes_hold_on_the_held_back_split(spoken, analyzer,
     tally = judge(analyzer, bank, [a for a in spoken if a.split == "held_back"])
     recall = {code: tally.recall(code) for code in JUDGED_FLAGS}
     totals = f"time {tally.time_accuracy:.3f}, probe fit {tally.probe_fit}/{tally.probe_asked}, recall {recall}"
-    assert tally.time_accuracy >= 0.94, totals
+    assert tally.time_accuracy >= 0.95, totals
     assert tally.probe_fit / tally.probe_asked >= 0.9, totals
     for code in ("we_language", "handoff", "no_metric", "generic_reflection"):
         assert recall[code] >= 0.65, totals
