@@ -279,6 +279,8 @@ class LiveTally:
     unsteady_cues: int = 0
     overruns: int = 0  # true sections that ran past their target by more than one guess interval
     overruns_cued: int = 0  # ... and got a right cue
+    # The steady rule with other margins past the target: margin -> [right cues, cues, overruns cued].
+    by_margin: dict[float, list[int]] = field(default_factory=dict)
 
     @property
     def cue_precision(self) -> float | None:
@@ -286,7 +288,7 @@ class LiveTally:
 
 
 def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None,
-               rate: int = 160) -> LiveTally:
+               rate: int = 160, margins: Sequence[float] = ()) -> LiveTally:
     """Speak each answer (espeak-ng, utterance times known), stream it, and every LIVE_GUESS_EVERY_S of
     audio guess the section as the drill does and run the drill's cues.
 
@@ -304,8 +306,11 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
         question = bank.questions[answer.question_id]
         targets = question.targets_for(answer.level)
         watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
-        on_the_clock = CueWatch(targets, (1e9, 1e9), steady=False)
-        unsteady = CueWatch(targets, (1e9, 1e9), steady=False)  # baseline: a cue on any single guess
+        # Baselines, as the drill cued before: on the clock, and on any single guess, with no margin.
+        on_the_clock = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
+        unsteady = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
+        other_margins = {m: CueWatch(targets, (1e9, 1e9), margin_s=m) for m in margins}
+        cued_with: dict[float, set[str]] = {m: set() for m in margins}
         stream = StreamingTranscriber(transcriber, drafts=True)
         step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
         guesses: list[tuple[float, str]] = []
@@ -325,6 +330,13 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
             for _, right in _section_cues(unsteady, now, guess, spans, targets):
                 tally.unsteady_cues += 1
                 tally.unsteady_cues_right += right
+            for m, other in other_margins.items():
+                counts = tally.by_margin.setdefault(m, [0, 0, 0])
+                for cue, right in _section_cues(other, now, guess, spans, targets):
+                    counts[0] += right
+                    counts[1] += 1
+                    if right:
+                        cued_with[m].add(cue.text.split()[0])
             for _, right in _section_cues(on_the_clock, now, guess and (guess[0], guess[1], now), spans, targets):
                 tally.clock_cues += 1
                 tally.clock_cues_right += right
@@ -333,6 +345,8 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
             if end - start >= targets[name] + LIVE_GUESS_EVERY_S:
                 tally.overruns += 1
                 tally.overruns_cued += name in cued_right
+                for m in margins:
+                    tally.by_margin[m][2] += name in cued_with[m]
             named = [t for t, guessed in guesses if guessed == name and t >= start]
             if named and named[0] <= end + LIVE_GUESS_EVERY_S:
                 tally.lags.append(named[0] - start)

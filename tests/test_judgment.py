@@ -369,8 +369,11 @@ def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
     watch = CueWatch(targets, (120.0, 180.0))
     # 35 s on the clock, the words heard so far reach 25 s: the speaker may well have moved on since.
     assert watch.update(35.0, ("situation", 0.0, 25.0)) == []
-    cue = watch.update(38.0, ("situation", 0.0, 31.0))[0]
-    assert cue.kind == "section_over" and cue.text == "situation has run 0:31.0, past its target of 0:30.0"
+    # Heard to 31 s: past the target, but not yet by the margin a guessed section may run long.
+    assert watch.update(38.0, ("situation", 0.0, 31.0)) == []
+    cue = watch.update(41.0, ("situation", 0.0, 31.6))[0]
+    assert cue.kind == "section_over" and cue.text == "situation has run 0:31.6, past its target of 0:30.0"
+    assert CueWatch(targets, (120.0, 180.0), steady=False, margin_s=0.0).update(38.0, ("situation", 0.0, 31.0))
 
 
 def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began():
@@ -384,7 +387,8 @@ def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began(
     assert watch.update(36.5, ("situation", 0.0, 34.0)) == []  # the same guess again is not a second one
     cue = watch.update(39.0, ("situation", 0.4, 37.0))[0]  # the same start, within a second
     assert cue.text == "situation has run 0:36.6, past its target of 0:30.0"
-    assert CueWatch(targets, (120.0, 180.0), steady=False).update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"
+    unsteady = CueWatch(targets, (120.0, 180.0), steady=False, margin_s=0.0)  # the baseline would have cued
+    assert unsteady.update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"
 
 
 def test_the_band_cue_agrees_with_the_live_guess():
