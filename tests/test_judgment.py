@@ -369,11 +369,11 @@ def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
     watch = CueWatch(targets, (120.0, 180.0))
     # 35 s on the clock, the words heard so far reach 25 s: the speaker may well have moved on since.
     assert watch.update(35.0, ("situation", 0.0, 25.0)) == []
-    # Heard to 31 s: past the target, but not yet by the margin a guessed section may run long.
-    assert watch.update(38.0, ("situation", 0.0, 31.0)) == []
-    cue = watch.update(41.0, ("situation", 0.0, 31.6))[0]
-    assert cue.kind == "section_over" and cue.text == "situation has run 0:31.6, past its target of 0:30.0"
-    assert CueWatch(targets, (120.0, 180.0), steady=False, margin_s=0.0).update(38.0, ("situation", 0.0, 31.0))
+    cue = watch.update(38.0, ("situation", 0.0, 31.0))[0]
+    assert cue.kind == "section_over" and cue.text == "situation has run 0:31.0, past its target of 0:30.0"
+    # With a margin (measured in scripts/eval, not used by the drill) it waits until the section passes it.
+    wary = CueWatch(targets, (120.0, 180.0), margin_s=1.5)
+    assert wary.update(38.0, ("situation", 0.0, 31.0)) == [] and wary.update(41.0, ("situation", 0.0, 31.6))
 
 
 def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began():

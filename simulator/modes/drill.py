@@ -29,10 +29,11 @@ from ..types import SECTION_NAMES, Question, Story
 from .turn import LIVE_GUESS_EVERY_S, Background, Turn, current_section, kept_on_failure
 
 STEADY_START_S = 1.0  # two guesses of a section's start this close are the same boundary
-# A guessed section runs a little long (its start is guessed a sentence early, or its end a guess late): on
-# the dev answers spoken at 80 wpm, cueing 1.5 s past the target kept every true overrun cued and dropped
-# wrong cues (26/28 right at 0 s, 17/18 at 1.5 s; at 3 s, 6 of 17 overruns went uncued).
-OVER_MARGIN_S = 1.5
+# How far past its target a guessed section must have run before it is cued. Tried: 1.5 s looked better on
+# the dev answers at 80 wpm (26/28 cues right with none, 17/18), but on the held-back audio it was worse
+# (39/52 right with none, 27/39 at 1.5 s, 15/25 at 3 s): the wrong cues come from boundaries guessed far off,
+# not from sections that run a little long, so a margin only drops right cues. Kept at 0.
+OVER_MARGIN_S = 0.0
 TONE_HZ = 880.0
 TONE_S = 0.15
 
