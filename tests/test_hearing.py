@@ -11,7 +11,8 @@ from simulator.analysis.transcripts import load_transcript_file
 from simulator.modes.export import transcript_html
 from simulator.render import transcript_view
 from simulator.speech.audio import SAMPLE_RATE, load_audio, mix_channels, write_wav
-from simulator.speech.transcribe import join_number_pieces
+from simulator.speech.transcribe import join_number_pieces, without_stacked_words
+from simulator.speech.unheard import loop_span
 from simulator.types import Transcript, Word
 
 
@@ -66,6 +67,25 @@ def test_number_pieces_join_and_other_words_do_not():
     assert [w.text for w in joined] == "cut errors from 2.5% to 0.3%, saving $8,000, in 2019, 3 teams".split()
     money = next(w for w in joined if w.text == "$8,000,")
     assert (money.start_s, money.end_s) == (words[10].start_s, words[11].end_s)
+
+
+def test_words_that_take_no_time_are_not_speech_and_a_six_word_loop_is_a_loop():
+    # As Whisper wrote them at the end of a real recording on a CPU with AMX int8 kernels: the real last
+    # word, then a barely-heard "Thank" and a run of words all at the audio's last instant.
+    said = [Word("Alright,", 31.90, 32.12, 0.42), Word("thanks.", 32.50, 32.60, 0.98),
+            Word("Thank", 32.60, 32.96, 0.01)]
+    invented = [Word(t, 32.96, 32.96, 0.8) for t in "you so much for watching".split()]
+    assert [w.text for w in without_stacked_words(said + invented)] == ["Alright,", "thanks."]
+    # Two words at one instant happen (a piece's last word split in two); they stay.
+    pair = [Word("ten", 1.0, 1.3), Word("minutes", 1.3, 1.3), Word("later.", 1.3, 1.3)]
+    assert without_stacked_words(pair) == pair
+    # ... and so does a quick "uh, uh, uh, uh" or "word, word, word" Whisper packed into no time (mfa_uhuh and
+    # mfa_words on that CPU).
+    for said_again in ("uh,", "word,"):
+        run = [Word("Montreal,", 0.0, 0.6)] + [Word(said_again, 0.6, 0.6) for _ in range(4)] + [Word("more", 0.6, 1.0)]
+        assert without_stacked_words(run) == run
+    tokens = "I'll see you in the next video see you in the next video see you in the next video".split()
+    assert loop_span([Word(t, k * 0.3, k * 0.3 + 0.25) for k, t in enumerate(tokens)]) == (1, len(tokens))
 
 
 def test_a_speaker_on_each_channel_is_kept_in_the_mix(tmp_path):

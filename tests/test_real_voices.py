@@ -2,6 +2,7 @@
 the real model, against plain faster-whisper in the same run. Tolerances are in words, not in exact
 outputs: int8 kernels differ from one CPU to another."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,7 @@ def test_fillers_are_kept_and_no_speech_is_shown_as_a_pause(results):
 def test_a_speaker_on_each_channel_is_heard(results):
     stereo, = [r for r in results if r.name.startswith("stereo")]
     text = stereo.text.lower()
-    assert "thousand thoughts" in text  # the left speaker, first
+    assert re.search(r"(thousand|1,000) thoughts", text), text  # the left speaker, first (as words or digits)
     assert "sick" in text and "bunch of different words" in text and "thanks" in text  # the right, after
     assert stereo.recall >= 0.75
 

@@ -77,20 +77,20 @@ def is_english_word(text: str) -> bool:
 
 
 LOOP_REPEATS = 3
-_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "ah", "uhm", "umm", "uhh"}
+HESITATIONS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "ah", "uhm", "umm", "uhh"}
 
 
 def loop_span(words: Sequence[Word]) -> tuple[int, int] | None:
-    """Where the decoder looped: a phrase of two to five words said three times or more in a row ("see you
+    """Where the decoder looped: a phrase of two to eight words said three times or more in a row ("see you
     next time, see you next time, see you next time"; "I'm out. I'm out. I'm out."), as (first, last+1)
     word indices, or None. Whisper loops over sound it cannot read, and such a loop is too short for its
     compression check. People repeat a word when they stammer ("Montreal? Montreal? Montreal?") and
     hesitate in runs ("uh, uh, uh"); neither is a phrase, so neither counts."""
     tokens = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in words]
-    for n in range(2, 6):
+    for n in range(2, 9):  # "see you in the next video" is six
         for i in range(len(tokens) - LOOP_REPEATS * n + 1):
             phrase = tokens[i:i + n]
-            if len(set(phrase) - _HESITATIONS - {""}) < 2:
+            if len(set(phrase) - HESITATIONS - {""}) < 2:
                 continue  # one word again and again, with or without an "uh": a stammer, not a loop
             repeats = 1
             while tokens[i + repeats * n:i + (repeats + 1) * n] == phrase:
