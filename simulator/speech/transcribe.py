@@ -252,7 +252,7 @@ class WhisperTranscriber:
             heard = join_number_pieces([
                 Word(w.word.strip(), offset_s + float(w.start), offset_s + float(w.end), float(w.probability))
                 for w in segment.words or () if w.word.strip()])
-            heard = without_stacked_words(heard)
+            heard = without_stacked_words(heard, offset_s + duration)
             looped = loop_span(heard)
             if looped and segment.avg_logprob >= FAILED_LOGPROB:
                 # The loop alone is the decoder's failure; the words around it are judged as usual.
@@ -290,13 +290,17 @@ class WhisperTranscriber:
 STACKED_WORD_S = 0.02  # a word this short has no time of its own
 STACKED_RUN = 3
 STACKED_LEAD_P = 0.1
+STACKED_END_S = 0.5
 
 
-def without_stacked_words(words: list[Word]) -> list[Word]:
+def without_stacked_words(words: list[Word], audio_end_s: float) -> list[Word]:
     """Drop runs of STACKED_RUN or more different words that take no time, all at one instant: nobody says "see you in
     the next video" in no time at all. Whisper writes such runs past the end of what it could align (seen at
     the end of a real recording on a CPU with AMX int8 kernels: thirty words at 32.96 s, the audio's last
-    instant), and a barely-heard word just before the run (probability under STACKED_LEAD_P) goes with it."""
+    instant), and a barely-heard word just before the run (probability under STACKED_LEAD_P) goes with it.
+    Only a run at the end of the audio (within STACKED_END_S of `audio_end_s`) goes: elsewhere such a run is
+    left to the checks that report a stretch as possibly missed speech (German read as English packs words
+    the same way, and dropping them there hid the stretch)."""
     keep = [True] * len(words)
     k = 0
     while k < len(words):
@@ -305,7 +309,8 @@ def without_stacked_words(words: list[Word]) -> list[Word]:
             end += 1
         # Whisper also packs a quick "uh, uh, uh" or "word, word, word" into no time, and those are real: only
         # different words count.
-        if len({_token(w) for w in words[k:end] if not _hesitation(w)}) >= STACKED_RUN:
+        at_end = end > k and words[k].start_s >= audio_end_s - STACKED_END_S
+        if at_end and len({_token(w) for w in words[k:end] if not _hesitation(w)}) >= STACKED_RUN:
             first = k
             while first > 0 and words[first - 1].probability < STACKED_LEAD_P:
                 first -= 1
