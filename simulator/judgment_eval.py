@@ -240,11 +240,13 @@ def judge_spoken_replies(analyzer, bank, replies: Sequence[SpokenReply]) -> Repl
     """Each reply follows its question's weak exemplar, probed with its probe. A miss is a strong reply heard
     as off-topic or as repairing nothing, or a weak or dodging reply heard as a repair."""
     tally = ReplyTally()
+    answers: dict[str, dict] = {}  # question id -> the report of its weak answer, analyzed once
     for reply in replies:
         question = bank.questions[reply.question_id]
-        words = words_from_text(question.weak.text)
-        report = analyzer.analyze(Transcript(words, words[-1].end_s), question)
-        judged = _reply(analyzer, report, question, reply.probe_id, reply.text)
+        if reply.question_id not in answers:
+            words = words_from_text(question.weak.text)
+            answers[reply.question_id] = analyzer.analyze(Transcript(words, words[-1].end_s), question)
+        judged = _reply(analyzer, answers[reply.question_id], question, reply.probe_id, reply.text)
         answered = not any(f["code"] == "followup_off_topic" for f in judged["flags"])
         ok = judged["repaired"]["repaired"]
         tally.count[reply.kind] += 1

@@ -20,7 +20,16 @@ from ..errors import SetupError
 from ..types import Transcript, Word
 from .audio import SAMPLE_RATE
 from .evidence import Evidence
-from .unheard import HESITATIONS, doubtful_spans, is_english_word, loop_span, set_apart, sparse_spans, unheard_spans
+from .unheard import (
+    HESITATIONS,
+    doubtful_spans,
+    is_english_word,
+    loop_span,
+    set_apart,
+    sparse_spans,
+    token,
+    unheard_spans,
+)
 from .vad import Span
 
 log = logging.getLogger(__name__)
@@ -294,8 +303,8 @@ STACKED_END_S = 0.5
 
 
 def without_stacked_words(words: list[Word], audio_end_s: float) -> list[Word]:
-    """Drop runs of STACKED_RUN or more different words that take no time, all at one instant: nobody says "see you in
-    the next video" in no time at all. Whisper writes such runs past the end of what it could align (seen at
+    """Drop runs of STACKED_RUN or more different words that take no time, all at one instant: nobody says
+    "see you in the next video" in no time at all. Whisper writes such runs past the end of what it could align (seen at
     the end of a real recording on a CPU with AMX int8 kernels: thirty words at 32.96 s, the audio's last
     instant), and a barely-heard word just before the run (probability under STACKED_LEAD_P) goes with it.
     Only a run at the end of the audio (within STACKED_END_S of `audio_end_s`) goes: elsewhere such a run is
@@ -310,7 +319,8 @@ def without_stacked_words(words: list[Word], audio_end_s: float) -> list[Word]:
         # Whisper also packs a quick "uh, uh, uh" or "word, word, word" into no time, and those are real: only
         # different words count.
         at_end = end > k and words[k].start_s >= audio_end_s - STACKED_END_S
-        if at_end and len({_token(w) for w in words[k:end] if not _hesitation(w)}) >= STACKED_RUN:
+        different = {token(w.text) for w in words[k:end]} - HESITATIONS - {""}
+        if at_end and len(different) >= STACKED_RUN:
             first = k
             while first > 0 and words[first - 1].probability < STACKED_LEAD_P:
                 first -= 1
@@ -319,14 +329,6 @@ def without_stacked_words(words: list[Word], audio_end_s: float) -> list[Word]:
             keep[first:end] = [False] * (end - first)
         k = max(end, k + 1)
     return [w for w, kept in zip(words, keep, strict=True) if kept]
-
-
-def _token(word: Word) -> str:
-    return re.sub(r"[^a-z0-9']", "", word.text.lower())
-
-
-def _hesitation(word: Word) -> bool:
-    return _token(word) in HESITATIONS
 
 
 def doubted_stretch(words: list[Word]) -> Span:

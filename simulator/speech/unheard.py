@@ -80,13 +80,18 @@ LOOP_REPEATS = 3
 HESITATIONS = {"um", "uh", "er", "erm", "hmm", "hm", "mm", "ah", "uhm", "umm", "uhh"}
 
 
+def token(text: str) -> str:
+    """A word as the loop and stacked-word checks compare it: lower case, letters, digits and apostrophes."""
+    return re.sub(r"[^a-z0-9']", "", text.lower())
+
+
 def loop_span(words: Sequence[Word]) -> tuple[int, int] | None:
     """Where the decoder looped: a phrase of two to eight words said three times or more in a row ("see you
     next time, see you next time, see you next time"; "I'm out. I'm out. I'm out."), as (first, last+1)
     word indices, or None. Whisper loops over sound it cannot read, and such a loop is too short for its
     compression check. People repeat a word when they stammer ("Montreal? Montreal? Montreal?") and
     hesitate in runs ("uh, uh, uh"); neither is a phrase, so neither counts."""
-    tokens = [re.sub(r"[^a-z0-9']", "", w.text.lower()) for w in words]
+    tokens = [token(w.text) for w in words]
     for n in range(2, 9):  # "see you in the next video" is six
         for i in range(len(tokens) - LOOP_REPEATS * n + 1):
             phrase = tokens[i:i + n]
