@@ -13,27 +13,47 @@ def codes(report):
     return [f["code"] for f in report["flags"]]
 
 
+def _leaning(*pairs):
+    """Role scores per sentence: the first role of each pair clearly, or a (role, score) dict as given."""
+    return [{r: (5 if r == p else 0) for r in SECTION_NAMES} if isinstance(p, str) else
+            {r: p.get(r, 0) for r in SECTION_NAMES} for p in pairs]
+
+
 def test_every_code_the_analysis_raises_is_in_the_bank(bank):
     assert set(ALL_CODES) == set(bank.weaknesses)
 
 
-def test_one_odd_sentence_does_not_break_the_order():
-    scores = [{r: (5 if r == want else 0) for r in SECTION_NAMES} for want in
-              ["situation", "task", "action", "action", "result", "action", "action", "result", "reflection"]]
+def test_a_sentence_leaning_a_little_out_of_place_does_not_break_the_order():
+    scores = _leaning("situation", "task", "action", "action", {"result": 2.5, "action": 2.0}, "action", "action",
+                      "result", "reflection")
     labels = best_order(scores, [10] * len(scores))
     assert labels == ["situation", "task", "action", "action", "action", "action", "action", "result", "reflection"]
+
+
+def test_an_aside_back_to_the_situation_is_told_as_such():
+    # "Oh, I should back up: the reason it mattered..." after the first step of the Action.
+    wants = ["situation", "task", "action", "situation", "action", "result", "reflection"]
+    assert best_order(_leaning(*wants), [20] * len(wants)) == wants  # a sentence of twenty words, clearly context
+
+
+def test_a_task_said_only_after_the_first_step_is_not_left_out():
+    wants = ["situation", "action", "task", "action", "action", "result", "reflection"]
+    assert best_order(_leaning(*wants), [20] * len(wants)) == wants
+
+
+def test_the_story_steps_back_at_most_once():
+    wants = ["situation", "task", "action", "result", "action", "result", "action", "result", "reflection"]
+    labels = best_order(_leaning(*wants), [20] * len(wants))
+    rank = {name: k for k, name in enumerate(SECTION_NAMES)}
+    steps_back = sum(rank[b] < rank[a] for a, b in zip(labels, labels[1:], strict=False))
+    assert steps_back == 1
+    assert labels[:5] == wants[:5]  # the first step back is taken; a second is not allowed
 
 
 def test_a_result_headline_is_recognised():
     wants = ["result", "situation", "task", "action", "action", "result", "reflection"]
     scores = [{r: (5 if r == want else 0) for r in SECTION_NAMES} for want in wants]
     assert best_order(scores, [10] * len(wants))[0] == HEADLINE
-
-
-def _leaning(*pairs):
-    """Role scores per sentence: the first role of each pair clearly, or a (role, score) dict as given."""
-    return [{r: (5 if r == p else 0) for r in SECTION_NAMES} if isinstance(p, str) else
-            {r: p.get(r, 0) for r in SECTION_NAMES} for p in pairs]
 
 
 def test_a_task_said_in_passing_is_kept_rather_than_left_out():
