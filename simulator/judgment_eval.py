@@ -343,12 +343,13 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
                 tally.clock_cues += 1
                 tally.clock_cues_right += right
         stream.finish()
-        for name, start, end in spans:
-            if end - start >= targets[name] + LIVE_GUESS_EVERY_S:
+        for name in dict.fromkeys(label for label, _, _ in spans):
+            if sum(end - start for label, start, end in spans if label == name) >= targets[name] + LIVE_GUESS_EVERY_S:
                 tally.overruns += 1
                 tally.overruns_cued += name in cued_right
                 for m in margins:
                     tally.by_margin[m][2] += name in cued_with[m]
+        for name, start, end in spans:
             named = [t for t, guessed in guesses if guessed == name and t >= start]
             if named and named[0] <= end + LIVE_GUESS_EVERY_S:
                 tally.lags.append(named[0] - start)
@@ -377,6 +378,6 @@ def _section_cues(watch, now: float, guess, spans, targets: dict[str, float]) ->
 
 
 def _past_target(spans, name: str, at_s: float, targets: dict[str, float]) -> bool:
-    """A cue for `name` at `at_s` is right when a true `name` section had run its target by then."""
-    return any(label == name and end - start >= targets[name] and at_s >= start + targets[name]
-               for label, start, end in spans)
+    """A cue for `name` at `at_s` is right when the true `name` section had run its target by then, its runs
+    added up as the report adds them (a headline and the result proper, a situation stepped back to)."""
+    return sum(max(0.0, min(end, at_s) - start) for label, start, end in spans if label == name) >= targets[name]

@@ -89,3 +89,20 @@ def test_live_guess_names_the_section_being_spoken_and_its_time(analyzer, bank):
     text = live_guess(analyzer.segmenter, words, words[-1].end_s + 1.0, q.targets_for("senior"))
     assert text.startswith("· now: action") and text.endswith("/ 1:30.0")
     assert live_guess(analyzer.segmenter, (), 2.0, q.targets_for(None)) == ""
+
+
+def test_a_section_told_in_two_runs_is_timed_live_on_both():
+    from simulator.modes.turn import current_section
+    from simulator.types import Segment, Sentence, Word
+
+    def run(name, start_s, end_s):
+        return Segment(name, start_s, end_s, (Sentence(0, (Word("x", start_s, end_s - 0.5),)),))
+
+    class StepsBack:  # situation 0-10, action 10-40, back to the situation 40-50, the action again from 50
+        def segment(self, words, span_s=None):
+            return [], [], [run("situation", 0, 10), run("action", 10, 40), run("situation", 40, 50),
+                             run("action", 50, 62)]
+
+    name, start_s, heard_s = current_section(StepsBack(), [Word("x", 0, 1)], 62.0, 175.0)
+    assert (name, heard_s) == ("action", 61.5)
+    assert heard_s - start_s == 30 + 11.5  # its first run and this one, not this one alone

@@ -380,6 +380,16 @@ def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
     assert wary.update(38.0, ("situation", 0.0, 31.0)) == [] and wary.update(41.0, ("situation", 0.0, 31.6))
 
 
+def test_a_cue_on_a_section_told_in_two_runs_is_checked_against_both_runs():
+    from simulator.judgment_eval import _past_target
+
+    targets = {"result": 20.0}
+    spans = [("result", 0.0, 8.0), ("situation", 8.0, 30.0), ("result", 100.0, 115.0)]  # a headline, then the rest
+    assert not _past_target(spans, "result", 110.0, targets)  # 8 s + 10 s
+    assert _past_target(spans, "result", 113.0, targets)  # 8 s + 13 s
+    assert not _past_target([("result", 100.0, 115.0)], "result", 125.0, targets)  # one run of 15 s never is
+
+
 def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began():
     from simulator.modes.drill import CueWatch
 

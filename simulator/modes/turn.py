@@ -35,12 +35,16 @@ def current_section(segmenter, words, now_s: float, expected_s: float) -> tuple[
     """The section the candidate seems to be in, when it began, and the end of the last word heard in it,
     from the words so far. The answer is taken to be heading for `expected_s` (the sum of the section
     targets) until it runs longer. Words arrive a few seconds behind the voice, so what a section has run
-    for certain is up to its last heard word, not up to now."""
+    for certain is up to its last heard word, not up to now.
+
+    A section told in two runs (the story stepped back to it, or a headline came first) counts both, as the
+    report does: the start given is moved back by the time of its earlier runs."""
     segments = segmenter.segment(words, span_s=max(now_s, expected_s))[2] if words else []
     if not segments:
         return None
     last = segments[-1]
-    return last.name, last.start_s, last.sentences[-1].end_s
+    earlier_s = sum(s.duration_s for s in segments[:-1] if s.name == last.name)
+    return last.name, last.start_s - earlier_s, last.sentences[-1].end_s
 
 
 def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str:
