@@ -47,13 +47,21 @@ def test_the_story_steps_back_at_most_once():
     rank = {name: k for k, name in enumerate(SECTION_NAMES)}
     steps_back = sum(rank[b] < rank[a] for a, b in zip(labels, labels[1:], strict=False))
     assert steps_back == 1
-    assert labels[:5] == wants[:5]  # the first step back is taken; a second is not allowed
+    # Of the two results told between actions, one is kept with a step back and one goes with the action
+    # (which one is a tie): a second step back is not allowed.
+    assert sum(a != b for a, b in zip(labels, wants, strict=True)) == 1
 
 
 def test_a_result_headline_is_recognised():
     wants = ["result", "situation", "task", "action", "action", "result", "reflection"]
     scores = [{r: (5 if r == want else 0) for r in SECTION_NAMES} for want in wants]
     assert best_order(scores, [10] * len(wants))[0] == HEADLINE
+
+
+def test_a_headline_does_not_make_an_answer_still_being_spoken_owe_its_task_and_action():
+    # Live, after a headline and the first context, the Task and the Action are yet to come, not left out.
+    labels = best_order(_leaning("result", "situation", "situation", "situation"), [10] * 4, complete=False)
+    assert labels == [HEADLINE, "situation", "situation", "situation"]
 
 
 def test_a_task_said_in_passing_is_kept_rather_than_left_out():

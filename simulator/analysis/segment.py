@@ -365,12 +365,11 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
     n = len(role_scores)
     emit = [_emissions(i, scores, lengths, outcomes, announced, n) for i, scores in enumerate(role_scores)]
     # A state is (label, sections told so far as a bit mask, whether the one step back was taken); a
-    # headline sets the Result's bit. Only states that can be reached are kept, so this stays small.
-    result_bit = 1 << _RANK["result"]
+    # headline has a bit of its own. Only states that can be reached are kept, so this stays small.
     best: dict[tuple[str, int, bool], float] = {}
     for name in (HEADLINE, *SECTION_NAMES):
         if emit[0][name] > _NEG:
-            best[(name, result_bit if name == HEADLINE else 1 << _RANK[name], False)] = emit[0][name]
+            best[(name, 1 << _RANK[name] if name != HEADLINE else _HEADLINE_BIT, False)] = emit[0][name]
     backs: list[dict[tuple[str, int, bool], tuple[str, int, bool]]] = []
     for i in range(1, n):
         switch = CONTINUE_SWITCH_COST if i < len(continues) and continues[i] else 0.0
@@ -394,8 +393,10 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
         backs.append(back)
 
     def left_out(state: tuple[str, int, bool]) -> int:
-        told = state[1]
-        reached = len(SECTION_NAMES) if complete else told.bit_length()
+        sections = state[1] & (_HEADLINE_BIT - 1)
+        # A headline counts as the Result being told, but not as the story having reached it.
+        reached = len(SECTION_NAMES) if complete else sections.bit_length()
+        told = sections | (_RESULT_BIT if state[1] & _HEADLINE_BIT else 0)
         return sum(1 for k in range(reached) if not told >> k & 1)
 
     state = max(best, key=lambda st: best[st] - SKIP_COST * left_out(st))
@@ -407,6 +408,8 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
 
 
 _RANK = {HEADLINE: -1, **{name: k for k, name in enumerate(SECTION_NAMES)}}
+_RESULT_BIT = 1 << _RANK["result"]
+_HEADLINE_BIT = 1 << len(SECTION_NAMES)
 _NEG = -1e18
 
 
