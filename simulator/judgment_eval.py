@@ -16,6 +16,7 @@ Figures, all computed for the full analyzer and for the cues-only baseline in th
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -344,7 +345,7 @@ def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], pr
                 tally.clock_cues_right += right
         stream.finish()
         for name in dict.fromkeys(label for label, _, _ in spans):
-            if sum(end - start for label, start, end in spans if label == name) >= targets[name] + LIVE_GUESS_EVERY_S:
+            if _time_in(spans, name, math.inf) >= targets[name] + LIVE_GUESS_EVERY_S:
                 tally.overruns += 1
                 tally.overruns_cued += name in cued_right
                 for m in margins:
@@ -380,4 +381,9 @@ def _section_cues(watch, now: float, guess, spans, targets: dict[str, float]) ->
 def _past_target(spans, name: str, at_s: float, targets: dict[str, float]) -> bool:
     """A cue for `name` at `at_s` is right when the true `name` section had run its target by then, its runs
     added up as the report adds them (a headline and the result proper, a situation stepped back to)."""
-    return sum(max(0.0, min(end, at_s) - start) for label, start, end in spans if label == name) >= targets[name]
+    return _time_in(spans, name, at_s) >= targets[name]
+
+
+def _time_in(spans, name: str, until_s: float) -> float:
+    """Seconds spent in the true `name` section up to `until_s`, over all its runs."""
+    return sum(max(0.0, min(end, until_s) - start) for label, start, end in spans if label == name)

@@ -96,6 +96,17 @@ _REPORTED_SPEECH = re.compile(r"\b(said|asked|goes|was like|told (him|her|them|m
 # "we" against "I": the one vocabulary for the answer's Action and for a follow-up reply.
 WE_WORDS = re.compile(r"\b(we|we've|we'd|we're|our team|the team|us)\b")
 I_WORDS = re.compile(r"\b(i|i've|i'd|i'm|myself)\b")
+
+
+def we_and_i(text: str) -> tuple[int, int]:
+    """How often the telling says "we" and "I", words quoted from a conversation left out."""
+    narrated = _REPORTED_SPEECH.sub(" ", text)
+    return len(WE_WORDS.findall(narrated)), len(I_WORDS.findall(narrated))
+
+
+def says_we(we: int, i: int) -> bool:
+    """"We" at least twice and more often than "I": a tie reads as shared work honestly told."""
+    return we >= 2 and we > i
 NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
@@ -287,10 +298,9 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     flags = []
     action_text = _section_text(segments, "action")
     if action_text:
-        narrated = _REPORTED_SPEECH.sub(" ", action_text)
-        we, i = len(WE_WORDS.findall(narrated)), len(I_WORDS.findall(narrated))
+        we, i = we_and_i(action_text)
         hit = _find(segments, ["action"], WE_WORDS)
-        if hit and we >= 2 and we > i:
+        if hit and says_we(we, i):
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
         steps = concrete_steps(action_text)

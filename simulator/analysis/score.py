@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..types import Deduction, Flag, Probe, Score, Word
-from .flags import I_WORDS, NUMBER, WE_WORDS
+from .flags import NUMBER, says_we, we_and_i
 from .story import STOP
 
 DIMENSIONS = {
@@ -186,8 +186,8 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story
                           f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
     if not (_SPECIFIC.search(low) or NUMBER.search(low)):
         flags.append(Flag("followup_vague", None, quote, start, "No number, reason or concrete detail in the reply."))
-    we, i = len(WE_WORDS.findall(low)), len(I_WORDS.findall(low))
-    if we >= 2 and we >= i:
+    we, i = we_and_i(low)
+    if says_we(we, i):
         flags.append(Flag("followup_we", None, quote, start, f"'we' {we} times and 'I' {i} times in the reply."))
     if not _FOLLOW_THROUGH.search(low):
         flags.append(Flag("followup_no_follow_through", None, quote, start,
