@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
+import threading
 import time
 
 import pytest
@@ -21,6 +23,51 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"skipped, which fails under CI=true: {reason}"
+
+
+class RememberedDecodes:
+    """The real Whisper model, with each distinct decode done once per test session.
+
+    Many tests feed the same recording through a command (the demo answer alone goes through about twenty
+    interviews, analyses and rescores), and the same samples with the same options decode to the same
+    segments within one process. A repeated decode is served from what the model returned the first time:
+    every result the tests see is the real model's, and about a fifth of the suite's time was decoding
+    something decoded before. Commands run as a process of their own decode for real every time."""
+
+    def __init__(self, model):
+        self._model = model
+        self._seen: dict[tuple, tuple[list, object]] = {}
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio, **options):
+        key = (hashlib.sha1(audio.tobytes()).hexdigest(), str(audio.dtype), audio.shape, repr(sorted(options.items())))
+        with self._lock:
+            seen = self._seen.get(key)
+        if seen is None:
+            segments, info = self._model.transcribe(audio, **options)
+            seen = (list(segments), info)  # faster-whisper decodes lazily, as the segments are read
+            with self._lock:
+                self._seen[key] = seen
+        return iter(seen[0]), seen[1]
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def decode_each_recording_once():
+    from simulator.speech import transcribe
+
+    real = transcribe._shared_model
+    remembered: dict[int, RememberedDecodes] = {}
+
+    def shared_model(model_ref: str, cpu_threads: int):
+        model = real(model_ref, cpu_threads)
+        return remembered.setdefault(id(model), RememberedDecodes(model))
+
+    transcribe._shared_model = shared_model
+    yield
+    transcribe._shared_model = real
 
 
 @pytest.fixture(scope="session")

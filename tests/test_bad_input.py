@@ -1,15 +1,13 @@
-"""Issue 7, bad input: silence, noise, another language, damaged and unusual files, a 20-minute answer,
+"""Issue 7, bad input: silence, noise, another language, damaged and unusual files, a six-minute answer,
 odd answers. Through the real CLI (`analyze`, and `interview` with file answers) and the real model."""
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from simulator.evaluate import run_measured
 from simulator.speech.audio import SAMPLE_RATE, load_audio, write_wav
 
 from .cli import one_line_error
@@ -19,12 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_AUDIO = ROOT.parent / "shared" / "audio"
 DEMO = ROOT / "scripts" / "demo_audio"
 pytestmark = pytest.mark.engines
-
-
-def measured(*args: str, timeout_s: float = 900) -> tuple[int, str, str, float]:
-    """The CLI as a process of its own: exit code, stdout, stderr and its own peak resident memory in MB."""
-    r = run_measured([sys.executable, "-m", "simulator", *args], cwd=ROOT, timeout_s=timeout_s)
-    return r.returncode, r.stdout, r.stderr, r.peak_mb
 
 
 def interview(answer: Path, rec: Path, *extra):
@@ -171,25 +163,28 @@ def test_undecodable_files_are_one_line_errors(tmp_path, kind):
 
 # --- a long answer ----------------------------------------------------------------------------------------
 
-def test_a_long_answer_is_flagged_too_long_in_bounded_memory_and_an_interview_caps_it(tmp_path, demo):
+def test_a_long_answer_is_flagged_too_long_and_an_interview_caps_it(tmp_path, demo):
+    # Six minutes of words, analysed as a transcript: the flag is the analysis's, whatever heard the words.
+    # (The memory a long answer takes through the real model is a figure, measured by scripts/bench.)
+    sentence = "I was on call so I traced the errors and I rolled back the release and it held".split()
+    words = [{"text": w, "start_s": i * 0.4, "end_s": i * 0.4 + 0.35}
+             for i, w in enumerate(sentence * (6 * 60 // int(0.4 * len(sentence)) + 1))]
+    path = tmp_path / "six.json"
+    path.write_text(json.dumps({"words": words}))
+    r = cli("analyze", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["answer_s"] > 5.5 * 60
+    assert "too_long" in {f["code"] for f in report["flags"]}
+    # Through the interview the cap ends a six-minute recording (--max-seconds, 240 by default), and nothing
+    # said before the cap is lost.
     gap = np.zeros(SAMPLE_RATE, dtype=np.float32)
     reps = int(np.ceil(6 * 60 / (demo.size / SAMPLE_RATE + 1)))
     long = np.concatenate([np.concatenate([demo, gap])] * reps)[: 6 * 60 * SAMPLE_RATE]
-    path = tmp_path / "six.wav"
-    write_wav(path, long)
-    del long
-    code, out, err, peak = measured("analyze", str(path), "--json")
-    assert code == 0, err
-    report = json.loads(out)
-    assert report["answer_s"] > 5.5 * 60
-    assert "too_long" in {f["code"] for f in report["flags"]}
-    # Transcribed in pieces of at most 15 s: the model's working memory is that of a short answer, and the
-    # samples (23 MB for 6 minutes) are the part that grows with the length. Measured: 332 MB, and 449 MB
-    # without freed memory handed back to the system (cli.return_freed_memory).
-    assert peak < 450, peak
-    # Through the interview the cap ends the answer (--max-seconds, 240 by default), nothing lost before it.
+    audio = tmp_path / "six.wav"
+    write_wav(audio, long)
     rec = tmp_path / "rec"
-    r = interview(path, rec, "--json", "--max-seconds", "60")
+    r = interview(audio, rec, "--json", "--max-seconds", "60")
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["attempt"]["answer_ended_by"] == "cap"

@@ -164,7 +164,7 @@ def test_review_and_export_run_with_no_network(tmp_path):
     if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
         pytest.skip("unshare -n is not permitted here")
     rec = tmp_path / "rec"
-    answer = DEMO / "answer.ogg"
+    answer = DEMO / "followup.ogg"  # short: the rescore below transcribes it twice again, with no network
     r = cli("interview", "--question", "debug-nobody-owned", "--answer-audio", str(answer), "--followup-audio",
             str(answer), "--fast", "--no-speak", "--json", "--recordings", str(rec))
     assert r.returncode == 0, r.stderr

@@ -86,7 +86,7 @@ def long_answer(tmp_path_factory):
     return path, spans
 
 
-def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(tmp_path, long_answer):
+def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(tmp_path, long_answer, short_audio):
     path, spans = long_answer
     low, high = answer_band("junior")
     assert high + 10 < spans[-1][2] < high + 40
@@ -123,7 +123,7 @@ def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(t
     assert order[0] == "situation" and "action" in order and order.index("action") < len(order) - 1
     # Shown afterwards: cues on screen, the section table, this question's drills so far.
     assert "1:00.0 passed" in r.stderr and "Drills of this question so far (1)" in r.stderr
-    r = cli(rec, "drill", "--question", "debug-nobody-owned", "--answer-audio", str(DEMO / "answer.ogg"), "--fast",
+    r = cli(rec, "drill", "--question", "debug-nobody-owned", "--answer-audio", str(short_audio[0]), "--fast",
             "--no-speak")
     assert "Drills of this question so far (2)" in r.stdout
 
