@@ -297,9 +297,51 @@ def test_a_transcript_without_punctuation_is_cut_into_clauses():
     assert len(sentences) >= 5, sentences
     assert any(s.startswith("I learned") for s in sentences)
     assert any(s.startswith("it wasn't my job") for s in sentences)
+    words = words_from_text(
+        "so our cloud bill was growing faster than revenue and finance flagged it it wasn't assigned to anyone "
+        "and I said I'd own it across all the teams I broke the bill down by service and by team and I found two "
+        "pipelines were half of it the bill went down 38 percent in two quarters")
+    sentences = [s.text for s in split_sentences(words)]
+    assert any(s.startswith("it wasn't assigned") for s in sentences), sentences
+    assert any(s.startswith("I broke the bill") for s in sentences), sentences
 
 
 # --- the follow-up must answer the probe ---------------------------------------------------------------------
+
+def test_an_announced_outcome_a_remit_aside_a_wall_hand_off_and_the_hook(analyzer, bank):
+    # The speaker says the opening is the outcome: a headline, though it reads like the scene it summarises.
+    r = analyzer.analyze(scripted(
+        "So the short version is, the clinic that had been about to leave us for a rival stayed on for three "
+        "more years. It was a chain of eye clinics, and their booking screen had been failing every Monday. "
+        "It wasn't my account, but I had written the booking code, so I offered to look. "
+        "I sat with their front desk for a morning, and I rewrote the slot search that timed out. "
+        "Monday bookings stopped failing the next week. "
+        "Now I sit with the people who use a screen before I change it."), bank.questions["customer-went-beyond"])
+    assert roles(r)[0][0] == "headline", roles(r)
+    # A remit said as an aside after the first step is the Task again, and the rest stays the Action.
+    r = analyzer.analyze(scripted(
+        "Two years ago I set up the way our team ran database migrations, by hand from a laptop. "
+        "It was my process that kept breaking, so I said I'd replace it. "
+        "I wrote a job that runs each migration in the deploy pipeline with a dry run first. "
+        "Oh and I should say, part of what I owned was moving the sixty old scripts over too. "
+        "So I converted every old script and I deleted the ones that no longer ran. "
+        "Migrations stopped failing, from two a month to none in half a year. "
+        "I would now automate anything I run by hand more than twice."), bank.questions["differently-fix-own-design"])
+    assert [role for role, _ in roles(r)][2:5] == ["action", "task", "action"], roles(r)
+    # "We sent the whole thing over to the growth team to build" passes the work on; "none of us were on the
+    # hook, so I'll be the one" draws the boundary.
+    story = ("Leadership wanted a referral program, with no spec at all. {task} "
+             "We talked to a few customers and then we sent the whole thing over to the growth team to build and run. "
+             "It brought in eleven hundred new accounts in a quarter. "
+             "I'd write down what success means before starting, next time.")
+    flags = codes(analyzer.analyze(scripted(story.format(task="Honestly none of us were on the hook for it, so I "
+                                                              "figured okay, I'll be the one.")),
+                                   bank.questions["ambiguity-led-end-to-end"]))
+    assert "handoff" in flags and "no_scope_boundary" not in flags, flags
+    flags = codes(analyzer.analyze(scripted(story.format(task="I wanted to get it going.")),
+                                   bank.questions["ambiguity-led-end-to-end"]))
+    assert "no_scope_boundary" in flags, flags
+
 
 def test_a_reply_about_another_story_does_not_answer_the_probe(analyzer, bank):
     q = bank.questions["debug-nobody-owned"]

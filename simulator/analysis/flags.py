@@ -80,7 +80,9 @@ _SCOPE = re.compile(
     r"|(belonged|belongs) to (the|another|a different|their|some)|(sat|fell|was stuck) (right )?between"
     r"|fell through the cracks|(wasn'?t|was not|isn'?t) (really )?(something|anything) (i|we) (was|were) "
     r"(supposed|meant|expected|asked) to|it was my (\w+ ){1,2}to (ship|own|fix|run|decide|make|deliver)"
-    r"|(it|this|that) was my (own )?(mistake|fault|error|bug)|nobody else'?s|" + _WHOLE_THING + r")\b"
+    r"|(it|this|that) was my (own )?(mistake|fault|error|bug)|nobody else'?s"
+    # "honestly none of us were on the hook for it ... so I figured, okay, I'll be the one"
+    r"|(nobody|no one|none of us|not me) (was|were|is) (really )?on the hook|i'?ll be the one|" + _WHOLE_THING + r")\b"
 )
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
@@ -89,7 +91,10 @@ _HANDOFF = re.compile(
     r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
     r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug))"
     r"|(he|she|they) (took care of|handled|sorted) (it|the rest|everything|the spec)|(sorted|figured) it out with"
-    r"|asked (the|my|our) [\w ]{2,25} to (figure out|handle|fix|sort out|deal with|take care of))\b"
+    r"|asked (the|my|our) [\w ]{2,25} to (figure out|handle|fix|sort out|deal with|take care of)"
+    # "we sent the whole thing over to the growth team to build and run"
+    r"|(sent|handed|passed|gave|threw|tossed) (it|the (whole )?(thing|project|work|rest|job)) (all )?(over )?to "
+    r"[\w ]{2,30}? to (build|run|fix|handle|finish|own|implement|take over|deal with)|over the wall)\b"
 )
 # Words quoted from a conversation ("so I said, can we try it for a week") are not who did the work.
 _REPORTED_SPEECH = re.compile(r"\b(said|asked|goes|was like|told (him|her|them|me|us)),\s+[^.?!]{0,160}")

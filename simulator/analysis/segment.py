@@ -42,8 +42,10 @@ _CLAUSE_START = re.compile(
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
-    r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put)"
-    r"|after (my|the|that|this) (fix|change)|\w+ went from"
+    r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
+    r"|took|broke|told|sent|kept|spent|gave|brought|went)"
+    r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
+    r"|(it|this|that) (wasn'?t|was not) (assigned|given|asked)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report"), an outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
     r"|weren'?t) (my|our|anyone)|(he|she|they) (finished|shipped|started|stopped|got)|in the end|as a result"
@@ -93,6 +95,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|\bown (it|this|the \w+) end to end\b", 3.0),
         (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
+        # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
+        (r"\b(part of )?what i (owned|was responsible for|signed up for|was on the hook for) (was|were|is)\b", 3.0),
         (r"\b(had to (decide|figure out|find|get|make|deliver|fix|ship))\b", 1.2),
         # Scope said the way people say it: "nobody's job", "it wasn't really my call", "that was on me".
         (r"\b(nobody|no one|anyone|any one team)'?s (job|problem|area|responsibility|charter|project)\b", 3.5),
@@ -423,7 +427,9 @@ def _emissions(i: int, scores: dict[str, float], lengths: list[int], outcomes: S
     said_so = i < len(announced) and announced[i]  # "the short version is we launched it in five weeks"
     max_words = HEADLINE_MAX_WORDS * 2 if said_so else HEADLINE_MAX_WORDS
     headline_ok = i == 0 and n >= 4 and lengths[0] <= max_words and (not outcomes or outcomes[0] or said_so)
-    row[HEADLINE] = (lp["result"] * weight - 0.5) if headline_ok else _NEG
+    # Announced ("the short version is, ..."), the opening is the outcome whatever its words sound like.
+    headline = max(row.values()) if said_so else lp["result"] * weight - 0.5
+    row[HEADLINE] = headline if headline_ok else _NEG
     return row
 
 
