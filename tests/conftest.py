@@ -62,8 +62,10 @@ def decode_each_recording_once():
     remembered: dict[int, RememberedDecodes] = {}
 
     def shared_model(model_ref: str, cpu_threads: int):
-        model = real(model_ref, cpu_threads)
-        return remembered.setdefault(id(model), RememberedDecodes(model))
+        model = real(model_ref, cpu_threads)  # the program's own cache: one model per folder and thread count
+        if id(model) not in remembered:
+            remembered[id(model)] = RememberedDecodes(model)
+        return remembered[id(model)]
 
     transcribe._shared_model = shared_model
     yield

@@ -182,10 +182,10 @@ def test_speaker_falls_back_to_the_espeak_command_line_when_pyttsx3_gives_nothin
     speaker.synthesize("What did you measure afterwards?", line)
     assert asked == ["What did you measure afterwards?"]  # the second try, with the same words
     audio, rate = read_wav(line)
-    # About 2 s of espeak-ng speech: long enough for the five words, with voice in most of it.
-    frames = audio[: audio.size // 160 * 160].reshape(-1, 160)
-    voiced = (np.sqrt((frames.astype(np.float64) ** 2).mean(axis=1)) > 0.01).mean()
-    assert 1.0 < audio.size / rate < 5.0 and voiced > 0.4, (audio.size / rate, voiced)
+    assert 1.0 < audio.size / rate < 5.0, audio.size / rate  # about 2 s for the five words
+    # ...and it says them: the real model hears the probe in the fallback's audio.
+    heard = transcribe_recording(WhisperTranscriber(), load_audio(line)).text.lower()
+    assert "measure" in heard and "afterwards" in heard, heard
     assert line.stat().st_mode & 0o777 == 0o600
 
     monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))  # and with no espeak-ng command either

@@ -45,11 +45,12 @@ _CLAUSE_START = re.compile(
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went)"
     r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
-    r"|(it|this|that) (wasn'?t|was not) (assigned|given|asked)"
-    # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report"), an outcome ("in the end").
+    # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
+    # outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
-    r"|weren'?t) (my|our|anyone)|(he|she|they) (finished|shipped|started|stopped|got)|in the end|as a result"
-    r"|by the end|(it|this|that) was on|after (about|around|a|an|one|two|three|four|five|six)\b)\b"
+    r"|weren'?t) (my|our|anyone|assigned|given|asked)|(he|she|they) (finished|shipped|started|stopped|got)"
+    r"|in the end|as a result|by the end|(it|this|that) was on"
+    r"|after (about|around|a|an|one|two|three|four|five|six)\b)\b"
 )
 CLAUSE_MIN_WORDS = 8
 
