@@ -362,13 +362,45 @@ def test_a_reply_about_another_story_does_not_answer_the_probe(analyzer, bank):
 
 
 def test_spoken_replies_are_heard_as_answering_and_repairing_when_they_do(analyzer, bank):
-    # Measured on the dev split: strong 24/24 answering and repairing, weak 1/16 repairing, dodges 0/5
-    # repairing (2/5 still heard as answering: they stay in the story's or the probe's words).
+    # Measured on the dev split: strong 25/25 answering and repairing, weak 1/17 repairing, dodges 0/15
+    # repairing and 2/15 still heard as answering (they stay in the probe's words: "stepping back is something
+    # I've worked on in general"; "the sales org there was chaotic" for a probe about sales).
     replies = [r for r in load_spoken_replies(REPLIES) if r.split == "dev"]
     tally = judge_spoken_replies(analyzer, bank, replies)
-    assert tally.count["strong"] >= 15 and tally.count["weak"] >= 15 and tally.count["dodge"] >= 5
+    assert tally.count["strong"] >= 15 and tally.count["weak"] >= 15 and tally.count["dodge"] >= 15
     assert tally.answered["strong"] == tally.repaired["strong"] == tally.count["strong"], tally.misses
     assert tally.repaired["weak"] <= 2 and tally.repaired["dodge"] == 0, tally.misses
+    assert tally.answered["dodge"] <= 3, tally.misses
+
+
+@pytest.mark.parametrize("probe_id, reply, why", [
+    # Another story.
+    ("webhook-race-influence", "Actually a similar thing happened on my previous team with the search cluster, "
+                               "it kept falling over every Monday and nobody knew why.", "turns to something else"),
+    # The general case instead of this case.
+    ("webhook-race-motivation", "I think in general I just like understanding how the whole system fits "
+                                "together, it makes me a better engineer.", "turns to something else"),
+    # A probe about next time, answered with the story told again.
+    ("webhook-race-differently", "So like I said the webhooks were retried twice, the merchants got charged "
+                                 "double, and the platform team merged the patch in the end.", "tells what happened"),
+])
+def test_a_reply_that_turns_away_or_only_retells_the_story_is_off_topic(analyzer, bank, probe_id, reply, why):
+    q = bank.questions["debug-hardest-bug"]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    judged = analyzer.analyze_followup(scripted(reply), report, q, probe_id)
+    flag = next((f for f in judged["flags"] if f["code"] == "followup_off_topic"), None)
+    assert flag is not None and why in flag["message"], judged["flags"]
+    assert judged["repaired"]["repaired"] is False
+
+
+def test_a_reply_that_says_what_it_would_do_next_time_answers_a_probe_about_next_time(analyzer, bank):
+    q = bank.questions["debug-hardest-bug"]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    judged = analyzer.analyze_followup(scripted(
+        "I'd talk to the platform team on the first day instead of after the patch was written, because they "
+        "knew about the retry timer and the review would have taken a day, not a week."), report, q,
+        "webhook-race-differently")
+    assert "followup_off_topic" not in codes(judged), judged["flags"]
 
 
 def test_a_reply_in_numbers_answers_a_probe_that_asks_for_numbers(analyzer, bank):

@@ -168,7 +168,7 @@ _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pin
                            r"|mentioned|reported|flagged|talked|asked)\b")
 
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
-_REFLECT_CUE = re.compile(
+REFLECT_CUE = re.compile(
     # "I'd say" only hedges what follows; "now, every quarter I..." is a habit the story changed.
     r"\b(i would(?! say)|i'd(?! say)|next time|now i|i now|i learned|i learnt|i realized|i realised|differently"
     r"|looking back|in hindsight|i still|since then|these days i|now,? (every|each|whenever|when|before|any time))\b"
@@ -418,7 +418,7 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         return ok, f"'I' {i} times, 'we' {we} times, {steps:g} concrete step(s)"
     if code in ("generic_reflection", "missing_reflection", "short_reflection"):
         shared = _content_words(text) & _content_words(story_text)
-        cue = _REFLECT_CUE.search(low)
+        cue = REFLECT_CUE.search(low)
         specific = len(shared) >= 2 or NUMBER.search(low) or len(reply_words) >= 15
         ok = bool(cue) and bool(specific) and not (_GENERIC.search(low) and len(shared) < 3)
         said = f"\"{cue.group(0)}\"" if cue else "no 'I would / next time / now I'"

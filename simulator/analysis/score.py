@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 
 from ..types import Deduction, Flag, Probe, Score, Word
-from .flags import NUMBER, says_we, we_and_i
+from .flags import NUMBER, REFLECT_CUE, says_we, we_and_i
 from .story import STOP
 
 DIMENSIONS = {
@@ -136,7 +136,27 @@ _PROBE_FRAME = (_stems("how did you get what why would tell about time thing oth
                        "differently your work people have has been does they them one")
                 | _stems(" ".join(STOP))
                 | _stems("ask asked went took start started once while first real made build built could "
-                         "change changed bad still even got said told"))
+                         "change changed bad still even got said told")
+                # Talk that carries no subject: "a lot", "the end", "everything", "kind of", "honestly".
+                | _stems("lot lots thing things stuff kind sort way really pretty honest honestly actual actually "
+                         "basically well good great end everything everyone everybody something someone anyway "
+                         "yeah okay right mean like say think"))
+
+# What candidates say when they answer something other than the probe: another story ("a similar thing
+# happened on my previous team"), another subject ("the part I'm proudest of", "the most interesting part
+# was"), the general case ("in general"), no memory of it, or praise of the question before a speech.
+_DEFLECTION = re.compile(
+    r"\b(a similar thing|something similar|on (my|a|another) (previous|last|old|other|different) (team|job|project)"
+    r"|another (time|project|example|story)|a (different|better) (example|story|project)"
+    r"|the (thing|part|project) i'm (most )?proud(est)? of|the (most interesting|bigger|biggest) (part|lesson|problem"
+    r"|thing|story)|in general|generally speaking|(don't|do not|can't|cannot) (really )?remember|a (long )?while ago"
+    r"|that's a (good|great|really good|interesting) question)\b"
+)
+# A probe about now or next time ("what do you do differently now?", "what would you have done?") is
+# answered only by a reply that speaks about now or a next time, not one that tells the story again.
+_ASKS_AHEAD = re.compile(r"\b(now|differently|since (this|that|then)|would you|if you (faced|did|built|had)"
+                         r"|from day one|again today)\b")
+_SPEAKS_AHEAD = re.compile(r"\b(i'd have|i would have|i always|i never|i usually|always|whenever|from day one)\b")
 
 
 _ASKS_FOR_NUMBERS = re.compile(r"\bin numbers\b")
@@ -152,6 +172,21 @@ def relevance(probe: Probe, reply_text: str, story_text: str) -> tuple[list[str]
         on_probe.append("numbers")
     same_story = sorted((_stems(story_text) - _PROBE_FRAME) & reply)
     return on_probe, same_story
+
+
+def off_topic_reason(probe: Probe, reply_text: str, on_probe: list[str], same_story: list[str]) -> str | None:
+    """Why the reply is about something other than the probe, or None: it shares neither the probe's
+    words nor the answer's story; it turns away ("a similar thing happened on my previous team") and
+    shares little else; or the probe asks about now or a next time and the reply only tells the past."""
+    low = reply_text.lower()
+    turn = _DEFLECTION.search(low)
+    if turn and not on_probe and len(same_story) < 3:
+        return f"turns to something else (\"{turn.group(0)}\")"
+    if not on_probe and len(same_story) < 2:
+        return f"takes up {', '.join(same_story) or 'none'} of its words or the answer's"
+    if _ASKS_AHEAD.search(probe.text.lower()) and not (REFLECT_CUE.search(low) or _SPEAKS_AHEAD.search(low)):
+        return "tells what happened, not what you would do or do now"
+    return None
 
 
 def marker_hits(markers: Sequence[str], text: str) -> list[str]:
@@ -177,10 +212,10 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story
     # (two of its people, systems or numbers); a reply with neither, and none of a strong reply's marks,
     # is about something else.
     on_probe, same_story = relevance(probe, text, story_text)
-    if not strong and not on_probe and len(same_story) < 2:
+    reason = None if strong else off_topic_reason(probe, text, on_probe, same_story)
+    if reason:
         flags.append(Flag("followup_off_topic", None, quote, start,
-                          f"Did not answer: the probe asked \"{probe.text}\", and the reply takes up "
-                          f"{', '.join(on_probe + same_story) or 'none'} of its words or the answer's."))
+                          f"Did not answer: the probe asked \"{probe.text}\", and the reply {reason}."))
     if len(weak) > len(strong):  # "nobody asked" carries the weak mark "was asked" and the strong "nobody had asked"
         flags.append(Flag("followup_weak_marker", None, "; ".join(weak), start,
                           f"The reply sounds like the weak reply: {', '.join(repr(w) for w in weak)}."))
