@@ -156,6 +156,24 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     assert not codes(r) & {"no_metric", "no_business_impact"}
 
 
+@pytest.mark.parametrize("result, for_people", [
+    # Who it reached, named as people name them, and what changed for them.
+    ("So the tutors could see which kids were falling behind by the second week.", True),
+    ("And the gym's trainers knew who was coming before the class started.", True),
+    ("Which meant the claims team wasn't stuck on hold with the provider anymore.", True),
+    # Only the software changed, or only the candidate's own team was pleased.
+    ("And the message consumers kept up with the queue after that.", False),
+    ("Eventually the team was happy the builds weren't failing as much.", False),
+])
+def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, result, for_people):
+    r = analyzer.analyze(scripted(
+        "Our scheduling tool kept timing out every Monday morning. Nobody owned it, so I took it on myself. "
+        f"I profiled the worst query and I added an index for it, then I cached the weekly view. {result} "
+        "I'd profile before guessing, next time."), bank.questions["debug-nobody-owned"])
+    assert result in " ".join(s["text"] for s in r["sentences"] if s["role"] == "result"), roles(r)
+    assert ("no_business_impact" not in codes(r)) is for_people, r["flags"]
+
+
 def test_an_answer_with_no_task_raises_missing_task(analyzer, bank):
     r = analyzer.analyze(scripted(
         "I was on the mobile team at a bank, and the app kept logging people out after a minute. "

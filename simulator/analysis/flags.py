@@ -140,7 +140,41 @@ _BUSINESS = re.compile(
     r"|freed (\w+ )?up|wait(s|ing)?|people (who|whose|that)|(lost|lose|losing) (\w+ ){0,2}data|data loss"
     r"|students|employees|staff|volunteers|visitors|players|guests|readers|convert(ed|s)?)\b"
     r"|\$\d"  # outside the \b group: "about $300,000" has no word boundary before the sign
+    # Who the work reached, as people name them ("the nurses", "finance", "the store managers"), and what
+    # changed for them: a chore gone, time given back, something sold, a review passed, people who stopped
+    # leaving. A word list of outcomes alone heard 13 of 30 such results written for the purpose.
+    r"|\b(nurses|doctors|teachers|professors?|analysts|new hires|managers|owners|treasurer|operators"
+    r"|reps|buyers|travell?ers|families|parents|residents|finance|legal|ops|marketing|warehouse|stores?|shops?"
+    r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business"
+    r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
+    r"|(got|get|gave|give) (\w+ ){0,2}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
+    r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review|signed off"
+    r"|passed (the|an|our|its|their) (\w+ )?(review|audit|inspection)"
+    r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling))\b"
 )
+# ... and, since nobody can list every role ("the pharmacists", "the HR folks", "the dispatch team"), said
+# as a shape: people as the subject (a word for a person who does something: -ers, -ors, -ists, -ians,
+# -ants, -ents, -ees, or a group), then what they could now do or were spared ("the tutors could see",
+# "the couriers stopped getting sent"). The software's own workers, servers and parsers are not people.
+_MACHINES = (r"(?:\w*lists|trees|variants|constants|\w*(?:vectors|errors|monitors|sensors|processors|iterators"
+             r"|selectors|validators|connectors|descriptors|tensors|colors|mirrors|cursors|indicators|generators"
+             r"|decorators)|components|environments|deployments|experiments|documents|segments|elements|arguments"
+             r"|requirements|statements|events|\w*(?:servers|containers|workers|routers|buffers|handlers"
+             r"|listeners|schedulers|loggers|parsers|brokers|consumers|producers|controllers|clusters|layers"
+             r"|headers|filters|parameters|markers|triggers|timers|counters|loaders|builders|runners|numbers"
+             r"|folders|helpers|wrappers|pointers|papers|answers|letters|characters|computers|trackers|crawlers"
+             r"|compilers|renderers|providers|bundlers|transformers|encoders|decoders|adapters|mappers|reducers"
+             r"|resolvers|watchers|emitters|registers|others|matters|chapters))\b")
+_FOR_SOMEONE = re.compile(
+    r"\b(the|our|their|its|all the|most of the) ([\w']+ ){0,2}(?!" + _MACHINES + r")"
+    # "the dispatch team could", not "the team was happy": the candidate's own team is not who it was for.
+    r"([a-z]{2,}(ers|ors|ists|ians|ants|ents|ees)|[a-z]+ team|office|group|folks|staff|crew|shift|department|desk"
+    r"|company|city|charity|airline|guides|coaches|kids|landlords|families)"
+    r"( (?!(?:was|were|is|are)\b)[a-z]+){0,4}? "
+    r"(could|can|were able to|was able to|stopped|started|got|didn't|did not|no longer|kept|used"
+    r"|had (way |much |a lot )?(less|more|fewer)|weren't|wasn't|never|closed|finished|saved|knew|found)\b"
+)
+_IMPACT = re.compile(f"(?:{_BUSINESS.pattern})|(?:{_FOR_SOMEONE.pattern})")
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
     r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
@@ -336,11 +370,16 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         if not NUMBER.search(result):
             flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by "
                                                                    "how much."))
-        if not _BUSINESS.search(result):
+        if not business_impact(result):
             flags.append(Flag("no_business_impact", "result", quote, start,
                               "The Result never says what it meant for customers, money or time."))
     flags += _reflection_flags(segments)
     return flags
+
+
+def business_impact(text: str) -> re.Match[str] | None:
+    """What the Result meant beyond the code: for customers, money, time, or the people it reached."""
+    return _IMPACT.search(text)
 
 
 def concrete_steps(text: str) -> float:
@@ -395,7 +434,7 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         "no_metric": (NUMBER, "a number"),
         "short_result": (NUMBER, "a number"),
         "missing_result": (NUMBER, "a number"),
-        "no_business_impact": (_BUSINESS, "a business consequence"),
+        "no_business_impact": (_IMPACT, "a business consequence"),
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
                           "a reason of your own"),
