@@ -174,6 +174,24 @@ def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, 
     assert ("no_business_impact" not in codes(r)) is for_people, r["flags"]
 
 
+@pytest.mark.parametrize("task, bounded", [
+    ("Strictly speaking that was the data team's thing, but I picked it up anyway.", True),
+    ("And look, I'm on the web team, the email service isn't even ours.", True),
+    ("Honestly nobody was responsible for the build, it had no owner after the reorg.", True),
+    ("It wasn't on anybody's roadmap, so I raised my hand for it in standup.", True),
+    # Asked, and a denial nearby that is about something else.
+    ("My lead asked me to look at it, and I didn't know that code at all.", False),
+    ("Even though it was hard, I wanted to get the build green again.", False),
+])
+def test_a_scope_boundary_is_heard_in_the_shapes_people_say_it(analyzer, bank, task, bounded):
+    r = analyzer.analyze(scripted(
+        "Our nightly build failed about twice a week and people just re-ran it. "
+        f"{task} I went through a month of failures and I pinned the two flaky dependencies. "
+        "Failed builds went from eight a month to one, which gave the release team their Friday afternoons back. "
+        "Next time I'd look at the failure history before touching any code."), bank.questions["debug-nobody-owned"])
+    assert ("no_scope_boundary" not in codes(r)) is bounded, r["flags"]
+
+
 def test_an_answer_with_no_task_raises_missing_task(analyzer, bank):
     r = analyzer.analyze(scripted(
         "I was on the mobile team at a bank, and the app kept logging people out after a minute. "

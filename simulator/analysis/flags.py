@@ -53,7 +53,7 @@ _WHOLE_THING = (r"i'?d (take|own|run) (on )?(the whole|all of) (thing|project|it
 _OWNED_CALL = re.compile(r"\b(it was my (call|decision)|i owned the (plan|decision|outcome|call)"
                          r"|my call (what|how|whether)|i'?d own (it|this|the \w+)|i took ownership|"
                          + _WHOLE_THING + r")\b")
-_SCOPE = re.compile(
+_SCOPE_PHRASES = re.compile(
     r"\b(not my team|not our team|wasn'?t my|was not my|wasn'?t our|outside (of )?(my|our)|nobody asked|no one asked"
     r"|nobody had asked|no ticket|not assigned|wasn'?t assigned|no clear owner|no owner|nobody owned|no one owned"
     r"|not on (my|our) (roadmap|plate)|not (in|part of) my (scope|job|role)|beyond my|not my (job|responsibility|code)"
@@ -84,6 +84,41 @@ _SCOPE = re.compile(
     # "honestly none of us were on the hook for it ... so I figured, okay, I'll be the one"
     r"|(nobody|no one|none of us|not me) (was|were|is) (really )?on the hook|i'?ll be the one|" + _WHOLE_THING + r")\b"
 )
+# ... and since a phrase list heard 1 of 25 scope statements written for the purpose, the shapes they come
+# in: nobody owned it ("nobody was responsible for the build", "an orphaned service"); it was someone else's
+# ("strictly speaking that was the data team's thing", "their codebase, not ours"); nobody asked or expected
+# it of me ("I didn't have to", "it wasn't in my goals for the quarter"); I stepped in ("I raised my hand").
+_SCOPE_SHAPES = re.compile(
+    r"\b((nobody|no one|none of us|no team|not anyone)( \w+){0,3}? (owned|owns|was responsible|were responsible"
+    r"|was assigned|had been assigned|fixed|touched|had touched|looked at|maintained|picked it up|was in charge)"
+    r"|there was (nobody|no one|no team|no owner) (assigned|responsible|owning|in charge)|orphan(ed)?|no man'?s land"
+    r"|(had been|was|got) reorgani[sz]ed away|the (original )?(author|owner|person who wrote it) (had )?left"
+    r"|(somebody|someone|anybody|anyone) else'?s|not ours|(their|another team'?s|a different \w+'?s) (code|codebase"
+    r"|system|service|repo|pipeline|problem|project)"
+    r"|(team|department|group|org|ops|infra|folks|people)('s|s'|') (thing|code|codebase|system|service|problem|repo"
+    r"|pipeline|project|area|job|responsibility|call|turf)"
+    r"|(technically|officially|strictly speaking),? the [\w ]{1,25}? (owned|owns|was responsible)"
+    r"|the \w+( \w+)? (team|folks|group|department) (owned|owns|was responsible for) (it|that|this|the)"
+    r"|i (wasn'?t|was not) (asked|expected|supposed|required|told|the owner|responsible|in charge)"
+    r"|i (didn'?t|did not) have to|(zero|no) responsibility for"
+    r"|(wasn'?t|was not|not) (in|part of|on) (my|our|anybody'?s|anyone'?s) (\w+ ){0,2}(goals|okrs|job description"
+    r"|lane|remit|list|plan|roadmap|plate|radar)"
+    r"|(not|wasn'?t|was not) (really )?my (lane|thing|area|turf|wheelhouse)"
+    r"|outside (of )?what i was (hired|asked|paid|supposed)"
+    r"|(my manager|my boss|my lead|nobody|no one) (didn'?t|did not) (even )?know i was"
+    r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
+    r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
+    r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did))\b"
+)
+# ... and, most generally, a denial a few words before owning or a role: "it wasn't on anybody's roadmap",
+# "that wasn't my role", "the email service isn't even ours". Not "asked": "my lead asked me, and I didn't
+# know the code" is an assignment.
+_DENIAL = r"(?:not|no|nobody|nobody's|no one|no one's|none|never|neither|without|\w+n't)"
+_OWNING = (r"(?:own|owned|owner|owners|owning|owns|ownership|responsib\w*|assign\w*|job|role|lane|ours|mine"
+           r"|priorit\w*|rotation|remit|charter|plate|radar|roadmap|goals|okrs|scope|team's|else's|everybody's)")
+_NEAR = r"(?:[^\w']+[\w']+){0,5}[^\w']+"  # up to five words between
+_SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
+_SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
     r"it)"
