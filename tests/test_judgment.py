@@ -192,6 +192,23 @@ def test_a_scope_boundary_is_heard_in_the_shapes_people_say_it(analyzer, bank, t
     assert ("no_scope_boundary" not in codes(r)) is bounded, r["flags"]
 
 
+@pytest.mark.parametrize("task, result, assigned", [
+    ("So my team lead basically dumped the whole thing on me on a Friday.", "", True),
+    ("I got put in charge of it when the contractor left.", "", True),
+    ("My engineering manager asked me if I could take over the release tooling.", "", True),
+    # Work the candidate took on, and a later request that rewards the work, are not assignments.
+    ("Nobody gave me the job, I picked it up after seeing it in the channel.", "", False),
+    ("I made it my job to fix it, nobody owned it.", "And my director asked me to lead the next one.", False),
+])
+def test_an_assignment_is_heard_where_the_work_came_to_the_candidate(analyzer, bank, task, result, assigned):
+    r = analyzer.analyze(scripted(
+        f"Our release tooling broke every other week and the releases slipped. {task} "
+        "I rewrote the version bump script and I added a dry run that checks every tag before it is pushed. "
+        f"Releases went out on time for the next six months, so support stopped getting angry calls. {result} "
+        "Next time I'd add the dry run before anything else."), bank.questions["debug-nobody-owned"])
+    assert ("assigned_task" in codes(r)) is assigned, (roles(r), r["flags"])
+
+
 def test_an_answer_with_no_task_raises_missing_task(analyzer, bank):
     r = analyzer.analyze(scripted(
         "I was on the mobile team at a bank, and the app kept logging people out after a minute. "

@@ -41,11 +41,32 @@ LONG_PAUSES_COUNT = 2
 # The scope boundary is an ownership signal; for stories about other things it is not expected.
 SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_results", "have_backbone"}
 
+# Someone with a say over the work: "my manager", "the team lead", "the head of product", "my engineering
+# manager", "leadership", "the client".
+_AUTHORITY = (r"((my|our|the|his|her) ([\w-]+ ){0,2}(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor"
+              r"|professor|teacher|client|founder|head of \w+)|leadership|they|he|she)")
 _ASSIGNED = re.compile(
-    r"\b((my|our|the) (manager|boss|lead|tech lead|team lead|director|vp|skip|cto|pm|product manager|mentor"
-    r"|supervisor|professor|teacher|client) (asked|told|assigned|wanted|needed|gave|put|handed) (me|us|it to me"
-    r"|this to me)|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
-    r"|(was|got) assigned to me|(they|he|she) (asked|told) me to|(gave|handed) (it|this) to me)\b"
+    r"\b(" + _AUTHORITY + r" ((asked|told|wanted|needed|expected|got|had) (me|us) (to|if i could|whether i could)"
+    r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
+    r"|told (me|us) (that )?(i|we) (had|needed|were going) to)"
+    r"|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
+    r"|(was|got) assigned to me|(gave|handed) (it|this) to me"
+    # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
+    # "my lead put me on it", "he dumped it on me", "I inherited the whole thing", "they picked me". The thing
+    # handed over must be work: "my lead gave me the numbers" is not an assignment.
+    r"|i (got|was) (handed|given|put on|put in charge of|picked|chosen|assigned|volunteered|voluntold)"
+    r"|i was the one (they|he|she) (picked|chose)"
+    r"|(?<!nobody )(?<!no one )(gave|handed|dumped|threw|passed) (me|us|my (team|group)) (the|this|that|a) "
+    r"([\w-]+ ){0,2}"
+    r"(project|task|ticket|job|work|part|migration|feature|problem|assignment|deadline|rewrite|launch|module|system"
+    r"|codebase|service|area|audit)"
+    r"|(dumped|threw|pushed|dropped) (it|this|that|the whole thing) (on|onto|in) (me|my lap)"
+    r"|(got|was) (routed|given|handed|passed|dropped) (to|on) me|(dropped|landed) (in|on) my (lap|desk|plate)"
+    r"|(chose|picked) me|i inherited|(?<!i )made it my (project|job|task|responsibility)"
+    r"|suggested (that )?i (take|own|do)|put me (on|in charge)|came to me and (said|asked)|i was tasked with"
+    r"|assigned (the|this|that|it) ([\w-]+ ){0,2}to me"
+    r"|made me (the|a) ([\w-]+ ){0,2}(owner|lead|point person|person)|(this|it) (is|was) (yours|mine) now"
+    r"|(dropped|dumped|threw) (the|this|that) ([\w-]+ ){0,2}on me)\b"
 )
 # Taking the whole of it on: "I told her I'd take the whole thing, the design, the legal review, the rollout".
 _WHOLE_THING = (r"i'?d (take|own|run) (on )?(the whole|all of) (thing|project|it|\w+)"
@@ -299,6 +320,16 @@ def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern
     return None
 
 
+def _before_coda(segments: Sequence[Segment]) -> Sequence[Segment]:
+    """The answer up to its coda: what is told after the last Action and a Result after it ("and my director
+    asked me to lead the next one") is a consequence of the story, not how the work came to the candidate."""
+    last_action = max((i for i, s in enumerate(segments) if s.name == "action"), default=None)
+    if last_action is None:
+        return segments
+    result_after = next((i for i in range(last_action + 1, len(segments)) if segments[i].name == "result"), None)
+    return segments if result_after is None else segments[:result_after + 1]
+
+
 def _quote(words: Sequence[Word], first: int, last: int) -> str:
     """The words first..last of the sentence, with a few words of context after them."""
     return " ".join(w.text for w in words[first:last + 4][:14])
@@ -383,7 +414,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
             flags.append(Flag("vague_action", "action", quote, start,
                               f"Only {steps:g} concrete first-person step(s) in the Action (passing word on counts "
                               "half); name 2-4 things you did."))
-    hit = _find(segments, SECTION_NAMES, _ASSIGNED)
+    hit = _find(_before_coda(segments), ["situation", "task", "action"], _ASSIGNED)
     # "The VP asked me to make a recommendation, and it was my call": asked, and owned.
     if hit and not _OWNED_CALL.search(_section_text(segments, hit[2])):
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
