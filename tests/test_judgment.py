@@ -340,6 +340,24 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     assert _BUSINESS.search("the bill went down to about twenty-six thousand a month")  # money without the word
 
 
+@pytest.mark.parametrize("action, steps", [
+    # Told in the present, as it happened.
+    ("so I sit down with the logs and I find the retry loop, and then I pull it out", 3),
+    ("I'm going through the heap dumps, I spot the cache that never evicts", 2),
+    # Verbs whose past does not end in -ed, and the past of the past.
+    ("I threw out the old cron job and I stood up a queue worker", 2),
+    ("I'd sat in on three support calls, and after that I rewrote the onboarding email", 2),
+    # Passing word on is half a step, in either tense; "I think" and "I mean" are no step at all.
+    ("I told my lead and I ping the channel", 1),
+    ("I think it was the cache, I mean I know it was", 0),
+    ("I took ownership and made sure it got resolved", 1),
+])
+def test_a_step_is_counted_however_the_candidate_tells_it(action, steps):
+    from simulator.analysis.flags import concrete_steps, plain
+
+    assert concrete_steps(plain(action)) == steps
+
+
 def test_a_transcript_without_punctuation_is_cut_into_clauses():
     words = words_from_text(
         "so we had a release checklist on a wiki and every release took half a day it wasn't my job but I thought "

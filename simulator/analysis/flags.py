@@ -245,17 +245,32 @@ _GENERIC = re.compile(
 )
 # "I then borrowed", "I also paired", "I personally wrote": a step all the same (the hedges are already out).
 _ADVERB = r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+){0,2}"
+_PAST_STEP = (r"\w+ed|wrote|rewrote|built|rebuilt|ran|reran|met|set|reset|led|sat|stood|brought|bought|took|made|read"
+              r"|dug|got|put|sent|split|cut|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|redid"
+              r"|drove|broke|threw|tore|shut|hit|let|won|fought|sold|left|froze|flew|hung|dove|spun|stuck|struck|swung"
+              r"|shook|oversaw|undertook|withdrew|told|had (him|her|them|each|two|the|my)")
+# People often tell the Action in the present: "so I sit down with the logs, I find the loop, I pull it out".
+# Only verbs of doing: "I think", "I mean", "I guess", "I know" are not steps.
+_PRESENT_STEP = (r"sit|find|pull|push|ship|spot|cap|write|rewrite|build|rebuild|call|open|add|fix|move|rip|take|grab"
+                 r"|dig|check|start|kill|delete|drop|cut|split|pair|book|draw|map|script|measure|profile|trace|patch"
+                 r"|roll|revert|merge|deploy|walk|sketch|pick|switch|swap|change|bump|restart|file|track|chase|phone"
+                 r"|meet|schedule|throw|set up|go through|go back|go over|put together|pull together|run|set|put"
+                 # Passing word on, counted here and half taken back by _TELLING_STEP.
+                 r"|notice|send|tell|message|ping|email|escalate|raise|mention|report|flag|talk|ask")
 _ACTION_STEP = re.compile(
-    r"\bi " + _ADVERB + r"(\w+ed|wrote|built|ran|met|set|led|sat|brought|took|made|read|dug|got|put|sent|split|gave"
-    r"|began|chose|drew|spent|found|caught|kept|held|taught|went|did|rewrote|shadowed|drove|broke"
-    r"|had (him|her|them|each|two|the|my))\b"
+    r"\bi " + _ADVERB + r"(" + _PAST_STEP + r"|" + _PRESENT_STEP + r")\b"
+    # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
+    r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
+    r"|\bi'm " + _ADVERB + r"(?!(thinking|wondering|hoping|feeling|telling|asking|saying|talking|trying|going to)\b)"
+    r"\w+ing (through|into|up|out|over|the|a|an|every|all|each|my|our|their|his|her|it|them)\b"
 )
 # "I looked into it" names no step at all: it cancels the step its verb counted.
 _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|worked on|dealt with|took care of|handled|helped with)"
                          r" (it|this|that|things|the (issue|problem|bug))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised"
-                           r"|mentioned|reported|flagged|talked|asked)\b")
+                           r"|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"
+                           r"|raise|mention|report|flag|talk|ask)\b")
 
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".
 REFLECT_CUE = re.compile(
