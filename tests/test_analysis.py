@@ -217,6 +217,29 @@ def test_followup_flags(reply, code, present):
     assert (code in found) is present, found
 
 
+@pytest.mark.parametrize("probe_text, reply, flagged", [
+    # Asked how the work was carried to its end: a reply that stops at the hand-over lacks follow-through.
+    ("How did you get the platform team to accept and deploy the fix?",
+     "I sent their lead a message with the patch and they handled it from there.", True),
+    ("How did you get the platform team to accept and deploy the fix?",
+     "I sent their lead the patch and checked in at their standup until it was released.", False),
+    ("How exactly did you transfer ownership so it actually stuck?",
+     "I paired two engineers on real changes, and a month later they ran the rotation without me.", False),
+    # A question about judgment or a lesson does not ask for follow-through, so its absence costs nothing.
+    ("Which options did you reject, and why?", "I rejected the vendor on cost because we could not run it.", False),
+    ("What would you do differently next time?", "I would write the runbook before the first migration.", False),
+])
+def test_follow_through_is_asked_of_a_reply_only_when_the_probe_asks_how_it_landed(probe_text, reply, flagged):
+    from simulator.analysis.score import followup_flags
+    from simulator.types import Probe
+
+    from .fakes import scripted as s
+
+    probe = Probe("p", probe_text, "influence", ("handoff",), (), (), "", "")
+    found = [f.code for f in followup_flags(probe, s(reply).words, 30.0)]
+    assert ("followup_no_follow_through" in found) is flagged, found
+
+
 @pytest.mark.parametrize(
     "reply, repaired",
     [

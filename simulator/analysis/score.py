@@ -117,7 +117,14 @@ FOLLOWUP_MIN_S, FOLLOWUP_MAX_S = 20.0, 60.0
 _FOLLOW_THROUGH = re.compile(
     r"\b(followed up|follow up|made sure|checked|double-checked|until|verified|confirmed|merged|deployed|shipped"
     r"|rolled out|stayed on|tracked|monitored|weeks later|the next (day|week)|closed the loop|got it merged|walked "
-    r"them)\b"
+    r"them|checked in|(a|one|two|three|six) (week|month|year)s? later|months later|in batches|one (\w+ )?at a time"
+    r"|made (it )?mandatory|released|kept|stuck|ever since|since then|every (day|week|sprint|release))\b"
+)
+# Follow-through is asked for when the probe is about carrying the work to its end: getting others to take it up,
+# a migration or a fix landing, a change that sticks. "What would you do differently?" does not ask for it.
+_ASKS_FOLLOW_THROUGH = re.compile(
+    r"\bhow (exactly )?did you (get|migrate|transfer|roll|ship|deploy|land|keep|make)\b"
+    r"|\b(adopt|accept|deploy|stuck|stick|happen again|roll(ed)? out|see it through)\b"
 )
 _SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that)\b)")
 _STEM = re.compile(r"(ing|ed|es|s|ly)$")
@@ -224,7 +231,7 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story
     we, i = we_and_i(low)
     if says_we(we, i):
         flags.append(Flag("followup_we", None, quote, start, f"'we' {we} times and 'I' {i} times in the reply."))
-    if not _FOLLOW_THROUGH.search(low):
+    if _ASKS_FOLLOW_THROUGH.search(probe.text.lower()) and not _FOLLOW_THROUGH.search(low):
         flags.append(Flag("followup_no_follow_through", None, quote, start,
                           "The reply never says how you saw it through (followed up, verified, merged, shipped)."))
     if duration_s < FOLLOWUP_MIN_S:
