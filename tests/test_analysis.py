@@ -203,6 +203,7 @@ def test_no_words_is_no_speech(analyzer):
         ("I rejected the vendor on cost because we could not run it.", "followup_off_topic", False),
         ("It handled twenty five million a day afterwards, checked by me.", "followup_vague", False),
         ("It was good and everyone liked it.", "followup_vague", True),
+        ("I said in the channel that it was my push, so nobody chased other leads.", "followup_vague", False),
     ],
 )
 def test_followup_flags(reply, code, present):
@@ -215,6 +216,19 @@ def test_followup_flags(reply, code, present):
                   ("picked the popular one",), "", "")
     found = [f.code for f in followup_flags(probe, s(reply).words, 30.0)]
     assert (code in found) is present, found
+
+
+@pytest.mark.parametrize("reply, repaired", [
+    ("It was my decision, and I said so in the proposal.", True),
+    ("I chose it because the pilot had no budget for a second server.", True),
+    ("My manager told me to, so I did.", False),
+])
+def test_an_assigned_task_is_repaired_by_a_reason_or_a_call_of_your_own(reply, repaired):
+    from simulator.analysis.flags import repaired as judge
+
+    from .fakes import scripted as s
+
+    assert judge("assigned_task", s(reply).words, "")[0] is repaired
 
 
 @pytest.mark.parametrize("probe_text, reply, flagged", [

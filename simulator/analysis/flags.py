@@ -517,7 +517,8 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         "missing_result": (NUMBER, "a number"),
         "no_business_impact": (_IMPACT, "a business consequence"),
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
-        "assigned_task": (re.compile(_SCOPE.pattern + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
+        "assigned_task": (re.compile(_SCOPE.pattern + "|" + _OWNED_CALL.pattern
+                                     + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
                           "a reason of your own"),
         "missing_task": (re.compile(_SCOPE.pattern + r"|\b(my (goal|job|role|task)|i (needed|had|wanted|decided) "
                                                      r"to)\b"),

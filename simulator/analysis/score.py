@@ -126,7 +126,10 @@ _ASKS_FOLLOW_THROUGH = re.compile(
     r"\bhow (exactly )?did you (get|migrate|transfer|roll|ship|deploy|land|keep|make)\b"
     r"|\b(adopt|accept|deploy|stuck|stick|happen again|roll(ed)? out|see it through)\b"
 )
-_SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that)\b)")
+# A number, a reason or a concrete detail: "because", "so nobody chased other leads", "which meant", "explained why".
+_SPECIFIC = re.compile(r"(\d|\$|%|\b(because|by|specifically|for example|instead of|so that"
+                       r"|so (nobody|no one|i|we|they|she|he|the|it|our|my)|which meant|since|otherwise|to avoid"
+                       r"|in order to|explained why|the reason)\b)")
 _STEM = re.compile(r"(ing|ed|es|s|ly)$")
 _FILLER_WORDS = set("i me my we our the a an and or but so to of in on at for with that this it is was were be "
                     "just".split())
