@@ -164,6 +164,9 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     # Only the software changed, or only the candidate's own team was pleased.
     ("And the message consumers kept up with the queue after that.", False),
     ("Eventually the team was happy the builds weren't failing as much.", False),
+    # People waiting is a cost to them; agreeing to wait is not an outcome for anyone.
+    ("After a month the average wait for a review went from three days to under one.", True),
+    ("He agreed to wait, and in the end it all went a lot more smoothly.", False),
 ])
 def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, result, for_people):
     r = analyzer.analyze(scripted(
@@ -179,6 +182,7 @@ def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, 
     ("And look, I'm on the web team, the email service isn't even ours.", True),
     ("Honestly nobody was responsible for the build, it had no owner after the reorg.", True),
     ("It wasn't on anybody's roadmap, so I raised my hand for it in standup.", True),
+    ("Nobody told me to change that, my manager was actually pretty happy with it.", True),
     # Asked, and a denial nearby that is about something else.
     ("My lead asked me to look at it, and I didn't know that code at all.", False),
     ("Even though it was hard, I wanted to get the build green again.", False),
@@ -350,6 +354,9 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     # Passing word on is half a step, in either tense; "I think" and "I mean" are no step at all.
     ("I told my lead and I ping the channel", 1),
     ("I think it was the cache, I mean I know it was", 0),
+    # A second verb after "and" keeps the "I" until someone else becomes the subject.
+    ("I dug through the cleanup logs and found the folder it skipped", 2),
+    ("I sent the logs over and they rewrote the job", 0.5),
     ("I took ownership and made sure it got resolved", 1),
 ])
 def test_a_step_is_counted_however_the_candidate_tells_it(action, steps):
@@ -558,3 +565,34 @@ def test_the_band_cue_agrees_with_the_live_guess():
     in_reflection = CueWatch(targets, (120.0, 180.0)).update(120.0, ("reflection", 110.0, 119.0))
     assert in_action[0].text == "2:00.0 passed: head for the result"
     assert in_reflection[0].text == "2:00.0 passed: in the reflection, finish by 3:00.0"
+
+
+def test_an_aim_said_as_a_cleft_is_the_task_even_before_the_background(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "So what I wanted was to stop our lead's plan to drop the old API, because half our mobile users were on it. "
+        "The background is we were cleaning up the backend and he wanted version one off by the end of the month. "
+        "I pulled the request logs by app version and I took the chart to him before the planning meeting. "
+        "He agreed to wait a quarter, and the two hundred thousand users on old phones kept their app working. "
+        "I learned to bring the chart to the person before the meeting."), bank.questions["disagree-with-lead"])
+    assert roles(r)[0][0] == "task", roles(r)
+    assert "missing_task" not in codes(r), r["flags"]
+
+
+def test_a_fix_sent_to_another_team_for_them_to_write_is_a_handoff(analyzer, bank):
+    r = analyzer.analyze(scripted(
+        "The build server filled its disk twice a week and every build in the company stopped. It wasn't ours, it "
+        "belonged to the platform group, but I wanted to know why. I dug through the cleanup logs and found it "
+        "skipped any folder with a space in its name. And then I sent all that over to the platform team and they "
+        "rewrote the cleanup job. The disk never filled again, and the on-call pages for it went to zero. Next time "
+        "I'd write the fix myself and ask them to review it."), bank.questions["debug-nobody-owned"])
+    assert "handoff" in codes(r) and "vague_action" not in codes(r), r["flags"]
+
+
+def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
+    words = words_from_text(
+        "so there was a new grad on my team who was really good at code but she froze any time production broke "
+        "and i wanted her to be someone who could run an incident alone within her first year and our professor "
+        "split the project up and i built the one where you pick your partner first the club still uses it today")
+    starts = [s.text.split()[:3] for s in split_sentences(words)]
+    assert ["and", "i", "wanted"] in starts and ["our", "professor", "split"] in starts, starts
+    assert ["the", "club", "still"] in starts, starts

@@ -129,7 +129,9 @@ _SCOPE_SHAPES = re.compile(
     r"|(my manager|my boss|my lead|nobody|no one) (didn'?t|did not) (even )?know i was"
     r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
-    r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did))\b"
+    r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
+    # "nobody told me to change that, my manager was happy with it"
+    r"|(nobody|no one) (had |ever |really )?(told|wanted|expected|required|needed|made) me to)\b"
 )
 # ... and, most generally, a denial a few words before owning or a role: "it wasn't on anybody's roadmap",
 # "that wasn't my role", "the email service isn't even ours". Not "asked": "my lead asked me, and I didn't
@@ -143,7 +145,8 @@ _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
     r"it)"
-    r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ team) (fixed|handled|took care of|looked into|resolved|sorted)"
+    r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ (team|group)) (fixed|handled|took care of|looked into|resolved"
+    r"|sorted|rewrote|built|patched|implemented|changed|wrote|did)"
     r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
     r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug))"
     r"|(he|she|they) (took care of|handled|sorted) (it|the rest|everything|the spec)|(sorted|figured) it out with"
@@ -193,7 +196,11 @@ _BUSINESS = re.compile(
     # money said without the word: "the bill went down to twenty-six thousand a month".
     r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
     # ...and who else it reached, said plainly: time freed up, a wait, the people it reached, data not lost.
-    r"|freed (\w+ )?up|wait(s|ing)?|people (who|whose|that)|(lost|lose|losing) (\w+ ){0,2}data|data loss"
+    r"|freed (\w+ )?up"
+    # "the average wait", "their waits", "no longer waiting" are people waiting; "he agreed to wait" is not.
+    r"|(the|a|their|his|her|its|\w+'s?) (\w+ )?waits?|waiting (time|times|list|lists|room)"
+    r"|(no longer|stopped|without|weren't|wasn't|not) waiting|people (who|whose|that)"
+    r"|(lost|lose|losing) (\w+ ){0,2}data|data loss"
     r"|students|employees|staff|volunteers|visitors|players|guests|readers|convert(ed|s)?)\b"
     r"|\$\d"  # outside the \b group: "about $300,000" has no word boundary before the sign
     # Who the work reached, as people name them ("the nurses", "finance", "the store managers"), and what
@@ -263,6 +270,15 @@ _ACTION_STEP = re.compile(
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
     r"|\bi'm " + _ADVERB + r"(?!(thinking|wondering|hoping|feeling|telling|asking|saying|talking|trying|going to)\b)"
     r"\w+ing (through|into|up|out|over|the|a|an|every|all|each|my|our|their|his|her|it|them)\b"
+)
+# A second step with the same "I": "I dug through the logs and found the job", "I pulled the logs and made a
+# chart", "I opened the dashboard and checked the pool". Only a past verb of doing right after "and", with no
+# other subject (we, they, he, she) since the "I".
+_ALSO_DID = re.compile(
+    r"\bi " + _ADVERB + r"(?:" + _PAST_STEP + r")\b(?:(?!\b(?:we|they|he|she|you|i|and)\b)[^.;?!])*"
+    r"\band (?:then |also )?(found|made(?! sure)|wrote|built|ran|set|took|put|moved|added|fixed|rewrote|pulled|checked"
+    r"|tested|turned|merged|shipped|opened|drew|booked|called|deleted|replaced|removed|measured|traced"
+    r"|profiled|patched|reverted|deployed|rolled|started|split|cut|mapped|scripted)\b"
 )
 # "I looked into it" names no step at all: it cancels the step its verb counted.
 _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|worked on|dealt with|took care of|handled|helped with)"
@@ -465,7 +481,8 @@ def business_impact(text: str) -> re.Match[str] | None:
 
 def concrete_steps(text: str) -> float:
     telling = len(_TELLING_STEP.findall(text))
-    return len(_ACTION_STEP.findall(text)) - telling / 2 - len(_VAGUE_STEP.findall(text))
+    steps = len(_ACTION_STEP.findall(text)) + len(_ALSO_DID.findall(text))
+    return steps - telling / 2 - len(_VAGUE_STEP.findall(text))
 
 
 def _content_words(text: str) -> set[str]:

@@ -50,7 +50,12 @@ _CLAUSE_START = re.compile(
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
     r"|weren'?t) (my|our|anyone|assigned|given|asked)|(he|she|they) (finished|shipped|started|stopped|got)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
-    r"|after (about|around|a|an|one|two|three|four|five|six)\b)\b"
+    r"|after (about|around|a|an|one|two|three|four|five|six)\b"
+    # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
+    # of the work ("the club still uses it", "the front desk stopped").
+    r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
+    r"|lead|client|boss|director|mentor) (split|asked|told|gave|wanted|said|put|assigned)"
+    r"|(the|our|my|their) \w+ (still|now|no longer|stopped|started))\b"
 )
 CLAUSE_MIN_WORDS = 8
 
@@ -98,6 +103,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
         (r"\b(part of )?what i (owned|was responsible for|signed up for|was on the hook for) (was|were|is)\b", 3.0),
+        # ...and the aim said as a cleft: "so what I wanted was to stop the plan", "what I needed to do was".
+        (r"\bwhat i (wanted|needed|was trying|set out|had)( to do)? (was|is)\b", 3.0),
         (r"\b(had to (decide|figure out|find|get|make|deliver|fix|ship))\b", 1.2),
         # Scope said the way people say it: "nobody's job", "it wasn't really my call", "that was on me".
         (r"\b(nobody|no one|anyone|any one team)'?s (job|problem|area|responsibility|charter|project)\b", 3.5),
