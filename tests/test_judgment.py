@@ -183,6 +183,7 @@ def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, 
     ("Honestly nobody was responsible for the build, it had no owner after the reorg.", True),
     ("It wasn't on anybody's roadmap, so I raised my hand for it in standup.", True),
     ("Nobody told me to change that, my manager was actually pretty happy with it.", True),
+    ("I'd been asked to write the technical side, but really I wanted to get them to one answer.", True),
     # Asked, and a denial nearby that is about something else.
     ("My lead asked me to look at it, and I didn't know that code at all.", False),
     ("Even though it was hard, I wanted to get the build green again.", False),
@@ -199,6 +200,7 @@ def test_a_scope_boundary_is_heard_in_the_shapes_people_say_it(analyzer, bank, t
 @pytest.mark.parametrize("task, result, assigned", [
     ("So my team lead basically dumped the whole thing on me on a Friday.", "", True),
     ("I got put in charge of it when the contractor left.", "", True),
+    ("My skip-level pulled me aside and said she needed someone to get it over the line.", "", True),
     ("My engineering manager asked me if I could take over the release tooling.", "", True),
     # Work the candidate took on, and a later request that rewards the work, are not assignments.
     ("Nobody gave me the job, I picked it up after seeing it in the channel.", "", False),
@@ -594,5 +596,24 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
         "and i wanted her to be someone who could run an incident alone within her first year and our professor "
         "split the project up and i built the one where you pick your partner first the club still uses it today")
     starts = [s.text.split()[:3] for s in split_sentences(words)]
-    assert ["and", "i", "wanted"] in starts and ["our", "professor", "split"] in starts, starts
+    assert ["and", "i", "wanted"] in starts and ["and", "our", "professor"] in starts, starts
     assert ["the", "club", "still"] in starts, starts
+
+
+@pytest.mark.parametrize("action, handed_off", [
+    ("At that point I looped in our DBA and she sorted out the indexes from there.", True),
+    ("And then we gave the list to the devops team and they automated most of it.", True),
+    ("I gave them a demo of the fix and they loved it.", False),
+])
+def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
+    from simulator.analysis.flags import _HANDOFF, plain
+
+    assert bool(_HANDOFF.search(plain(action))) is handed_off
+
+
+def test_a_bound_said_with_a_is_a_number():
+    from simulator.analysis.flags import NUMBER
+
+    assert NUMBER.search("searches came back in under a second")
+    assert NUMBER.search("the page was fixed within an hour")
+    assert not NUMBER.search("after a while she was in a meeting")

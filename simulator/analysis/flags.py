@@ -44,11 +44,13 @@ SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_
 # Someone with a say over the work: "my manager", "the team lead", "the head of product", "my engineering
 # manager", "leadership", "the client".
 _AUTHORITY = (r"((my|our|the|his|her) ([\w-]+ ){0,2}(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor"
-              r"|professor|teacher|client|founder|head of \w+)|leadership|they|he|she)")
+              r"|professor|teacher|client|founder|skip-level|head of \w+)|leadership|they|he|she)")
 _ASSIGNED = re.compile(
     r"\b(" + _AUTHORITY + r" ((asked|told|wanted|needed|expected|got|had) (me|us) (to|if i could|whether i could)"
     r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
-    r"|told (me|us) (that )?(i|we) (had|needed|were going) to)"
+    r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
+    # "my skip-level pulled me aside and said she needed someone to get it over the line"
+    r"|(pulled|took) me aside|[^.]{0,30}(said|told me) (she|he|they) needed (someone|somebody|me|a person) to)"
     r"|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
     r"|(was|got) assigned to me|(gave|handed) (it|this) to me"
     # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
@@ -131,7 +133,11 @@ _SCOPE_SHAPES = re.compile(
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
     r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
     # "nobody told me to change that, my manager was happy with it"
-    r"|(nobody|no one) (had |ever |really )?(told|wanted|expected|required|needed|made) me to)\b"
+    r"|(nobody|no one) (had |ever |really )?(told|wanted|expected|required|needed|made) me to"
+    # The ask, and going past it: "I'd been asked to write the technical side, but really I wanted to get them to
+    # one answer".
+    r"|(asked|supposed|expected|meant|hired|told) to [^.]{0,60}?,? but (really |actually |honestly )?i (really )?"
+    r"(wanted|decided|went|took))\b"
 )
 # ... and, most generally, a denial a few words before owning or a role: "it wasn't on anybody's roadmap",
 # "that wasn't my role", "the email service isn't even ours". Not "asked": "my lead asked me, and I didn't
@@ -144,9 +150,9 @@ _SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
-    r"it)"
+    r"it|gave|handed|passed|looped in|brought in|pulled in|called in)"
     r"[^.]{0,60}\b(and|so|then) (they|he|she|the \w+ (team|group)) (fixed|handled|took care of|looked into|resolved"
-    r"|sorted|rewrote|built|patched|implemented|changed|wrote|did)"
+    r"|sorted|rewrote|built|patched|implemented|changed|wrote|did|automated)"
     r"|handed (it )?off|passed it (on|along|over)|let (them|the \w+ team) (handle|deal with|fix)"
     r"|(they|the \w+ team) (fixed|handled|took care of|resolved) (it|the (problem|issue|bug))"
     r"|(he|she|they) (took care of|handled|sorted) (it|the rest|everything|the spec)|(sorted|figured) it out with"
@@ -175,7 +181,10 @@ NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
     r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth"
-    r"|instead of the (second|third|fourth|fifth|tenth))\b)"
+    r"|instead of the (second|third|fourth|fifth|tenth)"
+    # a bound said with "a": "under a second", "within an hour", "in less than a day" (not "after about a month",
+    # which dates the outcome without measuring it)
+    r"|(under|within|less than|inside) (a|an) (second|minute|hour|day))\b)"
 )
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"

@@ -48,7 +48,8 @@ _CLAUSE_START = re.compile(
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
-    r"|weren'?t) (my|our|anyone|assigned|given|asked)|(he|she|they) (finished|shipped|started|stopped|got)"
+    r"|weren'?t) (really |actually |even )?(my|our|anyone|assigned|given|asked)"
+    r"|(he|she|they) (finished|shipped|started|stopped|got)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
     r"|after (about|around|a|an|one|two|three|four|five|six)\b"
     # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
@@ -218,7 +219,8 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
-    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 3])
+    # Four words ahead: "and our professor split", "it wasn't really anyone's".
+    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 4])
     return bool(_CLAUSE_START.match(ahead))
 
 
