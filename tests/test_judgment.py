@@ -261,7 +261,10 @@ def test_hedges_do_not_hide_a_scope_boundary_and_the_quote_keeps_every_word(anal
 
 @pytest.mark.parametrize("lesson", ["I learned that feedback is a gift.",
                                     "I think I learned that it's really important to listen to everyone and "
-                                    "communicate."])
+                                    "communicate.",
+                                    # long enough to pass as specific, were it not for praising a virtue
+                                    "It taught me that quality matters and that it's worth taking the time to do "
+                                    "things right."])
 def test_a_platitude_is_a_generic_reflection_even_when_it_repeats_a_story_word(analyzer, bank, lesson):
     r = analyzer.analyze(scripted(
         "One time a teammate gave me feedback that my code reviews were too harsh and everyone felt it. "

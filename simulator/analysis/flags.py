@@ -256,6 +256,9 @@ _GENERIC = re.compile(
     r"|listen to (everyone|others|people|each other|your team)|learn from (my |our |your )?(mistakes|failures?)"
     r"|(bring|brought|get|got) (people|everyone) (along|on board)|need buy[- ]?in|go(ing)? the extra mile"
     r"|customer service is"
+    # a virtue and its praise: "quality matters", "persistence pays off", "worth taking the time to do it right"
+    r"|\w+ (really )?(matters|pays off|is everything|goes a long way)|do(ing)? (things|it) (the )?right"
+    r"|tak(e|ing) the time to"
     # advice to anyone, in the second person: "you have to stay calm", "you should always look at..."
     r"|you (always )?(have|got) to|you should always|stay(ing)? calm|on the same page)\b"
 )
