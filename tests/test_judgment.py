@@ -620,3 +620,18 @@ def test_a_bound_said_with_a_is_a_number():
     assert NUMBER.search("searches came back in under a second")
     assert NUMBER.search("the page was fixed within an hour")
     assert not NUMBER.search("after a while she was in a meeting")
+
+
+@pytest.mark.parametrize("result, measured", [
+    ("Page loads went from about four seconds to under one.", True),
+    ("Only two of the forty customers noticed, and neither lost any data.", True),
+    ("We never missed the two days it used to take.", True),
+    # Count words that say which ones, not how many.
+    ("After that it was one of the smoothest launches we'd had.", False),
+    ("The two of us got it done and the three teams stopped arguing about it.", False),
+    ("We never had that problem again after that one change.", False),
+])
+def test_a_number_measures_only_when_it_says_how_many(result, measured):
+    from simulator.analysis.flags import measure, plain
+
+    assert bool(measure(plain(result))) is measured

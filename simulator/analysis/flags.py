@@ -180,12 +180,40 @@ def says_we(we: int, i: int) -> bool:
 NUMBER = re.compile(
     r"(\d|\$|\b(percent|half|halved|twice|double|doubled|tripled|zero|one|two|three|four|five|six|seven|eight|nine|ten"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|dozen|a third|a quarter|a fifth|a tenth"
     r"|instead of the (second|third|fourth|fifth|tenth)"
     # a bound said with "a": "under a second", "within an hour", "in less than a day" (not "after about a month",
     # which dates the outcome without measuring it)
     r"|(under|within|less than|inside) (a|an) (second|minute|hour|day))\b)"
 )
+# Count words that name which ones rather than how many: "the three teams", "one of the smoothest launches",
+# "the two of us", "that one change", "one day". "The two days it used to take" and "two of the forty" still count.
+_SMALL_COUNTS = set("one two three four five six seven eight nine ten eleven twelve dozen".split())
+_POINTING = set("the that this those these both all no any every which other".split())
+_OF_WHOM = set("us them the our my those these his her their its".split())
+_UNITS = re.compile(r"(percent|%|times|x|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|dollars?"
+                    r"|grand|k|hundred|thousand|million|points?)$")
+_ANECDOTE_ONE = set("day time thing more another way point".split())
+
+
+def measure(text: str) -> re.Match[str] | None:
+    """The first number in the text that measures something, if any (see _SMALL_COUNTS)."""
+    for m in NUMBER.finditer(text):
+        word = m.group(0)
+        if word not in _SMALL_COUNTS:
+            return m
+        before = text[:m.start()].split()[-1:]
+        after = text[m.end():].split()[:3]
+        unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
+        pointing = bool(before) and before[0] in _POINTING and not unit
+        of_whom = len(after) >= 2 and after[0] == "of" and after[1] in _OF_WHOM and not (
+            len(after) >= 3 and NUMBER.fullmatch(after[2].strip(",.")))
+        anecdote = word == "one" and bool(after) and after[0].strip(",.") in _ANECDOTE_ONE
+        if not (pointing or of_whom or anecdote):
+            return m
+    return None
+
+
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
     r"|sales|deals?|contract|renewal|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
@@ -476,7 +504,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     result = _section_text(segments, "result")
     if result:
         quote, start = _first_words(segments, "result", 14)
-        if not NUMBER.search(result):
+        if not measure(result):
             flags.append(Flag("no_metric", "result", quote, start, "The Result has no number: say what changed, by "
                                                                    "how much."))
         if not business_impact(result):
@@ -541,9 +569,6 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
     if code is None:
         return True, "no weakness was targeted"
     checks = {
-        "no_metric": (NUMBER, "a number"),
-        "short_result": (NUMBER, "a number"),
-        "missing_result": (NUMBER, "a number"),
         "no_business_impact": (_IMPACT, "a business consequence"),
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + "|" + _OWNED_CALL.pattern
@@ -554,6 +579,9 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
                          "what you owned"),
         "missing_situation": (re.compile(r"\b(was|were|had)\b"), "the context"),
     }
+    if code in ("no_metric", "short_result", "missing_result"):
+        number = measure(low)
+        return (bool(number), f"gave a number: \"{number.group(0)}\"" if number else "still no number")
     if code in checks:
         pattern, what = checks[code]
         m = pattern.search(low)
