@@ -161,6 +161,7 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     ("So the tutors could see which kids were falling behind by the second week.", True),
     ("And the gym's trainers knew who was coming before the class started.", True),
     ("Which meant the claims team wasn't stuck on hold with the provider anymore.", True),
+    ("So the new grads could ship on their own by week three instead of week eight.", True),
     # Only the software changed, or only the candidate's own team was pleased.
     ("And the message consumers kept up with the queue after that.", False),
     ("Eventually the team was happy the builds weren't failing as much.", False),

@@ -269,7 +269,8 @@ _FOR_SOMEONE = re.compile(
     r"\b(the|our|their|its|all the|most of the) ([\w']+ ){0,2}(?!" + _MACHINES + r")"
     # "the dispatch team could", not "the team was happy": the candidate's own team is not who it was for.
     r"([a-z]{2,}(ers|ors|ists|ians|ants|ents|ees)|[a-z]+ team|office|group|folks|staff|crew|shift|department|desk"
-    r"|company|city|charity|airline|guides|coaches|kids|landlords|families)"
+    r"|company|city|charity|airline|guides|coaches|kids|landlords|families|grads|juniors|interns|hires|mentees"
+    r"|newcomers|colleagues|teammates|patients|parents|students)"
     r"( (?!(?:was|were|is|are)\b)[a-z]+){0,4}? "
     r"(could|can|were able to|was able to|stopped|started|got|didn't|did not|no longer|kept|used"
     r"|had (way |much |a lot )?(less|more|fewer)|weren't|wasn't|never|closed|finished|saved|knew|found)\b"
