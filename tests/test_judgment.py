@@ -608,6 +608,14 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     ("At that point I looped in our DBA and she sorted out the indexes from there.", True),
     ("And then we gave the list to the devops team and they automated most of it.", True),
     ("I gave them a demo of the fix and they loved it.", False),
+    ("So I flagged it to the infra folks and they ended up patching the config.", True),
+    ("I raised it at the ops sync and the on-call engineer restarted the cluster.", True),
+    ("My part was finding it, the fix itself was done by the payments team.", True),
+    ("After I found it, I assigned the ticket to the mobile team.", True),
+    # Someone else decides or reacts, and the work stays the candidate's.
+    ("I shared the chart with the product manager and she moved the launch by a week.", False),
+    ("I sent them a pull request with the fix and a test, and they merged it the same day.", False),
+    ("The old loader was written by a guy who had left, and I rewrote it.", False),
 ])
 def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
     from simulator.analysis.flags import _HANDOFF, plain

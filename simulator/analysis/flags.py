@@ -148,6 +148,21 @@ _OWNING = (r"(?:own|owned|owner|owners|owning|owns|ownership|responsib\w*|assign
 _NEAR = r"(?:[^\w']+[\w']+){0,5}[^\w']+"  # up to five words between
 _SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
+# The pieces of a hand-off: passing word on, the other party, and them doing the work.
+_PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened a ticket|put it on"
+              r"|let [\w ]{1,25}? know|wrote (it |that |this )?up|passed|gave|handed|looped in|brought in|pulled in"
+              r"|mentioned|documented|brought (it |this |that )?up|logged|notified|alerted|contacted|informed"
+              r"|forwarded|shared|explained|showed")
+_SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|engineers?|people|devs|developers"
+                 r"|maintainers|owners?|admins?|dba)|the (vendor|contractor|agency|maintainers|owner)|who")
+# ...doing the work itself, not deciding about it or reacting to it: "they rebuilt the pipeline", not "she moved
+# the launch", "they delayed theirs", "he approved it", "they merged it".
+_DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|rolled (out|back)|deployed|replaced"
+                 r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
+                 r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote the|added the"
+                 r"|made the (change|fix)|did the)\b"
+                 r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
+                 r"|rewriting|changing|handling)|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle)")
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
     r"it|gave|handed|passed|looped in|brought in|pulled in|called in)"
@@ -159,7 +174,19 @@ _HANDOFF = re.compile(
     r"|asked (the|my|our) [\w ]{2,25} to (figure out|handle|fix|sort out|deal with|take care of)"
     # "we sent the whole thing over to the growth team to build and run"
     r"|(sent|handed|passed|gave|threw|tossed) (it|the (whole )?(thing|project|work|rest|job)) (all )?(over )?to "
-    r"[\w ]{2,30}? to (build|run|fix|handle|finish|own|implement|take over|deal with)|over the wall)\b"
+    r"[\w ]{2,30}? to (build|run|fix|handle|finish|own|implement|take over|deal with)|over the wall"
+    # Word passed on, then someone else doing the work: "I flagged it to the infra folks and they ended up patching
+    # it", "I let the SRE team know and they rolled out the fix", "I escalated to the vendor and their engineers
+    # shipped a patch", "I raised it with my manager and she got the vendor to fix it".
+    r"|(" + _PASSED_ON + r")[^.]{0,60}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")"
+    # "my lead got someone from the payments team to change it"
+    r"|(got|had) (someone|somebody|one of (their|the) \w+|a \w+) (from|on|in) [\w ]{1,25}? to (fix|change|build|do"
+    r"|patch|handle|write|implement)"
+    # ...or said as where the work went: "the fix itself was done by the payments team", "I assigned the ticket to
+    # the mobile team" (not "it was written by a guy who had left": that is history).
+    r"|(fix|change|work|patch|rest|implementation|actual \w+)( itself)? (was|were|got) (done|built|implemented"
+    r"|handled|written|shipped|made) by (the|their|a|an|our) \w+"
+    r"|assigned (it|the|this|that)( \w+)? to (the|their|a) [\w ]{1,20}?(team|group|folks|vendor|contractor))\b"
 )
 # Words quoted from a conversation ("so I said, can we try it for a week") are not who did the work.
 _REPORTED_SPEECH = re.compile(r"\b(said|asked|goes|was like|told (him|her|them|me|us)),\s+[^.?!]{0,160}")
