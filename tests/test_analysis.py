@@ -260,6 +260,8 @@ def test_follow_through_is_asked_of_a_reply_only_when_the_probe_asks_how_it_land
         ("Yes, you should always design for scale from the start.", False),
         ("Next time I would add the tracing in the first week, before the morning peak grew.", True),
         ("I learned that communication is important.", False),
+        # a habit the story changed, said as people say it
+        ("These days, if the morning peak grows, I add tracing before I touch the database.", True),
     ],
 )
 def test_reflection_repair_needs_a_specific_first_person_lesson(reply, repaired):

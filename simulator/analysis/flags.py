@@ -360,7 +360,8 @@ _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pin
 REFLECT_CUE = re.compile(
     # "I'd say" only hedges what follows; "now, every quarter I..." is a habit the story changed.
     r"\b(i would(?! say)|i'd(?! say)|next time|now i|i now|i learned|i learnt|i realized|i realised|differently"
-    r"|looking back|in hindsight|i still|since then|these days i|now,? (every|each|whenever|when|before|any time))\b"
+    r"|looking back|in hindsight|i still|since then|these days|nowadays"
+    r"|now,? (every|each|whenever|when|before|any time|if))\b"
 )
 _STOP = set(
     "i me my we our the a an and or but so to of in on at for with that this it is was were be been had have has "
