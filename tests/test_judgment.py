@@ -168,6 +168,7 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     # People waiting is a cost to them; agreeing to wait is not an outcome for anyone.
     ("After a month the average wait for a review went from three days to under one.", True),
     ("He agreed to wait, and in the end it all went a lot more smoothly.", False),
+    ("The feature got done and sales seemed okay with it.", False),  # the sales team's opinion, not sales
 ])
 def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, result, for_people):
     r = analyzer.analyze(scripted(
@@ -364,6 +365,7 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     ("I dug through the cleanup logs and found the folder it skipped", 2),
     ("I sent the logs over and they rewrote the job", 0.5),
     ("I took ownership and made sure it got resolved", 1),
+    ("Once I had the spec, I built what was in it", 1),  # having the spec is no step; having them pair is
 ])
 def test_a_step_is_counted_however_the_candidate_tells_it(action, steps):
     from simulator.analysis.flags import concrete_steps, plain
