@@ -366,6 +366,7 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     ("I sent the logs over and they rewrote the job", 0.5),
     ("I took ownership and made sure it got resolved", 1),
     ("Once I had the spec, I built what was in it", 1),  # having the spec is no step; having them pair is
+    ("So I said, can we try it for one week, and I built the login page both ways", 2),  # a proposal said aloud
 ])
 def test_a_step_is_counted_however_the_candidate_tells_it(action, steps):
     from simulator.analysis.flags import concrete_steps, plain

@@ -338,6 +338,8 @@ _ACTION_STEP = re.compile(
     r"\bi " + _ADVERB + r"(" + _PAST_STEP + r"|" + _PRESENT_STEP + r")\b"
     # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
+    # A proposal said out loud is a step: "so I said, can we try it for one week".
+    r"|\bi (said|told (them|him|her|the team)),? (can we|could we|let's|what if|why don't we|how about)\b"
     r"|\bi'm " + _ADVERB + r"(?!(thinking|wondering|hoping|feeling|telling|asking|saying|talking|trying|going to)\b)"
     r"\w+ing (through|into|up|out|over|the|a|an|every|all|each|my|our|their|his|her|it|them)\b"
 )
