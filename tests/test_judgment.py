@@ -393,6 +393,20 @@ def test_a_transcript_without_punctuation_is_cut_into_clauses():
     assert any(s.startswith("I broke the bill") for s in sentences), sentences
 
 
+
+def test_a_long_punctuated_run_on_is_cut_where_it_turns_to_the_first_step():
+    # Whisper punctuates with commas only when the candidate runs on; the aim and the first step must not share
+    # a sentence, or the step is timed as Task.
+    words = words_from_text(
+        "my mentor said it's yours if you want it, and I wanted it, I wanted to find out why it only failed at "
+        "night, so I ran it in a loop overnight with logging on every step. It failed at 2 a.m. on a cron job.")
+    sentences = [s.text for s in split_sentences(words)]
+    assert any(s.startswith("so I ran it in a loop") for s in sentences), sentences
+    # A short clause is left whole: the cut is for run-ons, not every "so I".
+    words = words_from_text("I was told to fix it, so I ran the tests first. They passed.")
+    sentences = [s.text for s in split_sentences(words)]
+    assert sentences[0].startswith("I was told to fix it, so I ran"), sentences
+
 # --- the follow-up must answer the probe ---------------------------------------------------------------------
 
 def test_an_announced_outcome_a_remit_aside_a_wall_hand_off_and_the_hook(analyzer, bank):

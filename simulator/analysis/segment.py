@@ -59,6 +59,11 @@ _CLAUSE_START = re.compile(
     r"|(the|our|my|their) \w+ (still|now|no longer|stopped|started))\b"
 )
 CLAUSE_MIN_WORDS = 8
+# A punctuated run-on that turns from the aim to the first step after a comma ("...and I wanted to find out
+# why, so I ran it in a loop overnight") is cut there once it is this long.
+LONG_RUN_WORDS = 14
+_TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|took|put|made"
+                        r"|rewrote|checked|opened|called|moved|spent|dug|sat|tested|looked)\b")
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "situation": [
@@ -206,6 +211,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
             or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
+            or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_to_a_step(words, k))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
             current = []
@@ -216,6 +222,11 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     if current:
         sentences.append(Sentence(len(sentences), tuple(current)))
     return sentences
+
+
+def _turns_to_a_step(words: Sequence[Word], k: int) -> bool:
+    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 4])
+    return bool(_TO_A_STEP.match(ahead))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
