@@ -406,6 +406,14 @@ def test_a_long_punctuated_run_on_is_cut_where_it_turns_to_the_first_step():
     words = words_from_text("I was told to fix it, so I ran the tests first. They passed.")
     sentences = [s.text for s in split_sentences(words)]
     assert sentences[0].startswith("I was told to fix it, so I ran"), sentences
+    # ...and where it turns from the last step to a dated outcome, so the outcome is not timed as the Action.
+    words = words_from_text(
+        "And I had him lead the design review for a small feature with me just sitting in, in about three months, "
+        "his pull requests went from a thousand lines to under two hundred.")
+    sentences = [s.text for s in split_sentences(words)]
+    assert sentences[-1].startswith("in about three months"), sentences
+    words = words_from_text("We met in the kitchen, in about the only quiet room there was, and I started.")
+    assert len(split_sentences(words)) == 1
 
 # --- the follow-up must answer the probe ---------------------------------------------------------------------
 

@@ -64,6 +64,13 @@ CLAUSE_MIN_WORDS = 8
 LONG_RUN_WORDS = 14
 _TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|took|put|made"
                         r"|rewrote|checked|opened|called|moved|spent|dug|sat|tested|looked)\b")
+# ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
+# three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
+# the outcome was timed as Action, or the last step as Result (a live "result has run 0:24" cue, 13 s in).
+_DATED_OUTCOME = re.compile(
+    r"^(in|within|after|over|by) ((about|around|roughly|under|less than|just|only|like) )?"
+    r"(a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|a few|a couple( of)?|\d+) "
+    r"(days?|weeks?|months?|quarters?|years?|sprints?|hours?|minutes?)\b")
 
 _CUES: dict[str, list[tuple[str, float]]] = {
     "situation": [
@@ -211,7 +218,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
             or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
-            or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_to_a_step(words, k))
+            or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
             current = []
@@ -224,9 +231,10 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     return sentences
 
 
-def _turns_to_a_step(words: Sequence[Word], k: int) -> bool:
-    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 4])
-    return bool(_TO_A_STEP.match(ahead))
+def _turns_on(words: Sequence[Word], k: int) -> bool:
+    """Whether a long run-on turns to a step or to a dated outcome at word k."""
+    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 5])
+    return bool(_TO_A_STEP.match(ahead) or _DATED_OUTCOME.match(ahead))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
