@@ -415,6 +415,7 @@ def test_a_long_punctuated_run_on_is_cut_where_it_turns_to_the_first_step():
     words = words_from_text("We met in the kitchen, in about the only quiet room there was, and I started.")
     assert len(split_sentences(words)) == 1
 
+
 # --- the follow-up must answer the probe ---------------------------------------------------------------------
 
 def test_an_announced_outcome_a_remit_aside_a_wall_hand_off_and_the_hook(analyzer, bank):
@@ -427,6 +428,11 @@ def test_an_announced_outcome_a_remit_aside_a_wall_hand_off_and_the_hook(analyze
         "Monday bookings stopped failing the next week. "
         "Now I sit with the people who use a screen before I change it."), bank.questions["customer-went-beyond"])
     assert roles(r)[0][0] == "headline", roles(r)
+    # ...and the same with the comma Whisper writes after the lead-in ("So, the short version is").
+    from simulator.analysis.segment import _ANNOUNCED
+    assert _ANNOUNCED.match("so, the short version is, the clinic stayed")
+    assert _ANNOUNCED.match("um, so, long story short")
+    assert not _ANNOUNCED.match("we heard the short version is")
     # A remit said as an aside after the first step is the Task again, and the rest stays the Action.
     r = analyzer.analyze(scripted(
         "Two years ago I set up the way our team ran database migrations, by hand from a laptop. "

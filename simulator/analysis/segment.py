@@ -196,7 +196,8 @@ _OUTCOME = re.compile(
 )
 
 # The speaker says the opening is the outcome: "so the headline is...", "long story short...".
-_ANNOUNCED = re.compile(r"^(so |okay |well |um |uh )*,? ?(the (headline|short version|tl;?dr|bottom line|punchline)"
+# Whisper writes the lead-in with its commas: "So, the short version is", "Um, so, long story short".
+_ANNOUNCED = re.compile(r"^((so|okay|well|um|uh),? )*(the (headline|short version|tl;?dr|bottom line|punchline)"
                         r"|long story short"
                         r"|to cut a long story short|in short|basically the result)\b")
 
