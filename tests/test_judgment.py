@@ -651,11 +651,26 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     ("I shared the chart with the product manager and she moved the launch by a week.", False),
     ("I sent them a pull request with the fix and a test, and they merged it the same day.", False),
     ("The old loader was written by a guy who had left, and I rewrote it.", False),
+    ("I looked at it with the team, so I pinged the database team and they added an index.", True),
 ])
 def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
     from simulator.analysis.flags import _HANDOFF, plain
 
     assert bool(_HANDOFF.search(plain(action))) is handed_off
+
+
+def test_the_twelfth_dev_round_conditions_off_duty_scope_and_looking_at_it():
+    from simulator.analysis.flags import _ASSIGNED, _SCOPE, concrete_steps, plain
+
+    # A condition is no assignment; the plain ask still is.
+    assert not _ASSIGNED.search(plain("I told her I wasn't going to speak in the review unless she asked me to."))
+    assert _ASSIGNED.search(plain("She asked me to speak in the review."))
+    # Acting while off duty draws the boundary.
+    assert _SCOPE.search(plain("I wasn't on call, I just happened to see the alerts on my phone."))
+    assert _SCOPE.search(plain("The on-call was on a plane, so I figured, right, it's mine till she lands."))
+    # "I looked at it" names no step, as "I looked into it" does not; "I looked at the logs" is one.
+    assert concrete_steps(plain("I looked at it with the team and I told the customer.")) < 1
+    assert concrete_steps(plain("I looked at the logs and I wrote a test.")) == 2
 
 
 def test_a_bound_said_with_a_is_a_number():

@@ -46,7 +46,9 @@ SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_
 _AUTHORITY = (r"((my|our|the|his|her) ([\w-]+ ){0,2}(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor"
               r"|professor|teacher|client|founder|skip-level|head of \w+)|leadership|they|he|she)")
 _ASSIGNED = re.compile(
-    r"\b(" + _AUTHORITY + r" ((asked|told|wanted|needed|expected|got|had) (me|us) (to|if i could|whether i could)"
+    # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
+    r"\b(?<!unless )(?<!if )(" + _AUTHORITY
+    + r" ((asked|told|wanted|needed|expected|got|had) (me|us) (to|if i could|whether i could)"
     r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
     r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
     # "my skip-level pulled me aside and said she needed someone to get it over the line"
@@ -98,6 +100,8 @@ _SCOPE_PHRASES = re.compile(
     # "finding out what they needed wasn't really part of the ask", "I didn't own the decision, he did"
     r"|(wasn'?t|was not|not) (really )?part of (the|my|our) (ask|brief|remit|assignment)"
     r"|i (didn'?t|did not) own (the|that|this) (\w+ )?(decision|call|code|service|system|project)"
+    # Acting off duty: "I wasn't on call, I just saw the alerts", "it's mine till she lands".
+    r"|i (wasn'?t|was not) (even |actually )?on[- ]call|(it'?s|it is|it was) mine (till|until|for now|for the)"
     # "technically it belonged to the platform folks", "it sat between them and my team", "that wasn't something
     # we were supposed to fix", "it was my page to ship", "that was my mistake, nobody else's"
     r"|(belonged|belongs) to (the|another|a different|their|some)|(sat|fell|was stuck) (right )?between"
@@ -159,7 +163,8 @@ _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|
 # the launch", "they delayed theirs", "he approved it", "they merged it".
 _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|rolled (out|back)|deployed|replaced"
                  r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
-                 r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote the|added the"
+                 r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
+                 r"|added (the|a|an)"
                  r"|made the (change|fix)|did the)\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
                  r"|rewriting|changing|handling)|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle)")
@@ -353,7 +358,8 @@ _ALSO_DID = re.compile(
     r"|profiled|patched|reverted|deployed|rolled|started|split|cut|mapped|scripted)\b"
 )
 # "I looked into it" names no step at all: it cancels the step its verb counted.
-_VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|worked on|dealt with|took care of|handled|helped with)"
+_VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|dealt with|took care of|handled"
+                         r"|helped with)"
                          r" (it|this|that|things|the (issue|problem|bug))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised"
