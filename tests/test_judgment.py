@@ -637,6 +637,14 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     starts = [s.text.split()[:3] for s in split_sentences(words)]
     assert ["and", "i", "wanted"] in starts and ["and", "our", "professor"] in starts, starts
     assert ["the", "club", "still"] in starts, starts
+    words = words_from_text(
+        "so there was another intern who was stuck on his setup for three days and he was too shy to ask anyone "
+        "he wasn't on my project or anything but i'd hit the same wall so i offered to sit with him "
+        "i added a script that checks your versions before you start he was running the app that afternoon and the "
+        "next two interns got set up in under a day "
+        "now whenever i hit something broken in a doc i fix it right then because the next person might not ask")
+    starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
+    assert {"he wasn't on", "he was running", "now whenever i"} <= set(starts), starts
 
 
 @pytest.mark.parametrize("action, handed_off", [
@@ -652,6 +660,8 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     ("I sent them a pull request with the fix and a test, and they merged it the same day.", False),
     ("The old loader was written by a guy who had left, and I rewrote it.", False),
     ("I looked at it with the team, so I pinged the database team and they added an index.", True),
+    ("I wrote those five checks up as a spec, and the platform team built them into the deploy pipeline.", True),
+    ("I wrote the upgrade guide and they thanked me for it.", False),
 ])
 def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
     from simulator.analysis.flags import _HANDOFF, plain

@@ -154,7 +154,7 @@ _SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
 # The pieces of a hand-off: passing word on, the other party, and them doing the work.
 _PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened a ticket|put it on"
-              r"|let [\w ]{1,25}? know|wrote (it |that |this )?up|passed|gave|handed|looped in|brought in|pulled in"
+              r"|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in|pulled in"
               r"|mentioned|documented|brought (it |this |that )?up|logged|notified|alerted|contacted|informed"
               r"|forwarded|shared|explained|showed")
 _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|engineers?|people|devs|developers"

@@ -48,8 +48,11 @@ _CLAUSE_START = re.compile(
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
-    r"|weren'?t) (really |actually |even )?(my|our|anyone|assigned|given|asked)"
-    r"|(he|she|they) (finished|shipped|started|stopped|got)"
+    r"|weren'?t) (really |actually |even |on )?(my|our|anyone|assigned|given|asked)"
+    # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
+    # whenever i hit a broken doc").
+    r"|(he|she|they) (finished|shipped|started|stopped|got)|(he|she|they) (was|were) (running|up|able|back|using)"
+    r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
     r"|after (about|around|a|an|one|two|three|four|five|six)\b"
     # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
