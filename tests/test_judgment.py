@@ -669,6 +669,24 @@ def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, ha
     assert bool(_HANDOFF.search(plain(action))) is handed_off
 
 
+def test_the_fourteenth_dev_round_outcomes_in_the_first_person_sign_offs_and_process_praise():
+    from simulator.analysis.flags import _GENERIC, business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    scores = cue_scores("i fixed that one line and it passed the big test two hundred times in a row, and i got full "
+                        "marks on that part.")
+    assert scores["result"] > scores["action"], scores
+    # Teams in the room agreeing is no business outcome; a body outside the team signing off is.
+    assert not business_impact(plain("Everyone signed off on the Friday, and the teams shipped the endpoint."))
+    assert business_impact(plain("Legal signed off two weeks early."))
+    assert _GENERIC.search(plain("I learned how important it is to have good processes and to always keep improving."))
+    assert not _GENERIC.search(plain("I learned to put config through the same canary as code."))
+    # "so I took it" is the Task taken on: a long run-on is not cut there.
+    words = words_from_text("Their account wasn't even on my team's list, support owned that relationship, but the "
+                            "refunds were my code, so I took it.")
+    assert len(split_sentences(words)) == 1
+
+
 def test_the_twelfth_dev_round_conditions_off_duty_scope_and_looking_at_it():
     from simulator.analysis.flags import _ASSIGNED, _SCOPE, concrete_steps, plain
 

@@ -282,7 +282,9 @@ _BUSINESS = re.compile(
     r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business"
     r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
     r"|(got|get|gave|give) (\w+ ){0,2}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
-    r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review|signed off"
+    r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
+    # a body outside the team signing off, not the teams in the room agreeing: "legal signed off"
+    r"|(legal|security|compliance|audit\w*|the (client|customer|regulator|board)s?) signed off"
     r"|passed (the|an|our|its|their) (\w+ )?(review|audit|inspection)"
     r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling))\b"
 )
@@ -322,6 +324,9 @@ _GENERIC = re.compile(
     # a virtue and its praise: "quality matters", "persistence pays off", "worth taking the time to do it right"
     r"|\w+ (really )?(matters|pays off|is everything|goes a long way)|do(ing)? (things|it) (the )?right"
     r"|tak(e|ing) the time to"
+    # ...and process praised in general: "how important it is to have good processes", "always keep improving"
+    r"|good process(es)?|(always |constantly )?keep (on )?improving|continuous(ly)? improv\w*"
+    r"|how important it is to (have|be|keep|stay|always)"
     # advice to anyone, in the second person: "you have to stay calm", "you should always look at..."
     r"|you (always )?(have|got) to|you should always|stay(ing)? calm|on the same page)\b"
 )

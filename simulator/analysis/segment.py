@@ -65,7 +65,8 @@ CLAUSE_MIN_WORDS = 8
 # A punctuated run-on that turns from the aim to the first step after a comma ("...and I wanted to find out
 # why, so I ran it in a loop overnight") is cut there once it is this long.
 LONG_RUN_WORDS = 14
-_TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|took|put|made"
+# ("so I took it" is the Task taken on, not a step, so "took" is not among them.)
+_TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|put|made"
                         r"|rewrote|checked|opened|called|moved|spent|dug|sat|tested|looked)\b")
 # ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
 # three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
@@ -174,6 +175,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|way |so |really |pretty )?(better|easier|faster|smoother|happier|calmer|relieved)\b", 1.5),
         (r"\b(he|she|they|people|users|customers|the team|everyone) (actually )?started (using|logging|shipping|asking"
          r"|coming|reviewing|writing)\b", 1.2),
+        # What the work came to, told in the first person: "I fixed that one line and it passed the big test two
+        # hundred times in a row", "I got full marks", "when he left I handled the next four incidents".
+        (r"\b(passed|held|worked|ran clean)\b[^.]{0,40}\bin a row\b|\b(got|earned) (full|top) marks\b"
+         r"|\bwhen (he|she|they) left\b|\b(was|were) never (blocked|stuck|late|down)\b", 2.0),
         (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half"
          r"|twice)\b"
          r"|\bnever (hit|had|saw|needed)\b", 1.5),
