@@ -132,7 +132,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b", 2.5),
         # ...and the commitment told as an aside: "it was my team's test, so I'd told my lead I'd spend two days".
         (r"\bi'?d? told (my|the|our) (manager|lead|boss|team lead|tech lead|team) (that )?i'?d\b"
-         r"|\b(it|this|that) was (my|our) team'?s (\w+)\b", 2.5),
+         r"|\b(it|this|that) was (my|our) team'?s (test|code|service|job|problem|bug|pipeline|system|project|mess"
+         r"|responsibility|call)\b", 2.5),
         (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b", 3.0),
         # Being the one it came to is the remit, not the scene: "I was the one they came to".
         (r"\bi was the (one|person) (who|they|that|people|everyone)\b|\b(they|people|everyone) came to me\b"
