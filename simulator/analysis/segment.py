@@ -244,16 +244,20 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     return sentences
 
 
+def _ahead(words: Sequence[Word], k: int, n: int) -> str:
+    """The n words from word k, lower case, without commas: what a cut rule reads."""
+    return " ".join(w.text.lower().strip(",") for w in words[k:k + n])
+
+
 def _turns_on(words: Sequence[Word], k: int) -> bool:
     """Whether a long run-on turns to a step or to a dated outcome at word k."""
-    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 5])
+    ahead = _ahead(words, k, 5)
     return bool(_TO_A_STEP.match(ahead) or _DATED_OUTCOME.match(ahead))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
     # Four words ahead: "and our professor split", "it wasn't really anyone's".
-    ahead = " ".join(w.text.lower().strip(",") for w in words[k:k + 4])
-    return bool(_CLAUSE_START.match(ahead))
+    return bool(_CLAUSE_START.match(_ahead(words, k, 4)))
 
 
 def tokens(text: str) -> list[str]:
