@@ -169,6 +169,10 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     ("After a month the average wait for a review went from three days to under one.", True),
     ("He agreed to wait, and in the end it all went a lot more smoothly.", False),
     ("The feature got done and sales seemed okay with it.", False),  # the sales team's opinion, not sales
+    ("We built the export first and customers really liked it, the feedback was great.", False),  # an opinion
+    # Time given back, and a date still kept.
+    ("And the team stopped losing about ten minutes a rerun, on around thirty reruns a week.", True),
+    ("While I was away it broke four times and billing still closed on time every month.", True),
 ])
 def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, result, for_people):
     r = analyzer.analyze(scripted(
@@ -662,6 +666,8 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     ("I looked at it with the team, so I pinged the database team and they added an index.", True),
     ("I wrote those five checks up as a spec, and the platform team built them into the deploy pipeline.", True),
     ("I wrote the upgrade guide and they thanked me for it.", False),
+    ("Then I opened tickets for the partnerships team with the spec and the three calls, and they made the changes "
+     "when they got back.", True),
 ])
 def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
     from simulator.analysis.flags import _HANDOFF, plain
@@ -722,3 +728,26 @@ def test_a_number_measures_only_when_it_says_how_many(result, measured):
     from simulator.analysis.flags import measure, plain
 
     assert bool(measure(plain(result))) is measured
+
+
+def test_the_fifteenth_dev_round_clauses_without_punctuation_and_a_short_of_it_headline(analyzer, bank):
+    words = words_from_text(
+        "so two weeks before launch the partner changed its auth scheme and our integration would stop working "
+        "that integration wasn't mine it belonged to the partnerships team but they were away so i said i'd take it "
+        "and i wrote down the three calls that would break")
+    starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
+    assert "that integration wasn't" in starts, starts
+    words = words_from_text(
+        "so i was the only person who really knew our billing job and when it broke i was the one they paged "
+        "i was going on leave in two months and nobody had asked me to do anything about it "
+        "i moved the alerts from my phone to the team rotation a month before i left "
+        "while i was away it broke four times and they fixed every one without calling me")
+    starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
+    assert {"i was going", "while i was"} <= set(starts), starts
+    r = analyzer.analyze(scripted(
+        "So the short of it is I took down checkout for eleven minutes, and that kind of mistake hasn't shipped since. "
+        "I pushed a config change that renamed a feature flag, and checkout read the old name and fell over. "
+        "It was my change, so it was on me to get it back up. I rolled it back and I added a check to the pipeline. "
+        "The check caught two renames in the first month. Now I search for every reader before I rename anything."),
+        bank.questions["incident-you-caused"])
+    assert r["sentences"][0]["role"] == "headline", roles(r)

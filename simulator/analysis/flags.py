@@ -153,8 +153,9 @@ _NEAR = r"(?:[^\w']+[\w']+){0,5}[^\w']+"  # up to five words between
 _SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
 # The pieces of a hand-off: passing word on, the other party, and them doing the work.
-_PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened a ticket|put it on"
-              r"|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in|pulled in"
+_PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened (a )?tickets?"
+              r"|put it on|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in"
+              r"|pulled in"
               r"|mentioned|documented|brought (it |this |that )?up|logged|notified|alerted|contacted|informed"
               r"|forwarded|shared|explained|showed")
 _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|engineers?|people|devs|developers"
@@ -165,7 +166,7 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
                  r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
                  r"|added (the|a|an)"
-                 r"|made the (change|fix)|did the)\b"
+                 r"|made the (changes?|fix(es)?)|did the)\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
                  r"|rewriting|changing|handling)|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle)")
 _HANDOFF = re.compile(
@@ -183,7 +184,7 @@ _HANDOFF = re.compile(
     # Word passed on, then someone else doing the work: "I flagged it to the infra folks and they ended up patching
     # it", "I let the SRE team know and they rolled out the fix", "I escalated to the vendor and their engineers
     # shipped a patch", "I raised it with my manager and she got the vendor to fix it".
-    r"|(" + _PASSED_ON + r")[^.]{0,60}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")"
+    r"|(" + _PASSED_ON + r")[^.]{0,80}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")"
     # "my lead got someone from the payments team to change it"
     r"|(got|had) (someone|somebody|one of (their|the) \w+|a \w+) (from|on|in) [\w ]{1,25}? to (fix|change|build|do"
     r"|patch|handle|write|implement)"
@@ -247,7 +248,10 @@ def measure(text: str) -> re.Match[str] | None:
 
 
 _BUSINESS = re.compile(
-    r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|customers?|clients?|users?|churn|conversion|retention"
+    # "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not).
+    r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)"
+    r"(?! (really |all |just |seemed to )?(liked|loved|enjoyed|appreciated|were happy|was happy|were pleased)\b)"
+    r"|churn|conversion|retention"
     # "sales went up", not "sales seemed okay with it" (the sales team's opinion is no outcome)
     r"|sales(?! (team|seemed|was|were|liked|said|asked|people|folks|lead|org|side)\b)|deals?|contract|renewal"
     r"|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
@@ -258,6 +262,9 @@ _BUSINESS = re.compile(
     r"|refunds?|payouts?|shipments|leads|(left|wrote|gave) (us )?a (good|great|five star) review"
     r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
     r"|the wait|wait(ing)? time"
+    # time given back, and a date kept: "stopped losing ten minutes a rerun", "billing still closed on time".
+    r"|(stopped|no longer|quit) (losing|wasting) (\w+ ){0,3}(minutes?|hours?|days?)"
+    r"|(closed|shipped|landed|went out|went live|launched|delivered|paid) on time"
     # the translation said in so many words ("which meant the team had results before standup"), risk caught,
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"

@@ -38,12 +38,17 @@ MAX_SENTENCE_WORDS = 45
 _CLAUSE_START = re.compile(
     r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|finally|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
-    r"|(it|this|that) (was|wasn't) (my|not|nobody)|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job"
+    r"|(it|this|that) (was|wasn't) (my|not|nobody)"
+    r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
+    r"|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job"
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went)"
+    # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
+    # ("while i was away it broke four times").
+    r"|i was (going|leaving|moving|starting|about to)|while i was (away|out|off|gone)"
     r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
@@ -209,7 +214,8 @@ _OUTCOME = re.compile(
 
 # The speaker says the opening is the outcome: "so the headline is...", "long story short...".
 # Whisper writes the lead-in with its commas: "So, the short version is", "Um, so, long story short".
-_ANNOUNCED = re.compile(r"^((so|okay|well|um|uh),? )*(the (headline|short version|tl;?dr|bottom line|punchline)"
+_ANNOUNCED = re.compile(r"^((so|okay|well|um|uh),? )*"
+                        r"(the (headline|short version|short of it|gist|upshot|tl;?dr|bottom line|punchline)"
                         r"|long story short"
                         r"|to cut a long story short|in short|basically the result)\b")
 
