@@ -277,7 +277,8 @@ class LiveTally:
     # Baseline: the same cues timed on the clock (a section runs until now), as the drill did before.
     clock_cues_right: int = 0
     clock_cues: int = 0
-    # Baseline: a cue on any single guess, before two guesses in a row had to agree (CueWatch.steady).
+    # Baseline: a cue on any single guess, before two guesses in a row had to agree (CueWatch.steady) on where
+    # the section began and on its time past the target.
     unsteady_cues_right: int = 0
     unsteady_cues: int = 0
     overruns: int = 0  # true sections that ran past their target by more than one guess interval

@@ -570,11 +570,27 @@ def test_a_section_is_cued_past_its_target_only_on_what_was_heard():
     watch = CueWatch(targets, (120.0, 180.0))
     # 35 s on the clock, the words heard so far reach 25 s: the speaker may well have moved on since.
     assert watch.update(35.0, ("situation", 0.0, 25.0)) == []
-    cue = watch.update(38.0, ("situation", 0.0, 31.0))[0]
+    # This guess alone hears the Situation past 30 s, but its last sentence may be the Task's first.
+    assert watch.update(38.0, ("situation", 0.0, 31.0)) == []
+    cue = watch.update(41.0, ("situation", 0.0, 33.0))[0]  # the next guess still hears it to 31 s at least
     assert cue.kind == "section_over" and cue.text == "situation has run 0:31.0, past its target of 0:30.0"
     # With a margin (measured in scripts/eval, not used by the drill) it waits until the section passes it.
     wary = CueWatch(targets, (120.0, 180.0), margin_s=1.5)
-    assert wary.update(38.0, ("situation", 0.0, 31.0)) == [] and wary.update(41.0, ("situation", 0.0, 31.6))
+    assert [wary.update(t, ("situation", 0.0, h)) for t, h in ((38.0, 31.0), (41.0, 31.2), (44.0, 33.0))] == [[]] * 3
+    assert wary.update(47.0, ("situation", 0.0, 34.0))
+
+
+def test_a_sentence_read_as_a_sections_last_and_then_as_the_next_ones_first_is_not_cued():
+    from simulator.modes.drill import CueWatch
+
+    targets = {"situation": 25.0, "task": 20.0, "action": 80.0, "result": 20.0, "reflection": 15.0}
+    watch, unsteady = CueWatch(targets, (1e9, 1e9)), CueWatch(targets, (1e9, 1e9), steady=False)
+    # A dev answer at 80 wpm: the Task ran 24.7 to 40.2 s; the Action's first words, drafted as "I grew up to the
+    # crash report", were read as the Task's last sentence at 45 s, and as the Action once more of it came.
+    guesses = [(42.0, ("task", 24.7, 40.2)), (45.0, ("task", 24.7, 45.0)), (48.0, ("action", 41.9, 48.0))]
+    assert [watch.update(t, g) for t, g in guesses] == [[]] * 3
+    assert [c.text for t, g in guesses for c in unsteady.update(t, g)] == [
+        "task has run 0:20.3, past its target of 0:20.0"]
 
 
 def test_a_cue_on_a_section_told_in_two_runs_is_checked_against_both_runs():
@@ -597,7 +613,7 @@ def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began(
     assert watch.update(36.0, ("situation", 0.0, 34.0)) == []  # past its target, but a new boundary
     assert watch.update(36.5, ("situation", 0.0, 34.0)) == []  # the same guess again is not a second one
     cue = watch.update(39.0, ("situation", 0.4, 37.0))[0]  # the same start, within a second
-    assert cue.text == "situation has run 0:36.6, past its target of 0:30.0"
+    assert cue.text == "situation has run 0:33.6, past its target of 0:30.0"  # as far as both heard it
     unsteady = CueWatch(targets, (120.0, 180.0), steady=False, margin_s=0.0)  # the baseline would have cued
     assert unsteady.update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"
 

@@ -254,3 +254,16 @@ def test_a_draft_does_not_decode_again_what_the_speculation_at_a_pause_already_h
     assert len(recorder.calls) == 1
     assert [w.text for w in stream.live_words()] == [f"t{t}" for t in range(5)]
     stream.finish()
+
+
+def test_the_live_words_hold_each_word_once_when_a_draft_reads_the_held_back_words_again():
+    recorder = GridTranscriber()
+    stream = StreamingTranscriber(recorder, vad=pauses_every(4.0), speculate=False, drafts=True)
+    for _ in range(6):  # 18 s in 3 s steps, as the drill refreshes its guess: pieces are cut and drafts made
+        feed(stream, 3)
+        stream.settle()
+        live = [w.text for w in stream.live_words()]
+        # The draft of the pending audio starts over the last piece's held-back words and reads them again.
+        assert live == [f"t{t}" for t in range(len(live))], live
+    assert len(live) >= 16 and stream.words()  # heard nearly to the end, and some of it kept for good
+    stream.finish()
