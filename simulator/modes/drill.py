@@ -92,7 +92,7 @@ class CueWatch:
                 steady = before is not None and before[0] == name and abs(before[1] - start_s) <= STEADY_START_S
                 # ...and the section's time counts only as far as both guesses heard it: the sentence just heard
                 # may be the next section's first, read as this one's last until more of it comes (24 new dev
-                # answers at 80 wpm: 17/22 cues right counting to the newest word, 13/15 this way).
+                # answers at 80 wpm, replayed: 17/22 cues right counting to the newest word, 12/13 this way).
                 if self.steady:
                     heard_s = min(heard_s, before[2]) if steady and before else start_s
                 due += self._once((steady or not self.steady) and heard_s - start_s >= target + self.margin_s,
