@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,8 +167,10 @@ _SAME_WORDS = {"gonna": "going to", "wanna": "want to", "gotta": "got to", "alri
 
 
 def normalized_words(text: str) -> list[str]:
-    """Lower case, digits spelled out ("3 weeks" = "three weeks"), punctuation and hyphens dropped, common
-    spoken spellings made one ("gonna" = "going to"): for WER and recall."""
+    """Lower case, accents folded ("Montréal" = "montreal"), digits spelled out ("3 weeks" = "three weeks"),
+    punctuation and hyphens dropped, common spoken spellings made one ("gonna" = "going to"): for WER and
+    recall. Unfolded, "Montréal" was the two words "montr" and "al", and a clip read right counted as missed."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = re.sub(r"(\d),(\d{3})", r"\1\2", text.lower().replace("%", " percent"))
     text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} " if int(m.group()) < 10**6 else m.group(), text)
     words = [w.strip("'") for w in re.findall(r"[a-z']+", text)]
