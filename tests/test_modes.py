@@ -75,12 +75,25 @@ def archive(tmp_path_factory, short_audio):
 
 @pytest.fixture(scope="module")
 def long_answer(tmp_path_factory):
-    """The longest development answer spoken at 175 wpm: about 2:25, past a junior's 2:00, with an Action
-    longer than a junior's 55 s target."""
-    parts = dict(next(a.parts for a in load_dev_set(ROOT / "tests/data/dev_answers.yaml") if a.id == "d09"))
-    parts["action"] += (" Then I wrote a short runbook for the on-call rotation, I walked two teammates through it,"
-                        " and I asked each of them to run the next failover drill without me in the room.")
-    audio, spans = synthesize_sections(list(parts.items()), rate=175)
+    """A development answer (d09) spoken at 175 wpm, cut to about 1:45 around its whole Action: past a junior's
+    1:00 and short of 2:00, with an Action of about 71 s against a junior's 55 s target. (The full answer ran
+    2:25 and made this the suite's slowest test, 148 s; CueWatch's own tests cover the cue at 2:00.)"""
+    action = dict(next(a.parts for a in load_dev_set(ROOT / "tests/data/dev_answers.yaml") if a.id == "d09"))["action"]
+    audio, spans = synthesize_sections([
+        ("situation", "I was a senior engineer at an online grocery company when our order system started failing "
+                      "during the Sunday evening peak. For three Sundays in a row, about eight percent of checkouts "
+                      "timed out between six and eight."),
+        ("task", "It was not my service and nobody had asked me, but I decided to own finding the root cause before "
+                 "the next Sunday."),
+        # Long enough that the guess is still in the Action well after it passes 55 s, on any CPU.
+        ("action", action + " I also set up an alert on the connection pool, so that the on-call engineer would see it "
+                            "filling up before customers did. Then I wrote a short runbook for the on-call rotation, I "
+                            "walked two teammates through it, and I asked each of them to run the next failover drill "
+                            "without me in the room."),
+        ("result", "The next Sunday checkout timeouts fell from eight percent to under a tenth of a percent, and they "
+                   "stayed there."),
+        ("reflection", "Since then I always ask what changed outside the system when a failure repeats on a schedule."),
+    ], rate=175)
     path = tmp_path_factory.mktemp("drill") / "long.wav"
     write_wav(path, audio)
     return path, spans
@@ -89,7 +102,7 @@ def long_answer(tmp_path_factory):
 def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(tmp_path, long_answer, short_audio):
     path, spans = long_answer
     low, high = answer_band("junior")
-    assert high + 10 < spans[-1][2] < high + 40
+    assert low + 10 < spans[-1][2] < high - 10
     rec = tmp_path / "rec"
     r = cli(rec, "drill", "--question", "debug-nobody-owned", "--level", "junior", "--answer-audio", str(path),
             "--fast", "--no-speak", "--json")
@@ -97,7 +110,7 @@ def test_drill_cues_the_band_and_a_section_over_its_target_from_the_live_guess(t
     drill = report["drill"]
     kinds = {c["kind"]: c for c in drill["cues"]}
     assert low <= kinds["band_low"]["at_s"] < low + 0.5  # the answer passed 1:00
-    assert high <= kinds["band_high"]["at_s"] < high + 0.5  # and 2:00
+    assert "band_high" not in kinds  # and ended before 2:00
     target = report["sections"][SECTION_NAMES.index("action")]["target_s"]
     action = next(s for s in spans if s[0] == "action")
     assert action[2] - action[1] > target + 3
