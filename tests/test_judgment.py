@@ -14,6 +14,7 @@ from simulator.analysis.timing import answer_band
 from simulator.analysis.transcripts import words_from_text
 from simulator.judgment_eval import (
     JUDGED_FLAGS,
+    cross_validated,
     judge,
     judge_followups,
     judge_spoken_replies,
@@ -56,6 +57,39 @@ def test_the_spoken_set_has_a_dev_and_a_held_back_split_of_real_shapes(spoken, b
         assert any(not any(s == "task" for s, _ in a.parts) for a in split)  # leaves the Task out
         assert any(a.level == "junior" for a in split) and any(a.level == "staff" for a in split)
         assert sum(bool(a.flags) for a in split) >= len(split) // 3
+
+
+
+def test_cross_validation_labels_each_dev_answer_once_with_a_model_that_never_read_it(spoken, bank, monkeypatch):
+    import simulator.analysis.segment as segment
+    import simulator.judgment_eval as judgment_eval
+
+    dev = [a for a in spoken if a.split == "dev"][:15]
+    taught: list[set[str]] = []
+
+    class Remembering(segment.NaiveBayes):
+        def __init__(self, examples):
+            examples = list(examples)
+            taught.append({text for text, _ in examples})
+            super().__init__(examples)
+
+    judged: list[list[str]] = []
+    real_judge = judgment_eval.judge
+
+    def remembering_judge(analyzer, bank, answers):
+        judged.append([a.id for a in answers])
+        return real_judge(analyzer, bank, answers)
+
+    monkeypatch.setattr(segment, "NaiveBayes", Remembering)
+    monkeypatch.setattr(judgment_eval, "judge", remembering_judge)
+    tally = cross_validated(bank, None, dev)
+    assert sorted(i for fold in judged for i in fold) == sorted(a.id for a in dev)  # each once
+    for model, fold in zip(taught, judged, strict=True):
+        labelled = [a for a in dev if a.id in fold]
+        assert not any(text in model for a in labelled for _, text in a.parts)  # never trained on what it labels
+        assert all(text in model for a in dev if a.id not in fold for _, text in a.parts if not a.nopunct)
+    assert tally.probe_asked == sum(bool(a.flags) for a in dev)
+    assert abs(tally.seconds - sum(w.end_s - w.start_s for a in dev for w in timed_words(a)[0])) < 1e-6
 
 
 def test_a_malformed_answer_is_named(tmp_path):
