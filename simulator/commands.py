@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from .analysis.report import Analyzer, build_segmenter, load_spacy
 from .bank import load_bank, pick_question
 from .errors import BankError, StorageError
-from .render import render_report
+
+if TYPE_CHECKING:
+    from .analysis.report import Analyzer
 
 
 def run(args, console: Console) -> dict | list | None:
@@ -27,7 +29,18 @@ def run(args, console: Console) -> dict | list | None:
 
 
 def make_analyzer(bank) -> Analyzer:
+    # Imported here, not at the top: the analysis compiles its large patterns on import (about 0.13 s), and
+    # an interview builds its analyzer on a thread while the question is spoken, so that cost leaves the
+    # time to the first question.
+    from .analysis.report import Analyzer, build_segmenter, load_spacy
+
     return Analyzer(bank, build_segmenter(bank, load_spacy()))
+
+
+def render_report(report: dict, console: Console) -> None:
+    from .render import render_report as render
+
+    render(report, console)
 
 
 def run_analyze(args, console: Console) -> dict:

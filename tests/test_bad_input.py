@@ -140,6 +140,29 @@ def test_unusual_but_decodable_files_are_transcribed(tmp_path, demo, kind):
     assert abs(report["duration_s"] - expected_s) < 1.0
 
 
+def test_files_decode_to_the_samples_faster_whisper_decodes(tmp_path, demo):
+    """audio.decode_samples is PyAV called as faster_whisper.audio.decode_audio calls it (without importing
+    faster-whisper before the first question): the same samples, to the bit, whatever the file."""
+    from faster_whisper.audio import decode_audio
+
+    from simulator.speech.audio import decode_samples
+
+    whole = tmp_path / "whole.wav"
+    write_wav(whole, demo[: 20 * SAMPLE_RATE])
+    truncated = tmp_path / "truncated.ogg"
+    data = (DEMO / "answer.ogg").read_bytes()
+    truncated.write_bytes(data[: len(data) // 3])
+    files = [DEMO / "answer.ogg", whole, truncated, _ffmpeg_like(tmp_path, demo[: 20 * SAMPLE_RATE], "8k"),
+             _ffmpeg_like(tmp_path, demo[: 20 * SAMPLE_RATE], "48k-stereo")]
+    files += [p for p in (SHARED_AUDIO / "fw_multilingual.mp3", SHARED_AUDIO / "mfa" / "mfa_um.flac") if p.exists()]
+    for path in files:
+        stereo = path.name == "studio.wav"
+        expected = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=stereo)
+        expected = np.stack(expected, axis=1).ravel() if stereo else expected
+        got = decode_samples(path, stereo=stereo)
+        assert got.dtype == np.float32 and got.shape == expected.shape and np.array_equal(got, expected), path
+
+
 @pytest.mark.parametrize("kind", ["zero-bytes", "text-named-wav", "unsupported", "header-only"])
 def test_undecodable_files_are_one_line_errors(tmp_path, kind):
     path = tmp_path / {"zero-bytes": "a.wav", "text-named-wav": "a.wav", "unsupported": "a.mid",

@@ -1,7 +1,9 @@
 """Audio at the edges: decode any file to float32 mono 16 kHz, and write WAV while recording.
 
-Decoding uses PyAV through faster-whisper's `decode_audio` (already a dependency, it reads wav, flac, mp3,
-ogg and resamples), so there is one decoder for analysis and transcription alike.
+Decoding uses PyAV (FFmpeg: wav, flac, mp3, ogg, ...) the way faster-whisper's `decode_audio` does, to
+16-bit at 16 kHz and then float32, so the samples are the same to the bit. It is done here rather than
+through `faster_whisper.audio` because importing that loads all of faster-whisper (CTranslate2, the
+tokenizer): 0.2 s on the main thread before the first question, when the answer stands in as a file.
 
 Channels: a file with more than one channel is mixed to mono by weighting each channel, stretch by
 stretch, with its share of the energy (`mix_channels`). Where both channels carry the same voice this is
@@ -39,12 +41,11 @@ def load_audio(path: Path) -> np.ndarray:
     if path.stat().st_size == 0:
         raise AudioFileError(f"{path} is empty (0 bytes): record the answer again or pass another file")
     try:
-        from faster_whisper.audio import decode_audio
-
         if channel_count(path) > 1:
-            left, right = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=True)
+            both = decode_samples(path, stereo=True)
+            left, right = both[0::2], both[1::2]
         else:  # decoded as stereo, a mono file would come back 3 dB quieter on each side
-            left = right = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+            left = right = decode_samples(path, stereo=False)
     except Exception as exc:  # PyAV raises many error types for undecodable input
         raise AudioFileError(
             f"cannot decode {path} as audio ({exc.__class__.__name__}): use wav, flac, mp3 or ogg"
@@ -52,6 +53,42 @@ def load_audio(path: Path) -> np.ndarray:
     if left.size == 0:
         raise AudioFileError(f"{path} holds no audio samples: record the answer again or pass another file")
     return mix_channels(left, right)
+
+
+GROUP_SAMPLES = 500_000  # frames are resampled in groups this large, as faster-whisper does: fewer calls
+
+
+def decode_samples(path: Path, stereo: bool) -> np.ndarray:
+    """float32 at 16 kHz, mono or interleaved left/right, exactly as faster_whisper.audio.decode_audio."""
+    import gc
+
+    import av
+
+    resampler = av.AudioResampler(format="s16", layout="stereo" if stereo else "mono", rate=SAMPLE_RATE)
+    fifo = av.AudioFifo()
+    chunks: list[np.ndarray] = []
+    with av.open(str(path), metadata_errors="ignore") as container:
+        frames = container.decode(audio=0)
+        while True:
+            try:
+                frame = next(frames)
+            except StopIteration:
+                break
+            except av.error.InvalidDataError:  # a damaged frame in a truncated or odd file: skip it
+                continue
+            frame.pts = None  # the FIFO would check that timestamps follow on; a damaged file's may not
+            fifo.write(frame)
+            if fifo.samples >= GROUP_SAMPLES:
+                chunks += [f.to_ndarray() for f in resampler.resample(fifo.read())]
+        if fifo.samples:
+            chunks += [f.to_ndarray() for f in resampler.resample(fifo.read())]
+        chunks += [f.to_ndarray() for f in resampler.resample(None)]
+    # The resampler's buffers are only given back after a collection (SYSTRAN/faster-whisper#390).
+    del resampler
+    gc.collect()
+    if not chunks:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate([c.ravel() for c in chunks]).astype(np.float32) / 32768.0
 
 
 def channel_count(path: Path) -> int:
