@@ -72,7 +72,13 @@ def spoken_examples(bank_dir: Path) -> Iterator[tuple[str, str]]:
             continue
         for section, text in answer["parts"]:
             for _ in range(SPOKEN_REPEAT):
-                yield (text.lower().translate(_NO_PUNCTUATION) if answer.get("nopunct") else text), section
+                yield spoken_text(text, bool(answer.get("nopunct"))), section
+
+
+def spoken_text(text: str, nopunct: bool) -> str:
+    """An utterance as the naive Bayes learns it: an answer written without punctuation, as Whisper may
+    give it, without its commas and stops."""
+    return text.lower().translate(_NO_PUNCTUATION) if nopunct else text
 
 
 _NO_PUNCTUATION = str.maketrans("", "", ".,?!;:")
