@@ -515,8 +515,8 @@ def test_a_reply_about_another_story_does_not_answer_the_probe(analyzer, bank):
 
 
 def test_spoken_replies_are_heard_as_answering_and_repairing_when_they_do(analyzer, bank):
-    # Measured on the dev split: strong 33/35 answering and repairing, weak 1/18 repairing, dodges 0/20
-    # repairing and 2/20 still heard as answering (they stay in the probe's words: "stepping back is something
+    # Measured on the dev split: strong 42/44 answering and repairing, weak 1/19 repairing, dodges 0/22
+    # repairing and 2/22 still heard as answering (they stay in the probe's words: "stepping back is something
     # I've worked on in general"; "the sales org there was chaotic" for a probe about sales). The two strong
     # misses answer in none of the probe's or the story's words ("when billing broke, one of the two of them
     # drove" for how ownership was transferred; "the failures stopped the same hour the patch went out" for how
@@ -526,8 +526,36 @@ def test_spoken_replies_are_heard_as_answering_and_repairing_when_they_do(analyz
     tally = judge_spoken_replies(analyzer, bank, replies)
     assert tally.count["strong"] >= 15 and tally.count["weak"] >= 15 and tally.count["dodge"] >= 15
     assert tally.answered["strong"] == tally.repaired["strong"] >= tally.count["strong"] - 2, tally.misses
-    assert tally.repaired["weak"] <= 2 and tally.repaired["dodge"] == 0, tally.misses
-    assert tally.answered["dodge"] <= 3, tally.misses
+    assert tally.repaired["weak"] <= 1 and tally.repaired["dodge"] == 0, tally.misses
+    assert tally.answered["dodge"] <= 2, tally.misses
+
+
+@pytest.mark.parametrize("question_id, probe_id, reply, answers, repairs", [
+    # A habit told in the present repairs a generic reflection; the story retold in the present does not (and
+    # tells what happened, not what the candidate does now).
+    ("incident-you-caused", "config-outage-lesson", "Any change that touches more than one region, I push to the "
+     "smallest region first and I sit on the graphs for ten minutes. I also write the rollback command in the pull "
+     "request before I merge, so if I need it I'm not typing it under pressure.", True, True),
+    ("incident-you-caused", "config-outage-lesson", "So I sit down with the config, I find the typo in the region "
+     "list, and I rolled it back within ten minutes of the first page.", False, False),
+    # A turn to another project is no answer, even when it repeats one of the probe's words ("service").
+    ("scale-grew-system", "notifications-scale-risk", "So on a different project, the search service, we had a "
+     "similar problem and we used a blue green deploy there, which worked really well.", False, False),
+    # Numbers about the same story answer "how did you know it was worth it?" in words of their own ...
+    ("ambiguity-no-template", "feature-flags-impact", "Mainly the rollbacks. Undoing a bad release meant a "
+     "redeploy, forty minutes on a good day; with a flag it took under a minute, and it happened nine times that "
+     "quarter.", True, True),
+    # ... and another story's numbers do not.
+    ("ambiguity-no-template", "feature-flags-impact", "Mostly the hiring numbers. We went from two interviews a "
+     "week to about six, and the offer rate went up to forty percent.", False, False),
+])
+def test_a_present_habit_a_turn_away_and_numbers_about_the_story(analyzer, bank, question_id, probe_id, reply,
+                                                                answers, repairs):
+    q = bank.questions[question_id]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    judged = analyzer.analyze_followup(scripted(reply), report, q, probe_id)
+    assert ("followup_off_topic" not in codes(judged)) is answers, judged["flags"]
+    assert judged["repaired"]["repaired"] is repairs, judged["repaired"]
 
 
 @pytest.mark.parametrize("probe_id, reply, why", [

@@ -570,6 +570,19 @@ def business_impact(text: str) -> re.Match[str] | None:
     return _IMPACT.search(text)
 
 
+# A habit told in the present: "any change that touches two regions, I push to the smallest first and I sit on
+# the graphs". Two steps of doing in the present and none in the past: a story told in the present ("so I sit
+# down with the logs, I find the loop") turns to the past somewhere ("and I rolled it back").
+_NOW_STEP = re.compile(r"\bi " + _ADVERB + r"(" + _PRESENT_STEP + r")\b")
+_THEN_STEP = re.compile(r"\bi " + _ADVERB + r"(?!(need|feed|proceed|exceed|succeed)\b)(" + _PAST_STEP + r")\b")
+
+
+def habit(text: str) -> re.Match[str] | None:
+    """The first present-tense step of a habit the reply describes, or None."""
+    now = list(_NOW_STEP.finditer(text))
+    return now[0] if len(now) >= 2 and not _THEN_STEP.search(text) else None
+
+
 def concrete_steps(text: str) -> float:
     telling = len(_TELLING_STEP.findall(text))
     steps = len(_ACTION_STEP.findall(text)) + len(_ALSO_DID.findall(text))
@@ -647,7 +660,7 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
         return ok, f"'I' {i} times, 'we' {we} times, {steps:g} concrete step(s)"
     if code in ("generic_reflection", "missing_reflection", "short_reflection"):
         shared = _content_words(text) & _content_words(story_text)
-        cue = REFLECT_CUE.search(low)
+        cue = REFLECT_CUE.search(low) or habit(low)
         specific = len(shared) >= 2 or NUMBER.search(low) or len(reply_words) >= 15
         ok = bool(cue) and bool(specific) and not (_GENERIC.search(low) and len(shared) < 3)
         said = f"\"{cue.group(0)}\"" if cue else "no 'I would / next time / now I'"

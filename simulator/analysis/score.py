@@ -177,10 +177,14 @@ def relevance(probe: Probe, reply_text: str, story_text: str) -> tuple[list[str]
     shares: a reply that has neither, and none of a strong reply's marks, did not answer the probe."""
     reply = _stems(reply_text)
     on_probe = sorted((_stems(probe.text) - _PROBE_FRAME) & reply)
-    # A probe that asks for numbers is taken up by numbers, whatever words come with them.
-    if _ASKS_FOR_NUMBERS.search(probe.text.lower()) and len(NUMBER.findall(reply_text.lower())) >= 2:
-        on_probe.append("numbers")
     same_story = sorted((_stems(story_text) - _PROBE_FRAME) & reply)
+    # A probe that asks for numbers is taken up by numbers, whatever words come with them; so is one aimed at
+    # the answer's missing number ("how did you know it was worth it?"), when the numbers are about the same
+    # story ("undoing a bad flag went from forty minutes to under one"), not another one's.
+    aims_at_number = probe.triggers[:1] == ("no_metric",) and bool(same_story)
+    numbers = len(NUMBER.findall(reply_text.lower()))
+    if (_ASKS_FOR_NUMBERS.search(probe.text.lower()) or aims_at_number) and numbers >= 2:
+        on_probe.append("numbers")
     return on_probe, same_story
 
 
@@ -190,7 +194,9 @@ def off_topic_reason(probe: Probe, reply_text: str, on_probe: list[str], same_st
     shares little else; or the probe asks about now or a next time and the reply only tells the past."""
     low = reply_text.lower()
     turn = _DEFLECTION.search(low)
-    if turn and not on_probe and len(same_story) < 3:
+    # A turn away may still repeat one of the probe's words about the other thing ("on a different project, the
+    # search service, ..." after "how did you keep the service safe"): one word is no answer.
+    if turn and len(on_probe) <= 1 and len(same_story) < 3:
         return f"turns to something else (\"{turn.group(0)}\")"
     if not on_probe and len(same_story) < 2:
         return f"takes up {', '.join(same_story) or 'none'} of its words or the answer's"
