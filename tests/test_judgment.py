@@ -207,6 +207,11 @@ def test_numbers_said_in_words_are_metrics(analyzer, bank):
     # Time given back, and a date still kept.
     ("And the team stopped losing about ten minutes a rerun, on around thirty reruns a week.", True),
     ("While I was away it broke four times and billing still closed on time every month.", True),
+    # Early is a date kept; payments are money; a page is someone interrupted. Pleased people are an opinion.
+    ("By the end of the month her feature went out two weeks before the release date.", True),
+    ("By eleven there were zero failed payments, and it stayed at zero all weekend.", True),
+    ("CPU went from ninety percent to fifty, where it used to page someone three times a week.", True),
+    ("After that it stopped failing and the analysts were happy.", False),
 ])
 def test_a_result_that_names_who_it_reached_has_business_impact(analyzer, bank, result, for_people):
     r = analyzer.analyze(scripted(
@@ -242,8 +247,11 @@ def test_a_scope_boundary_is_heard_in_the_shapes_people_say_it(analyzer, bank, t
     ("I got put in charge of it when the contractor left.", "", True),
     ("My skip-level pulled me aside and said she needed someone to get it over the line.", "", True),
     ("My engineering manager asked me if I could take over the release tooling.", "", True),
+    ("I got put on the release tooling when the contractor left.", "", True),
     # Work the candidate took on, and a later request that rewards the work, are not assignments.
     ("Nobody gave me the job, I picked it up after seeing it in the channel.", "", False),
+    # Joining a team is not being handed the work.
+    ("When I moved I got put on a team that did everything in Go, and I picked this up on my own.", "", False),
     ("I made it my job to fix it, nobody owned it.", "And my director asked me to lead the next one.", False),
 ])
 def test_an_assignment_is_heard_where_the_work_came_to_the_candidate(analyzer, bank, task, result, assigned):
@@ -405,6 +413,7 @@ def test_looked_into_it_is_not_a_step_and_which_meant_is_a_business_translation(
     ("I took ownership and made sure it got resolved", 1),
     ("Once I had the spec, I built what was in it", 1),  # having the spec is no step; having them pair is
     ("So I said, can we try it for one week, and I built the login page both ways", 2),  # a proposal said aloud
+    ("I said we have maybe two hundred users, let's just do one app, and I set it up that way", 2),
 ])
 def test_a_step_is_counted_however_the_candidate_tells_it(action, steps):
     from simulator.analysis.flags import concrete_steps, plain
@@ -727,6 +736,13 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
         "now whenever i hit something broken in a doc i fix it right then because the next person might not ask")
     starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
     assert {"he wasn't on", "he was running", "now whenever i"} <= set(starts), starts
+    # How the candidate came to it, and the first look: "i noticed because...", "i looked at the logs".
+    words = words_from_text(
+        "so our nightly export to the data warehouse started failing like every third night and the analysts got "
+        "stale numbers i noticed because my own dashboards were wrong and i wanted them fixed by the monday review "
+        "i looked at the logs and saw it was running out of memory on the biggest table")
+    starts = [" ".join(s.text.split()[:2]) for s in split_sentences(words)]
+    assert {"i noticed", "i looked"} <= set(starts), starts
 
 
 @pytest.mark.parametrize("action, handed_off", [
@@ -746,6 +762,8 @@ def test_an_unpunctuated_aim_and_assignment_start_clauses_of_their_own():
     ("I wrote the upgrade guide and they thanked me for it.", False),
     ("Then I opened tickets for the partnerships team with the spec and the three calls, and they made the changes "
      "when they got back.", True),
+    ("so I wrote it up in a ticket with the log lines and sent it over to the data platform team and they bumped the "
+     "memory and split the job", True),
 ])
 def test_a_hand_off_is_heard_whoever_it_went_to_and_whatever_they_did(action, handed_off):
     from simulator.analysis.flags import _HANDOFF, plain

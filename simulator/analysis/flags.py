@@ -58,7 +58,9 @@ _ASSIGNED = re.compile(
     # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
     # "my lead put me on it", "he dumped it on me", "I inherited the whole thing", "they picked me". The thing
     # handed over must be work: "my lead gave me the numbers" is not an assignment.
-    r"|i (got|was) (handed|given|put on|put in charge of|picked|chosen|assigned|volunteered|voluntold)"
+    # ("I got put on a team that did everything in Go" is joining a team, not being handed the work.)
+    r"|i (got|was) (handed|given|put on(?! (a|the|another|their|his|her|this|that) ([\w-]+ ){0,2}(team|squad|group)\b)"
+    r"|put in charge of|picked|chosen|assigned|volunteered|voluntold)"
     r"|i was the one (they|he|she) (picked|chose)"
     r"|(?<!nobody )(?<!no one )(gave|handed|dumped|threw|passed) (me|us|my (team|group)) (the|this|that|a) "
     r"([\w-]+ ){0,2}"
@@ -165,6 +167,8 @@ _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|
 _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|rolled (out|back)|deployed|replaced"
                  r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
                  r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
+                 # resources changed: "they bumped the memory and split the job"
+                 r"|bumped|increased|resized|scaled (up|out|it|the)|split (the|it)"
                  r"|added (the|a|an)"
                  r"|made the (changes?|fix(es)?)|did the)\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
@@ -247,10 +251,12 @@ def measure(text: str) -> re.Match[str] | None:
     return None
 
 
+# "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not): people it was for,
+# then only how they felt about it.
+_OPINION = (r"(?! (really |all |just |seemed to )?(liked|loved|enjoyed|appreciated|(were|was) (really |very |so |all )?"
+            r"(happy|pleased|glad|thrilled|excited))\b)")
 _BUSINESS = re.compile(
-    # "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not).
-    r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)"
-    r"(?! (really |all |just |seemed to )?(liked|loved|enjoyed|appreciated|were happy|was happy|were pleased)\b)"
+    r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)" + _OPINION +
     r"|churn|conversion|retention"
     # "sales went up", not "sales seemed okay with it" (the sales team's opinion is no outcome)
     r"|sales(?! (team|seemed|was|were|liked|said|asked|people|folks|lead|org|side)\b)|deals?|contract|renewal"
@@ -258,13 +264,19 @@ _BUSINESS = re.compile(
     r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
-    r"|members|patients|sellers|drivers|partners|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
-    r"|refunds?|payouts?|shipments|leads|(left|wrote|gave) (us )?a (good|great|five star) review"
+    r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
+    # someone woken or interrupted ("it used to page someone three times a week")
+    r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
+    r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
+    r"|(left|wrote|gave) (us )?a (good|great|five star) review"
     r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
     r"|the wait|wait(ing)? time"
     # time given back, and a date kept: "stopped losing ten minutes a rerun", "billing still closed on time".
     r"|(stopped|no longer|quit) (losing|wasting) (\w+ ){0,3}(minutes?|hours?|days?)"
     r"|(closed|shipped|landed|went out|went live|launched|delivered|paid) on time"
+    # ...or early: "her feature went out two weeks before the release date", "a month ahead of schedule"
+    r"|(days?|weeks?|months?) (before|ahead of) (the |our |its |their )?([\w-]+ ){0,2}(date|deadline|schedule|launch)"
+    r"|ahead of (schedule|time)|(days?|weeks?|months?) early"
     # the translation said in so many words ("which meant the team had results before standup"), risk caught,
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
@@ -284,9 +296,9 @@ _BUSINESS = re.compile(
     # Who the work reached, as people name them ("the nurses", "finance", "the store managers"), and what
     # changed for them: a chore gone, time given back, something sold, a review passed, people who stopped
     # leaving. A word list of outcomes alone heard 13 of 30 such results written for the purpose.
-    r"|\b(nurses|doctors|teachers|professors?|analysts|new hires|managers|owners|treasurer|operators"
+    r"|\b((nurses|doctors|teachers|professors?|analysts|new hires|managers|owners|treasurer|operators"
     r"|reps|buyers|travell?ers|families|parents|residents|finance|legal|ops|marketing|warehouse|stores?|shops?"
-    r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business"
+    r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business)\b" + _OPINION +
     r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
     r"|(got|get|gave|give) (\w+ ){0,2}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
@@ -355,8 +367,10 @@ _ACTION_STEP = re.compile(
     r"\bi " + _ADVERB + r"(" + _PAST_STEP + r"|" + _PRESENT_STEP + r")\b"
     # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
-    # A proposal said out loud is a step: "so I said, can we try it for one week".
-    r"|\bi (said|told (them|him|her|the team)),? (can we|could we|let's|what if|why don't we|how about)\b"
+    # A proposal said out loud is a step: "so I said, can we try it for one week", "I said we have maybe two
+    # hundred users, let's just do one app".
+    r"|\bi (said|told (them|him|her|the team)),? ([^.?!]{0,60}?,? )?(can we|could we|let's|what if|why don't we"
+    r"|how about)\b"
     r"|\bi'm " + _ADVERB + r"(?!(thinking|wondering|hoping|feeling|telling|asking|saying|talking|trying|going to)\b)"
     r"\w+ing (through|into|up|out|over|the|a|an|every|all|each|my|our|their|his|her|it|them)\b"
 )

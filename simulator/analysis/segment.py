@@ -45,7 +45,7 @@ _CLAUSE_START = re.compile(
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
-    r"|took|broke|told|sent|kept|spent|gave|brought|went)"
+    r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed)"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
     # ("while i was away it broke four times").
     r"|i was (going|leaving|moving|starting|about to)|while i was (away|out|off|gone)"
