@@ -847,3 +847,44 @@ def test_the_fifteenth_dev_round_clauses_without_punctuation_and_a_short_of_it_h
         "The check caught two renames in the first month. Now I search for every reader before I rename anything."),
         bank.questions["incident-you-caused"])
     assert r["sentences"][0]["role"] == "headline", roles(r)
+
+
+def test_the_seventeenth_dev_round_an_echo_a_soft_ask_the_company_a_capped_sentence_and_up_to_me(analyzer, bank):
+    from simulator.analysis.flags import _ASSIGNED, _GENERIC, _HANDOFF, _SCOPE, business_impact, plain
+
+    # "and he did" echoes the ask; the work stays with the candidate.
+    assert not _HANDOFF.search(plain("Then I emailed the guy back and asked if he'd try it again, and he did, on a "
+                                     "call with me, and he found two more things that I fixed that week."))
+    assert _HANDOFF.search(plain("I emailed the vendor the logs and they did the rest."))
+    # A suggestion from above is still the ask.
+    assert _ASSIGNED.search(plain("My mentor said it'd be a good thing to look at if I had time, so I took it."))
+    assert not _ASSIGNED.search(plain("I said it would be a good thing to look at, and nobody else wanted it."))
+    assert business_impact(plain("The builds stopped going down, which had been blocking every developer in the "
+                                 "company."))
+    assert _GENERIC.search(plain("I think the main thing I learned is that data is really important when you "
+                                 "disagree with someone."))
+    assert _SCOPE.search(plain("my manager was on a hike with no signal so it was kind of up to me"))
+    # Unpunctuated clauses: holding off, a role, a lesson opened as a change, a date.
+    words = words_from_text(
+        "so at the time we had like twelve services all talking to each other over rest calls and it was slow "
+        "i was the senior on the platform team and i thought we needed a real plan so i wrote one "
+        "my manager was on a hike with no signal so it was kind of up to me i didn't wait i copied the database "
+        "to cold storage by hand that afternoon and i wrote it up for my manager for monday "
+        "so by sunday we had backups again and nothing was lost at all "
+        "what i'd change is i'd write down the rule for when not to use a cue much earlier")
+    starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
+    assert {"i was the", "i didn't wait", "so by sunday", "what i'd change"} <= set(starts), starts
+    # A sentence the length cap cut keeps its tail in its own section, and a span of the speaker's life after the
+    # work opens the Result.
+    r = analyzer.analyze(scripted(
+        "So the summer I interned at a logistics firm, the test lab kept losing track of which phones were free. "
+        "My mentor said it'd be a good thing to look at if I had time, so I took it. "
+        "I counted a week of bookings by hand and I built a small page that shows each phone and who has it. "
+        "Then I demoed it at the lab's Friday meeting and I asked every tester to book through it for a month. "
+        "By the end of the summer the testers had booked almost every phone through the page on their own, and the "
+        "lab manager found three phones nobody had touched in a year, so she sent those back to the vendor and the "
+        "lab stopped buying new phones that quarter, which had been eating a big part of the test budget each year."),
+        bank.questions["incident-raise-the-bar"])
+    result = " ".join(s["text"] for s in r["sentences"] if s["role"] == "result")
+    assert result.startswith("By the end of the summer") and result.endswith("each year."), roles(r)
+    assert {"assigned_task", "missing_reflection"} <= codes(r) and "no_business_impact" not in codes(r), r["flags"]

@@ -40,7 +40,7 @@ _CLAUSE_START = re.compile(
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
     r"|(it|this|that) (was|wasn't) (my|not|nobody)"
     r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
-    r"|i (wasn't|was not|had no)|nobody|my (manager|lead|mentor|job"
+    r"|i (wasn't|was not|had no)|i (didn't|did not) (wait|bother|ask|think twice)|nobody|my (manager|lead|mentor|job"
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
@@ -48,11 +48,13 @@ _CLAUSE_START = re.compile(
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed)"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
     # ("while i was away it broke four times").
-    r"|i was (going|leaving|moving|starting|about to)|while i was (away|out|off|gone)"
+    r"|i was (going|leaving|moving|starting|about to)|i was the (\w+ )?(senior|lead|only|most|staff|principal|owner)"
+    r"|while i was (away|out|off|gone)"
     r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
-    r"|what i('d| would)? (took|take|learned|learnt|realized|do|did)|(he|she|they|it|this|that) (wasn'?t|was not"
+    r"|what i('d| would)? (took|take|learned|learnt|realized|do|did|change|keep)|so by (the|then|\w+day)\b"
+    r"|(he|she|they|it|this|that) (wasn'?t|was not"
     r"|weren'?t) (really |actually |even |on )?(my|our|anyone|assigned|given|asked)"
     # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
     # whenever i hit a broken doc").
@@ -169,7 +171,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|listened)\b", 1.8),
         (r"\b(on time|on schedule|before the deadline|ahead of schedule|in time|went ahead)\b", 1.5),
         (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?"
-         r"|quarters?|years?))\b", 1.5),
+         r"|quarters?|years?))\b"
+         # the time after the work, by a span of the speaker's life: "by the end of my internship the team had..."
+         r"|\bby the end of (my|the|that|our) (internship|summer|semester|term|quarter|year|program|rotation)\b", 1.5),
         (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b|\bback to normal\b"
          r"|\bthe (short version|headline)\b|\blong story short\b", 1.5),
         (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was"
@@ -373,7 +377,8 @@ class Segmenter:
         if not sentences:
             return [], [], []
         labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences],
-                            [continues_previous(s.text) for s in sentences],
+                            [continues_previous(s.text) or _cut_by_cap(sentences[s.index - 1]) if s.index else False
+                             for s in sentences],
                             [bool(_OUTCOME.search(s.text.lower())) for s in sentences],
                             [bool(_ANNOUNCED.match(s.text.lower())) for s in sentences], complete=span_s is None)
         return sentences, labels, build_segments(sentences, labels)
@@ -398,6 +403,13 @@ STEP_BACK_COST = 12.0  # dev (5-fold CV): 8 to 12 tie (0.974), 6 and under start
 
 def continues_previous(text: str) -> bool:
     return bool(_CONTINUES.match(re.sub(r"^(um|uh|so|well|oh)\b,? *", "", text.lower())))
+
+
+def _cut_by_cap(sentence: Sentence) -> bool:
+    """Whether the length cap cut this sentence mid-way: what follows it is the same sentence's tail ("...on the
+    first of | the month, which had been blocking every developer"), not a new section on its own."""
+    return len(sentence.words) >= MAX_SENTENCE_WORDS and not sentence.words[-1].text.rstrip("\"')").endswith(
+        (".", "?", "!"))
 
 
 def best_order(role_scores: list[dict[str, float]], lengths: list[int], continues: Sequence[bool] = (),
