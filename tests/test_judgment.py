@@ -888,3 +888,29 @@ def test_the_seventeenth_dev_round_an_echo_a_soft_ask_the_company_a_capped_sente
     result = " ".join(s["text"] for s in r["sentences"] if s["role"] == "result")
     assert result.startswith("By the end of the summer") and result.endswith("each year."), roles(r)
     assert {"assigned_task", "missing_reflection"} <= codes(r) and "no_business_impact" not in codes(r), r["flags"]
+
+
+def test_the_eighteenth_dev_round_short_sections_and_a_lesson_tied_by_an_irregular_verb(analyzer, bank):
+    from simulator.analysis.segment import cue_scores
+
+    # Unpunctuated: being on duty, pulling and calling, a launch, a lesson opened with "if I did it again".
+    words = words_from_text(
+        "so one of our bigger customers a dentist chain called in furious about texts at three in the morning "
+        "and i was on support rotation that week so it was mine i pulled their account and saw the times were in utc "
+        "and the clinics were set up before we had time zones i called the office manager back myself within the hour "
+        "and then i fixed all thirty of their locations and a week later it went live for every customer we had "
+        "if i did it again i'd call them before i even opened the account")
+    starts = [" ".join(s.text.split()[:3]) for s in split_sentences(words)]
+    assert {"i was on", "i pulled their", "i called the", "it went live", "if i did"} <= set(starts), starts
+    # Changing the thing itself is a step, whatever number sits in the sentence.
+    scores = cue_scores("I changed the setup to wait until the port actually answered, instead of sleeping for a "
+                        "hundred milliseconds.")
+    assert scores["action"] > scores["result"], scores
+    # A short lesson tied to the story only through an irregular verb ("wrote" / "written"), after a headline.
+    r = analyzer.analyze(scripted(
+        "Long story short, I took our logging bill from about ninety thousand a month to thirty. "
+        "We were logging every request body. Nobody owned the bill, finance just kept forwarding it, so I took it. "
+        "I sampled a week of logs and found two services wrote seventy percent of the volume. "
+        "I wrote a sampling rule and I rolled it out service by service with each owner signing off. "
+        "Lesson for me, look at what's being written before you haggle."), bank.questions["scale-cost"])
+    assert "generic_reflection" not in codes(r), (roles(r), r["flags"])

@@ -45,7 +45,11 @@ _CLAUSE_START = re.compile(
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
-    r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed)"
+    r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called)"
+    # ...and being the one on duty ("and i was on support rotation that week so it was mine").
+    r"|i was on (call|support|rotation|duty|the rota)"
+    # ...a launch and a lesson said plainly: "it went live on time", "if i did it again i'd pair with them".
+    r"|(it|we|they|the \w+) went (live|out)\b|if i (did it|did this|did that|had to|were to|could do)\b"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
     # ("while i was away it broke four times").
     r"|i was (going|leaving|moving|starting|about to)|i was the (\w+ )?(senior|lead|only|most|staff|principal|owner)"
@@ -152,7 +156,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped"
          r"|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked"
          r"|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called"
-         r"|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got)\b", 2.2),
+         r"|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got"
+         # changing the thing itself: "I changed the setup to wait until the port answered"
+         r"|changed|rewrote|removed|switched|swapped|moved|renamed|deleted|updated|patched|pointed|copied)\b", 2.2),
         (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured"
          r"|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
         (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem"
