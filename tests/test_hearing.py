@@ -108,3 +108,28 @@ def test_a_speaker_on_each_channel_is_kept_in_the_mix(tmp_path):
     assert level(3.2, 3.8) < 1e-3
     same = mix_channels(voice, voice)
     assert np.allclose(same, voice)
+
+
+def test_the_english_word_list_answers_as_wordfreq_does_without_holding_wordfreq_in_memory():
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from wordfreq import zipf_frequency
+
+    from simulator.speech.unheard import RARE_ZIPF, is_english_word
+
+    # Every digit-free word of the spoken-style set, and the sounds tiny.en writes for German, as wordfreq says.
+    text = (Path(__file__).parents[1] / "question_bank" / "spoken_answers.yaml").read_text()
+    words = {w for w in re.findall(r"[a-z']+", text.lower()) if w.strip("'")}
+    words |= {"sufathan", "tleten", "yidam", "idempotent", "kubernetes", "don't", "montree", "maaaaan"}
+    disagree = [w for w in words if is_english_word(w) != (zipf_frequency(w.strip("'"), "en") >= RARE_ZIPF)]
+    assert len(words) > 2000 and not disagree, disagree[:20]
+    assert not is_english_word("sufathan") and is_english_word("idempotent") and is_english_word("p99")
+    # The list is read from wordfreq's data file, not through wordfreq (whose 321,000 strings stayed resident).
+    probe = ("import sys; from simulator.speech.unheard import is_english_word as e; e('the'); "
+             "print('wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[1]).stdout
+    assert out.strip() == "False"

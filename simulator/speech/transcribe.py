@@ -135,7 +135,7 @@ class WhisperTranscriber:
         with self._lock:
             if self._model is None:
                 self._model = self._load()
-                is_english_word("the")  # loads the word list now, not at the end of the answer (0.1-0.2 s)
+                is_english_word("the")  # loads the word list now, not at the end of the answer (0.1 s)
         return self._model
 
     def _load(self):
