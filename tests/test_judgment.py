@@ -916,3 +916,28 @@ def test_the_eighteenth_dev_round_short_sections_and_a_lesson_tied_by_an_irregul
         "I wrote a sampling rule and I rolled it out service by service with each owner signing off. "
         "Lesson for me, look at what's being written before you haggle."), bank.questions["scale-cost"])
     assert "generic_reflection" not in codes(r), (roles(r), r["flags"])
+
+
+@pytest.mark.parametrize("result, for_people", [
+    ("Uptime went to ninety nine point nine five within two quarters.", True),
+    ("And nobody had to come in at night for a failover after that.", True),
+    ("The full rollout went out on schedule six weeks later.", True),
+    ("The admins were logging in on the promised date.", True),
+    ("And they signed for the second year.", True),
+    # Numbers about the system alone, and a schedule that is only the team's own.
+    ("Failovers went from four minutes to under one.", False),
+    ("I finished the refactor and the team liked it.", False),
+])
+def test_the_nineteenth_dev_round_outcomes_said_as_uptime_a_night_spared_a_date_kept_and_a_second_year(
+        result, for_people):
+    from simulator.analysis.flags import business_impact, plain
+
+    assert bool(business_impact(plain(result))) is for_people
+
+
+def test_the_nineteenth_dev_round_self_belief_is_a_platitude():
+    from simulator.analysis.flags import _GENERIC, plain
+
+    assert _GENERIC.search(plain("I think the biggest thing I learned is to always believe in your ideas and push for "
+                                 "them even when nobody else does"))
+    assert not _GENERIC.search(plain("I learned to push for the rollback the moment the canary fails."))

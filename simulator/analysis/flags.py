@@ -280,6 +280,13 @@ _BUSINESS = re.compile(
     # time given back, and a date kept: "stopped losing ten minutes a rerun", "billing still closed on time".
     r"|(stopped|no longer|quit) (losing|wasting) (\w+ ){0,3}(minutes?|hours?|days?)"
     r"|(closed|shipped|landed|went out|went live|launched|delivered|paid) on time"
+    # ...said the other ways: "the full rollout went out on schedule", "logging in on the promised date"
+    r"|on schedule|on the (promised|agreed|planned|original) date"
+    # the service staying up for whoever uses it, and a night nobody was called in: "uptime went to 99.95",
+    # "nobody had to come in at night for a failover after that"
+    r"|uptime|availability|(nobody|no one) (had|has|needed|needs) to (come in|get up|wake up|stay late|work)"
+    # a customer signing again: "they signed for the second year"
+    r"|signed (up )?(for|on for) (another|a second|the second|a third|the next|a new)"
     # ...or early: "her feature went out two weeks before the release date", "a month ahead of schedule"
     r"|(days?|weeks?|months?) (before|ahead of) (the |our |its |their )?([\w-]+ ){0,2}(date|deadline|schedule|launch)"
     r"|ahead of (schedule|time)|(days?|weeks?|months?) early"
@@ -357,7 +364,9 @@ _GENERIC = re.compile(
     r"|good process(es)?|(always |constantly )?keep (on )?improving|continuous(ly)? improv\w*"
     r"|how important it is to (have|be|keep|stay|always)"
     # advice to anyone, in the second person: "you have to stay calm", "you should always look at..."
-    r"|you (always )?(have|got) to|you should always|stay(ing)? calm|on the same page)\b"
+    r"|you (always )?(have|got) to|you should always|stay(ing)? calm|on the same page"
+    # self-belief as advice: "always believe in your ideas and push for them even when nobody else does"
+    r"|believe in (your|yourself|my|myself|our)|push for (them|it|your \w+) even)\b"
 )
 # "I then borrowed", "I also paired", "I personally wrote": a step all the same (the hedges are already out).
 _ADVERB = r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+){0,2}"
