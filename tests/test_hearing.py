@@ -133,3 +133,18 @@ def test_the_english_word_list_answers_as_wordfreq_does_without_holding_wordfreq
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parents[1]).stdout
     assert out.strip() == "False"
+
+
+def test_a_missing_word_list_is_a_setup_error_not_a_traceback(monkeypatch):
+    import pytest
+
+    from simulator.errors import SetupError
+    from simulator.speech import unheard
+
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    unheard._english_hashes.cache_clear()
+    unheard.is_english_word.cache_clear()
+    with pytest.raises(SetupError, match="wordfreq"):
+        unheard.is_english_word("zebra")
+    monkeypatch.undo()
+    assert unheard.is_english_word("zebra")

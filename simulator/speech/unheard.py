@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import SetupError
 from ..types import Transcript, Word
 from .vad import Span, join_spans
 
@@ -97,9 +98,10 @@ def _english_hashes() -> np.ndarray:
     import msgpack
 
     spec = find_spec("wordfreq")  # finds the package without importing it (and its regex and langcodes)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("wordfreq is not installed: run ./scripts/setup")
-    path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz"
+    path = Path(spec.submodule_search_locations[0]) / "data" / "large_en.msgpack.gz" if (
+        spec and spec.submodule_search_locations) else None
+    if path is None or not path.is_file():
+        raise SetupError("wordfreq's English word list is missing: run ./scripts/setup (pip install 'wordfreq>=3,<4')")
     hashes = array("q")
     with gzip.open(path, "rb") as data:
         # wordfreq's cBpack: a header, then bucket i holds the words at 10 ** (-i / 100) (zipf 9 - i / 100).
