@@ -941,3 +941,22 @@ def test_the_nineteenth_dev_round_self_belief_is_a_platitude():
     assert _GENERIC.search(plain("I think the biggest thing I learned is to always believe in your ideas and push for "
                                  "them even when nobody else does"))
     assert not _GENERIC.search(plain("I learned to push for the rollback the moment the canary fails."))
+
+
+def test_the_twentieth_dev_round_the_remit_said_as_people_say_it():
+    from simulator.analysis.flags import _ASSIGNED, _SCOPE, business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Handed over: by message, roped in, on point.
+    assert _ASSIGNED.search(plain("I was the only one online and my manager messaged me and said can you take a look"))
+    assert _ASSIGNED.search(plain("I kind of got roped into it, my director said you're on point for fixing it."))
+    assert not _ASSIGNED.search(plain("I messaged my manager and said I was taking a look."))
+    # Someone else's by right, and the ask gone past.
+    assert _SCOPE.search(plain("Technically the export sat with the data team, but they were underwater."))
+    assert _SCOPE.search(plain("The ask I got was just to tell finance it was known, but I figured I could find it."))
+    assert _SCOPE.search(plain("Honestly I could've just closed the ticket, but their hours were set."))
+    assert not _SCOPE.search(plain("I sat with the data team for an afternoon and we read the logs."))
+    assert cue_scores("Technically the export sat with the data team, but they were underwater.")["task"] >= 2.0
+    for asked in ("my manager messaged me and said the uploads were down", "so can you take a look at it"):
+        assert cue_scores(asked)["task"] >= 2.5, (asked, cue_scores(asked))
+    assert business_impact(plain("Uploads were back in forty minutes and we lost maybe two hundred uploads."))

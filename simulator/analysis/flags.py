@@ -53,6 +53,8 @@ _ASSIGNED = re.compile(
     r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
     # "my skip-level pulled me aside and said she needed someone to get it over the line"
     r"|(pulled|took) me aside"
+    # the ask sent by message: "my manager messaged me and said can you take a look"
+    r"|(messaged|pinged|called|texted|emailed|slacked) me,?( and)? (said|asked)( me)?,? (can|could|would) you"
     # a suggestion from above is the ask, said softly: "my mentor said it'd be a good thing to look at"
     r"|(said|suggested|thought|mentioned) (that )?(it'?d|it would|this would|that would) be a (good|nice|useful"
     r"|great) (thing|idea|project|place) (for me )?to"
@@ -66,6 +68,8 @@ _ASSIGNED = re.compile(
     r"|i (got|was) (handed|given|put on(?! (a|the|another|their|his|her|this|that) ([\w-]+ ){0,2}(team|squad|group)\b)"
     r"|put in charge of|picked|chosen|assigned|volunteered|voluntold)"
     r"|i was the one (they|he|she) (picked|chose)"
+    # "I kind of got roped into it", "you're on point for fixing it", "my lead volunteered me"
+    r"|roped (me )?in(to)?|(you'?re|you are|i was|i'?m) on point for|volunteered me"
     r"|(?<!nobody )(?<!no one )(gave|handed|dumped|threw|passed) (me|us|my (team|group)) (the|this|that|a) "
     r"([\w-]+ ){0,2}"
     r"(project|task|ticket|job|work|part|migration|feature|problem|assignment|deadline|rewrite|launch|module|system"
@@ -116,7 +120,13 @@ _SCOPE_PHRASES = re.compile(
     r"(supposed|meant|expected|asked) to|it was my (\w+ ){1,2}to (ship|own|fix|run|decide|make|deliver)"
     r"|(it|this|that) was my (own )?(mistake|fault|error|bug)|nobody else'?s"
     # "honestly none of us were on the hook for it ... so I figured, okay, I'll be the one"
-    r"|(nobody|no one|none of us|not me) (was|were|is) (really )?on the hook|i'?ll be the one|" + _WHOLE_THING + r")\b"
+    r"|(nobody|no one|none of us|not me) (was|were|is) (really )?on the hook|i'?ll be the one"
+    # someone else's by right, and the ask gone past: "technically the export sat with the data team", "I could've
+    # just closed the ticket"
+    r"|(?<!\bi )(?<!\bwe )(?<!\bthey )(sat|lived|lay|stayed) with (the|another|a different|their) [\w-]+( [\w-]+)? "
+    r"(team|group|folks)"
+    r"|i could('ve| have) (just )?(closed|ignored|left|passed"
+    r"|sent|forwarded|bounced)|" + _WHOLE_THING + r")\b"
 )
 # ... and since a phrase list heard 1 of 25 scope statements written for the purpose, the shapes they come
 # in: nobody owned it ("nobody was responsible for the build", "an orphaned service"); it was someone else's
@@ -147,8 +157,8 @@ _SCOPE_SHAPES = re.compile(
     r"|(nobody|no one) (had |ever |really )?(told|wanted|expected|required|needed|made) me to"
     # The ask, and going past it: "I'd been asked to write the technical side, but really I wanted to get them to
     # one answer".
-    r"|(asked|supposed|expected|meant|hired|told) to [^.]{0,60}?,? but (really |actually |honestly )?i (really )?"
-    r"(wanted|decided|went|took))\b"
+    r"|((asked|supposed|expected|meant|hired|told)|the ask (i got |we got )?was( only)?) to [^.]{0,60}?,? but "
+    r"(really |actually |honestly )?i (really )?(wanted|decided|went|took|figured))\b"
 )
 # ... and, most generally, a denial a few words before owning or a role: "it wasn't on anybody's roadmap",
 # "that wasn't my role", "the email service isn't even ours". Not "asked": "my lead asked me, and I didn't
@@ -304,6 +314,8 @@ _BUSINESS = re.compile(
     r"|(the|a|their|his|her|its|\w+'s?) (\w+ )?waits?|waiting (time|times|list|lists|room)"
     r"|(no longer|stopped|without|weren't|wasn't|not) waiting|people (who|whose|that)"
     r"|(lost|lose|losing) (\w+ ){0,2}data|data loss"
+    # what people did that was lost: "we lost maybe two hundred uploads"
+    r"|(lost|lose|losing) (\w+ ){0,3}(uploads|orders|bookings|sales|sign-?ups|messages|payments|files|photos)"
     # the reach said as the whole company: "which had been blocking every developer in the company"
     r"|(everyone|everybody|every [\w-]+|all the [\w-]+) (in|at|across) the (company|org|organi[sz]ation)"
     r"|(the whole|the entire) (company|org|organi[sz]ation)"

@@ -127,7 +127,12 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(told|asked) us (we|that we) (had|needed) to\b|\bi ended up (running|leading|owning|in charge)\b"
          r"|\b(pitched|proposed|offered|suggested)( to [a-z]+( [a-z]+)?)? that i'?d\b"
          r"|\bown (it|this|the \w+) end to end\b", 3.0),
-        (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b", 2.5),
+        (r"\b(i was (asked|assigned|tasked|told|responsible)|(asked|told|assigned) me to)\b"
+         # the ask by message, and what it asked: "my manager messaged me and said can you take a look"
+         r"|\b(messaged|pinged|called|texted|emailed|slacked) me,?( and)? (said|asked)\b"
+         r"|\bcan you (take a look|look into|handle|own|deal with|sort out)\b", 2.5),
+        # someone else's by right, and the ask: "technically the export sat with the data team", "the ask I got"
+        (r"\btechnically,? (the|it|this|that)\b|\bthe ask (i got |we got )?was\b", 2.0),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
         (r"\b(part of )?what i (owned|was responsible for|signed up for|was on the hook for) (was|were|is)\b", 3.0),
