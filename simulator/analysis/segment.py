@@ -388,7 +388,7 @@ class Segmenter:
         if not sentences:
             return [], [], []
         labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences],
-                            [continues_previous(s.text) or _cut_by_cap(sentences[s.index - 1]) if s.index else False
+                            [s.index > 0 and (continues_previous(s.text) or _cut_by_cap(sentences[s.index - 1]))
                              for s in sentences],
                             [bool(_OUTCOME.search(s.text.lower())) for s in sentences],
                             [bool(_ANNOUNCED.match(s.text.lower())) for s in sentences], complete=span_s is None)

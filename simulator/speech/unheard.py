@@ -77,9 +77,9 @@ def is_english_word(text: str) -> bool:
     bare = re.sub(r"[^a-z0-9']", "", text.lower()).strip("'")
     if not bare or any(c.isdigit() for c in bare):  # numbers and tokens like "p99" or "35k" (wordfreq says yes)
         return True
-    hashes = _english_hashes()
-    at = int(np.searchsorted(hashes, hash(bare)))
-    return at < hashes.size and int(hashes[at]) == hash(bare)
+    hashes, key = _english_hashes(), hash(bare)
+    at = int(np.searchsorted(hashes, key))
+    return at < hashes.size and int(hashes[at]) == key
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +109,7 @@ def _english_hashes() -> np.ndarray:
         buckets = unpacker.read_array_header() - 1
         header = unpacker.unpack()
         if not isinstance(header, dict) or header.get("format") != "cB":
-            raise ValueError(f"{path} is not a wordfreq word list")
+            raise SetupError(f"{path} is not a wordfreq word list: run ./scripts/setup")
         for i in range(buckets):
             bucket = unpacker.unpack()
             if 9 - i / 100 >= RARE_ZIPF:
