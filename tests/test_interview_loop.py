@@ -103,6 +103,28 @@ def test_a_section_told_in_two_runs_is_timed_live_on_both():
             return [], [], [run("situation", 0, 10), run("action", 10, 40), run("situation", 40, 50),
                              run("action", 50, 62)]
 
+        def content_scores(self, texts):
+            return [dict.fromkeys(("situation", "task", "action", "result", "reflection"), 0.0) for _ in texts]
+
     name, start_s, heard_s = current_section(StepsBack(), [Word("x", 0, 1)], 62.0, 175.0)
     assert (name, heard_s) == ("action", 61.5)
     assert heard_s - start_s == 30 + 11.5  # its first run and this one, not this one alone
+
+
+def test_a_result_first_opening_read_as_the_situation_is_not_timed_as_the_situation_live(analyzer):
+    """Live, before the story has gone far enough for a headline, the ordered labelling reads an opening outcome
+    as part of the Situation it leads into; the Situation's time starts at its own first sentence, so its cue
+    does not come a sentence early. An opening that is the Situation in its own words is timed from the start."""
+    from simulator.modes.turn import current_section
+
+    outcome = "So we ended up cutting the checkout errors from about three hundred a day to twelve."
+    context = ("This was at a small online shop, I was the only backend person, and the payment provider had changed"
+               " its API the week before, so refunds were failing every night.")
+    words = scripted(f"{outcome} {context}").words
+    sentences, labels, _ = analyzer.segmenter.segment(words, span_s=150.0)
+    assert labels == ["situation", "situation"]  # what the labelling does with it
+    name, start_s, heard_s = current_section(analyzer.segmenter, words, words[-1].end_s + 1, 150.0)
+    assert (name, start_s, heard_s) == ("situation", sentences[1].start_s, words[-1].end_s)
+
+    words = scripted(context).words
+    assert current_section(analyzer.segmenter, words, words[-1].end_s + 1, 150.0)[:2] == ("situation", 0.0)

@@ -359,9 +359,20 @@ class Segmenter:
         """Role scores per sentence. The position prior uses the sentence's place among all of them, or,
         for an answer still being spoken, its time within `span_s` (the length the answer is expected to
         reach), so the first half minute of a story is not read as its end."""
-        texts = [s.text for s in sentences]
-        extra = self.features(texts) if self.features and texts else [{}] * len(texts)
         n = len(sentences)
+        out = self.content_scores([s.text for s in sentences])
+        for i, scores in enumerate(out):
+            pos = min(1.0, (sentences[i].start_s + sentences[i].end_s) / 2 / span_s) if span_s else (i + 0.5) / n
+            for role in SECTION_NAMES:
+                # Live, nothing after the last sentence is known yet to pull a metric-laden opening back into
+                # the Situation, so being early for a role costs more than being late.
+                early = span_s is not None and pos < _POSITION[role]
+                scores[role] -= (LIVE_EARLY_WEIGHT if early else 2.0) * abs(pos - _POSITION[role])
+        return out
+
+    def content_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """What each sentence's own words say of its role (cues, naive Bayes, parse), wherever it falls."""
+        extra = self.features(list(texts)) if self.features and texts else [{}] * len(texts)
         out = []
         for i, text in enumerate(texts):
             scores = cue_scores(text)
@@ -372,12 +383,6 @@ class Segmenter:
                     scores[role] += self.nb_weight * 10 * (nb[role] - best)
             for role, value in extra[i].items():
                 scores[role] += value
-            pos = min(1.0, (sentences[i].start_s + sentences[i].end_s) / 2 / span_s) if span_s else (i + 0.5) / n
-            for role in SECTION_NAMES:
-                # Live, nothing after the last sentence is known yet to pull a metric-laden opening back into
-                # the Situation, so being early for a role costs more than being late.
-                early = span_s is not None and pos < _POSITION[role]
-                scores[role] -= (LIVE_EARLY_WEIGHT if early else 2.0) * abs(pos - _POSITION[role])
             out.append(scores)
         return out
 
