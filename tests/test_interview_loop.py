@@ -93,7 +93,7 @@ def test_live_guess_names_the_section_being_spoken_and_its_time(analyzer, bank):
 
 def test_a_section_told_in_two_runs_is_timed_live_on_both():
     from simulator.modes.turn import current_section
-    from simulator.types import Segment, Sentence, Word
+    from simulator.types import SECTION_NAMES, Segment, Sentence, Word
 
     def run(name, start_s, end_s):
         return Segment(name, start_s, end_s, (Sentence(0, (Word("x", start_s, end_s - 0.5),)),))
@@ -104,7 +104,7 @@ def test_a_section_told_in_two_runs_is_timed_live_on_both():
                              run("action", 50, 62)]
 
         def content_scores(self, texts):
-            return [dict.fromkeys(("situation", "task", "action", "result", "reflection"), 0.0) for _ in texts]
+            return [dict.fromkeys(SECTION_NAMES, 0.0) for _ in texts]
 
     name, start_s, heard_s = current_section(StepsBack(), [Word("x", 0, 1)], 62.0, 175.0)
     assert (name, heard_s) == ("action", 61.5)
