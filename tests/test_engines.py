@@ -142,8 +142,11 @@ def test_sigkill_mid_recording_leaves_a_playable_wav(tmp_path):
                              "--recordings", str(rec)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     def recorded_s() -> float:
         for path in rec.glob("*/answer.wav"):
-            with wave.open(str(path)) as w:  # the header is rewritten as the recording grows
-                return w.getnframes() / w.getframerate()
+            try:
+                with wave.open(str(path)) as w:  # the header is rewritten as the recording grows
+                    return w.getnframes() / w.getframerate()
+            except (EOFError, wave.Error):  # created a moment ago: its header is not on disk yet
+                return 0.0
         return 0.0
 
     try:

@@ -71,3 +71,17 @@ def test_fast_file_microphone_does_not_wait(tmp_path):
     clock = FakeClock()
     record(FileMicrophone(path, clock=clock, fast=True), tmp_path / "out.wav")
     assert clock.now() == 0.0
+
+
+def test_a_recording_is_a_valid_wav_before_its_first_block(tmp_path):
+    # Killed between opening the file and the first block, the recording must still open: review
+    # lists it as incomplete instead of failing on a zero-byte file.
+    from simulator.speech.audio import WavWriter
+
+    writer = WavWriter(tmp_path / "a.wav")
+    with wave.open(str(tmp_path / "a.wav")) as w:
+        assert (w.getnframes(), w.getframerate(), w.getnchannels()) == (0, 16000, 1)
+    writer.write(np.full(1600, 0.2, dtype=np.float32))
+    with wave.open(str(tmp_path / "a.wav")) as w:  # still read from disk, not from the writer
+        assert w.getnframes() == 1600
+    writer.close()
