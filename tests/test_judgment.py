@@ -960,3 +960,39 @@ def test_the_twentieth_dev_round_the_remit_said_as_people_say_it():
     for asked in ("my manager messaged me and said the uploads were down", "so can you take a look at it"):
         assert cue_scores(asked)["task"] >= 2.5, (asked, cue_scores(asked))
     assert business_impact(plain("Uploads were back in forty minutes and we lost maybe two hundred uploads."))
+
+
+def test_the_twenty_first_dev_round_openings_offers_and_platitudes_as_people_say_them():
+    from simulator.analysis.flags import _GENERIC, business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    def best(text):
+        scores = cue_scores(text)
+        return max(scores, key=scores.get)
+
+    # An answer that opens on its first step, then steps back to the scene and the remit.
+    assert cue_scores("So the first thing I did, before anything else, was I took myself off the pager.")[
+        "action"] >= 3.5
+    scene = "Because at that point I was, like, the billing system, and every page ended up with me."
+    assert best(scene) == "situation" and cue_scores(scene)["situation"] >= 1.5
+    assert cue_scores("and every page at night ended up with me")["result"] == 0  # where work landed, no outcome
+    assert cue_scores("In the end we ended up moving it to the new cluster")["result"] >= 2.5
+    assert cue_scores("My manager didn't ask for it, she was actually a bit nervous.")["task"] >= 3.0
+    assert cue_scores("My manager didn't ask many questions after the demo.")["task"] == 0
+    # The offer, not the outcome: "if they agreed"; "they agreed" after the work still is one.
+    offer = "so I put my hand up and said I'd write the case and run the move if they agreed"
+    assert cue_scores(offer)["task"] >= 2.5 and cue_scores(offer)["result"] == 0
+    assert cue_scores("and after two weeks they agreed to switch")["result"] >= 1.8
+    # Without punctuation, a role said at the Task's start opens a clause of its own.
+    said = ("so at my last place we shipped to production like ten times a day and maybe once a week something went "
+            "out that broke checkout for some people i was a senior on the payments team and honestly it was not our "
+            "code breaking it")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    assert any(t.startswith("i was a senior on the payments team") for t in texts), texts
+    # People who went back to the tool are an outcome; a platitude in the second person is not a lesson.
+    assert business_impact(plain("The sales people went back to pulling it up in their Monday meetings."))
+    assert not business_impact(plain("I went back to reading the code."))
+    for platitude in ("The big thing for me was just that you've got to trust the process, you know.",
+                      "What I took from it is to keep an open mind.", "I learned to hear everybody out."):
+        assert _GENERIC.search(plain(platitude)), platitude
+    assert not _GENERIC.search(plain("I now open every review by asking what the other team tried first."))

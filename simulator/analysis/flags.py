@@ -304,7 +304,8 @@ _BUSINESS = re.compile(
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
     r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
-    r"|(use|used|using) it (every|each|daily)|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
+    r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
+    r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
     # money said without the word: "the bill went down to twenty-six thousand a month".
     r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
@@ -376,7 +377,9 @@ _GENERIC = re.compile(
     r"|good process(es)?|(always |constantly )?keep (on )?improving|continuous(ly)? improv\w*"
     r"|how important it is to (have|be|keep|stay|always)"
     # advice to anyone, in the second person: "you have to stay calm", "you should always look at..."
-    r"|you (always )?(have|got) to|you should always|stay(ing)? calm|on the same page"
+    r"|you (always )?(have|got) to|you'?ve (always )?got to|you gotta|you should always|stay(ing)? calm"
+    r"|on the same page"
+    r"|(keep|keeping|have|having) an open mind|open[- ]minded|hear(ing)? (everybody|everyone|people|others) out"
     # self-belief as advice: "always believe in your ideas and push for them even when nobody else does"
     r"|believe in (your|yourself|my|myself|our)|push for (them|it|your \w+) even)\b"
 )

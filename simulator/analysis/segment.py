@@ -52,7 +52,8 @@ _CLAUSE_START = re.compile(
     r"|(it|we|they|the \w+) went (live|out)\b|if i (did it|did this|did that|had to|were to|could do)\b"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
     # ("while i was away it broke four times").
-    r"|i was (going|leaving|moving|starting|about to)|i was the (\w+ )?(senior|lead|only|most|staff|principal|owner)"
+    r"|i was (going|leaving|moving|starting|about to)|i was (the|a|an) (\w+ )?(senior|lead|only|most|staff|principal"
+    r"|owner|junior|intern)"
     r"|while i was (away|out|off|gone)"
     r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
@@ -145,18 +146,22 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(it|this|that) was (all )?on me\b|\b(was|were) mine\b|\bi had no authority\b", 3.0),
         (r"\b(it|this|that) was my (call|job|change|script|design|plan|project|doing|mistake|decision|fault)\b", 3.0),
         (r"\b(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)\b", 3.0),
-        (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b", 2.5),
+        (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b"
+         r"|\bi (put|stuck) my hand up\b|\bi raised my hand\b", 2.5),
         # ...and the commitment told as an aside: "it was my team's test, so I'd told my lead I'd spend two days".
         (r"\bi'?d? told (my|the|our) (manager|lead|boss|team lead|tech lead|team) (that )?i'?d\b"
          r"|\b(it|this|that) was (my|our) team'?s (test|code|service|job|problem|bug|pipeline|system|project|mess"
          r"|responsibility|call)\b", 2.5),
-        (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b", 3.0),
+        (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b"
+         r"|\b(didn'?t|did not|never) ask(ed)? (me |us )?(for (it|this|that)|to)\b", 3.0),
         # Being the one it came to is the remit, not the scene: "I was the one they came to".
         (r"\bi was the (one|person) (who|they|that|people|everyone)\b|\b(they|people|everyone) came to me\b"
          r"|\b(landed|fell) (on|to) me\b|\bon my plate\b", 2.5),
     ],
     "action": [
         (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
+        # An answer that opens on its first step: "so the first thing I did, before anything else, was..."
+        (r"\b(the )?first thing (i|we) did\b", 2.5),
         (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled"
          r"|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped"
          r"|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked"
@@ -170,7 +175,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|alert|logs?|traces?|test|canary|rollback|migration|script|queue)\b", 0.7),
     ],
     "result": [
-        (r"\b(as a result|in the end|the result|the outcome|end result|ended up|overall|all in all)\b", 2.5),
+        # ("...every page ended up with me" is where the work landed, the scene, not an outcome.)
+        (r"\b(as a result|in the end|the result|the outcome|end result|ended up(?! (with|on|at) me\b)|overall"
+         r"|all in all)\b", 2.5),
         (r"\b(dropped|reduced|increased|improved|saved|cut|grew|rose|fell|went (from|down|up)|down to|up to|halved"
          r"|doubled|recovered|eliminated|zero)\b", 1.6),
         (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours"
@@ -178,8 +185,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(adopted|became the standard|rolled out to|promoted|now uses|since then|reused|still (runs|used))\b", 1.4),
         (r"\b(the (team|customer|client|manager) was (happy|pleased|satisfied)|things (got|went) better)\b", 1.5),
         # Outcomes as people tell them: who agreed, what shipped in time, what it led to.
-        (r"\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with|renewed"
-         r"|listened)\b", 1.8),
+        # ("...and run the move if they agreed" is the offer, not the outcome.)
+        (r"(?<!\bif )\b(he|she|they|everyone|the team|the client|the customer) (agreed|signed off|said yes|went with"
+         r"|renewed|listened)\b", 1.8),
         (r"\b(on time|on schedule|before the deadline|ahead of schedule|in time|went ahead)\b", 1.5),
         (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?"
          r"|quarters?|years?))\b"
@@ -219,6 +227,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
 }
 _COMPILED = {role: [(re.compile(p), w) for p, w in cues] for role, cues in _CUES.items()}
+_FILLERS = re.compile(r",?\s*\b(like|um+|uh+|er+|hmm+|you know|i mean|kind of|sort of|kinda|sorta)\b,\s*")
 _NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|hundred|a third|a quarter)\b)")
 # What a result-first headline does: it states a change ("I cut the bill by sixty percent").
 _OUTCOME = re.compile(
@@ -313,7 +322,10 @@ class NaiveBayes:
 
 def cue_scores(text: str) -> dict[str, float]:
     low = text.lower()
-    scores = {role: sum(w for rx, w in _COMPILED[role] if rx.search(low)) for role in SECTION_NAMES}
+    # A filler can split a cue ("I was, like, the billing system"): a cue counts if it is in the words as said
+    # or in them with the fillers taken out.
+    bare = _FILLERS.sub(" ", low)
+    scores = {role: sum(w for rx, w in _COMPILED[role] if rx.search(low) or rx.search(bare)) for role in SECTION_NAMES}
     if _NUMBER.search(low):
         scores["result"] += 1.2
     return scores
