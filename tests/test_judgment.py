@@ -128,7 +128,8 @@ def test_sections_flags_and_probes_hold_on_the_held_back_split(spoken, analyzer,
     del tally
     totals = f"time {time_accuracy:.3f}, probe fit {probe_fit:.2f}, recall {recall}"
     # The goal (0.95) is reported against, this floor only guards it: each new held-back round is read once and
-    # lands as it lands (with h7-*, on 2026-12-05, the 100 answers came to 0.9497; with h8-*, 110, to 0.9491).
+    # lands as it lands (with h7-*, on 2026-12-05, the 100 answers came to 0.9497; with h8-*, 110, to 0.9491;
+    # with h9-*, 120, to 0.9531).
     assert time_accuracy >= 0.94, totals
     # 25/28 since the out-of-order round h4; the goal of 0.9 is reported against, this floor only guards it.
     assert probe_fit >= 0.85, totals
