@@ -974,6 +974,7 @@ def test_the_twenty_first_dev_round_openings_offers_and_platitudes_as_people_say
     # An answer that opens on its first step, then steps back to the scene and the remit.
     assert cue_scores("So the first thing I did, before anything else, was I took myself off the pager.")[
         "action"] >= 3.5
+    # A filler inside a cue ("I was, like, the billing system") does not hide it.
     scene = "Because at that point I was, like, the billing system, and every page ended up with me."
     assert best(scene) == "situation" and cue_scores(scene)["situation"] >= 1.5
     assert cue_scores("and every page at night ended up with me")["result"] == 0  # where work landed, no outcome

@@ -74,8 +74,8 @@ def test_fast_file_microphone_does_not_wait(tmp_path):
 
 
 def test_a_recording_is_a_valid_wav_before_its_first_block(tmp_path):
-    # Killed between opening the file and the first block, the recording must still open: review
-    # lists it as incomplete instead of failing on a zero-byte file.
+    # Killed between opening the file and the first block, the recording is still a valid WAV (empty),
+    # which any player or reader opens, and which a reader polling a growing recording can read at once.
     from simulator.speech.audio import WavWriter
 
     writer = WavWriter(tmp_path / "a.wav")

@@ -325,7 +325,8 @@ def cue_scores(text: str) -> dict[str, float]:
     # A filler can split a cue ("I was, like, the billing system"): a cue counts if it is in the words as said
     # or in them with the fillers taken out.
     bare = _FILLERS.sub(" ", low)
-    scores = {role: sum(w for rx, w in _COMPILED[role] if rx.search(low) or rx.search(bare)) for role in SECTION_NAMES}
+    forms = (low,) if bare == low else (low, bare)
+    scores = {role: sum(w for rx, w in _COMPILED[role] if any(rx.search(f) for f in forms)) for role in SECTION_NAMES}
     if _NUMBER.search(low):
         scores["result"] += 1.2
     return scores

@@ -151,7 +151,7 @@ class WavWriter:
         self._wav.setsampwidth(2)
         self._wav.setframerate(sample_rate)
         # The header goes to disk now, not with the first chunk: a recording killed before its first
-        # block is then an empty but valid WAV, never a zero-byte file that review cannot open.
+        # block is then an empty but valid WAV that any player or reader opens, not a zero-byte file.
         self._wav.writeframes(b"")
         self._file.flush()
         self.frames = 0
