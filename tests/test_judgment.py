@@ -998,3 +998,20 @@ def test_the_twenty_first_dev_round_openings_offers_and_platitudes_as_people_say
                       "What I took from it is to keep an open mind.", "I learned to hear everybody out."):
         assert _GENERIC.search(plain(platitude)), platitude
     assert not _GENERIC.search(plain("I now open every review by asking what the other team tried first."))
+
+
+def test_the_twenty_second_dev_round_outcomes_and_scopes_in_passing():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    # Sales that moved are an outcome; the sales team's mood is not.
+    assert business_impact(plain("It went live before the sale, and gift card sales were about thirty percent higher."))
+    assert not business_impact(plain("It went live and sales were pretty happy with it."))
+    # Time people kept or got back, and a purchase made.
+    assert business_impact(plain("Staging was back by the end of the day, and nobody lost more than their morning."))
+    assert business_impact(plain("Standups got down to twelve minutes, and people got half an hour of their morning "
+                                 "back."))
+    assert business_impact(plain("Page load halved, and the add to cart rate went up about three percent."))
+    assert not business_impact(plain("Page load went from four seconds to two."))
+    # The work was someone else's until they were away: a scope.
+    assert _SCOPE.search(plain("The person building it got sick, and I said I'd finish it."))
+    assert not _SCOPE.search(plain("I was building it when I got sick, and I finished it the week after."))

@@ -137,6 +137,9 @@ _SCOPE_SHAPES = re.compile(
     r"|was assigned|had been assigned|fixed|touched|had touched|looked at|maintained|picked it up|was in charge)"
     r"|there was (nobody|no one|no team|no owner) (assigned|responsible|owning|in charge)|orphan(ed)?|no man'?s land"
     r"|(had been|was|got) reorgani[sz]ed away|the (original )?(author|owner|person who wrote it) (had )?left"
+    # ...or was away, and the speaker took it up: "the person building it got sick, and I said I'd finish it"
+    r"|(person|engineer|developer|dev|guy|colleague|one) (who was )?(building|doing|writing|running|working on|leading)"
+    r" (it|that|this|the \w+) (got sick|fell sick|left|quit|went on leave|was out|moved teams)"
     r"|(somebody|someone|anybody|anyone) else'?s|not ours|(their|another team'?s|a different \w+'?s) (code|codebase"
     r"|system|service|repo|pipeline|problem|project)"
     r"|(team|department|group|org|ops|infra|folks|people)('s|s'|') (thing|code|codebase|system|service|problem|repo"
@@ -275,7 +278,8 @@ _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)" + _OPINION +
     r"|churn|conversion|retention"
     # "sales went up", not "sales seemed okay with it" (the sales team's opinion is no outcome)
-    r"|sales(?! (team|seemed|was|were|liked|said|asked|people|folks|lead|org|side)\b)|deals?|contract|renewal"
+    r"|sales(?! (team|seemed|liked|said|asked|people|folks|lead|org|side)\b)(?! (was|were) (\w+ )?(happy|pleased|glad"
+    r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"
     r"|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
     r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
@@ -329,7 +333,9 @@ _BUSINESS = re.compile(
     r"|reps|buyers|travell?ers|families|parents|residents|finance|legal|ops|marketing|warehouse|stores?|shops?"
     r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business)\b" + _OPINION +
     r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
-    r"|(got|get|gave|give) (\w+ ){0,2}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
+    r"|(got|get|gave|give) (\w+ ){0,5}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
+    # time people did not lose, and a purchase made: "nobody lost more than their morning", "add to cart went up"
+    r"|(nobody|no one) lost (more than|any|a|their)|add[- ]to[- ](cart|basket)|carts?|baskets?"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
     # a body outside the team signing off, not the teams in the room agreeing: "legal signed off"
     r"|(legal|security|compliance|audit\w*|the (client|customer|regulator|board)s?) signed off"
