@@ -1015,3 +1015,32 @@ def test_the_twenty_second_dev_round_outcomes_and_scopes_in_passing():
     # The work was someone else's until they were away: a scope.
     assert _SCOPE.search(plain("The person building it got sick, and I said I'd finish it."))
     assert not _SCOPE.search(plain("I was building it when I got sick, and I finished it the week after."))
+
+
+def test_the_twenty_third_dev_round_platitudes_in_the_storys_words_and_steps_that_name_nothing():
+    from simulator.analysis.flags import business_impact, concrete_steps, content_flags, measure, plain
+    from simulator.types import Segment, Sentence
+
+    def reflection_flags(story, reflection):
+        segments = [Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),))
+                    for name, text in (("action", story), ("reflection", reflection))]
+        return [f.code for f in content_flags(segments)]
+
+    story = "I sorted the forty services from the data center by how hard they were to move, with the product teams."
+    # The story's words only name the platitude's topic; from the platitude on, nothing is this story's.
+    dressed = "What I learned on the data center move is that planning is everything and teamwork really matters."
+    assert "generic_reflection" in reflection_flags(story, dressed)
+    tied = "I learned that teamwork with the product teams means sorting the services by how hard they are to move."
+    assert "generic_reflection" not in reflection_flags(story, tied)
+    # "I tried a bunch of things" names no step. ("I fixed it" is one where the fix was told before it, as in "I
+    # found the lock and fixed it": a rule that took it for none is not kept.)
+    assert concrete_steps(plain("I tried a bunch of different things.")) == 0
+    assert concrete_steps(plain("I pulled the logs and tried a bunch of different things.")) == 1  # the logs count
+    assert concrete_steps(plain("I found the lock, and I fixed it.")) >= 2
+    # "the next one" points at a thing; "our first three customers" counts them.
+    assert not measure(plain("She shipped it the next week and asked for help earlier on the next one."))
+    assert measure(plain("We signed our first three European customers that quarter."))
+    # A night nobody works any more is time given back to people.
+    assert business_impact(plain("Releases take forty minutes, and nobody on the team has worked a Thursday night "
+                                 "since."))
+    assert not business_impact(plain("Releases take forty minutes, and nobody on the team has complained."))

@@ -246,6 +246,8 @@ NUMBER = re.compile(
 # "the two of us", "that one change", "one day". "The two days it used to take" and "two of the forty" still count.
 _SMALL_COUNTS = set("one two three four five six seven eight nine ten eleven twelve dozen".split())
 _POINTING = set("the that this those these both all no any every which other".split())
+# ..."the next one", "the same one" point at one thing; "our first three customers" still counts three.
+_POINTING_AT_ONE = set("next first last same only each".split())
 _OF_WHOM = set("us them the our my those these his her their its".split())
 _UNITS = re.compile(r"(percent|%|times|x|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|dollars?"
                     r"|grand|k|hundred|thousand|million|points?)$")
@@ -261,7 +263,8 @@ def measure(text: str) -> re.Match[str] | None:
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:3]
         unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
-        pointing = bool(before) and before[0] in _POINTING and not unit
+        pointing = bool(before) and (before[0] in _POINTING or word == "one" and before[0] in _POINTING_AT_ONE) \
+            and not unit
         of_whom = len(after) >= 2 and after[0] == "of" and after[1] in _OF_WHOM and not (
             len(after) >= 3 and NUMBER.fullmatch(after[2].strip(",.")))
         anecdote = word == "one" and bool(after) and after[0].strip(",.") in _ANECDOTE_ONE
@@ -299,6 +302,9 @@ _BUSINESS = re.compile(
     # the service staying up for whoever uses it, and a night nobody was called in: "uptime went to 99.95",
     # "nobody had to come in at night for a failover after that"
     r"|uptime|availability|(nobody|no one) (had|has|needed|needs) to (come in|get up|wake up|stay late|work)"
+    # "nobody on the team has worked a Thursday night since"
+    r"|(nobody|no one) (\w+ ){0,3}(has|had|have) (worked|stayed late|come in|been paged|been woken) (a|on a|at|late"
+    r"|past|since|nights?|weekends?|evenings?)"
     # a customer signing again: "they signed for the second year"
     r"|signed (up )?(for|on for) (another|a second|the second|a third|the next|a new)"
     # ...or early: "her feature went out two weeks before the release date", "a month ahead of schedule"
@@ -426,7 +432,10 @@ _ALSO_DID = re.compile(
 # "I looked into it" names no step at all: it cancels the step its verb counted.
 _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|dealt with|took care of|handled"
                          r"|helped with)"
-                         r" (it|this|that|things|the (issue|problem|bug))\b")
+                         r" (it|this|that|things|the (issue|problem|bug))\b"
+                         # "I tried a bunch of different things" names none of them
+                         r"|\bi " + _ADVERB + r"tried (a bunch of|a few|some|lots of|a lot of|all kinds of"
+                         r"|different|various) (different )?(things|stuff|approaches|ideas|options)\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised"
                            r"|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"
@@ -663,10 +672,14 @@ def _reflection_flags(segments: Sequence[Segment]) -> list[Flag]:
     if not reflection:
         return []
     story = " ".join(s.text for s in segments if s.name in ("situation", "task", "action", "result"))
-    shared = _content_words(reflection) & _content_words(story)
+    story_words = _content_words(story)
+    shared = _content_words(reflection) & story_words
     generic = _GENERIC.search(reflection)
+    # A platitude stays one when the story only names its topic first ("what I learned on the data center move is
+    # that planning is everything"): the story's words count from the platitude on.
+    tied = _content_words(reflection[generic.start():]) & story_words if generic else shared
     quote, start = _first_words(segments, "reflection", 14)
-    if (generic and len(shared) < 3) or (not shared and len(reflection.split()) < 15):
+    if (generic and len(tied) < 3) or (not shared and len(reflection.split()) < 15):
         why = f"'{generic.group(0)}' could close any story" if generic else "nothing in it ties back to this story"
         return [Flag("generic_reflection", "reflection", quote, start, f"The Reflection is generic: {why}.")]
     return []

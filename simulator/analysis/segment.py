@@ -45,7 +45,8 @@ _CLAUSE_START = re.compile(
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
-    r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called)"
+    r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
+    r"|measured|mapped|traced|profiled|diffed|lined)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)"
     # ...a launch and a lesson said plainly: "it went live on time", "if i did it again i'd pair with them".
