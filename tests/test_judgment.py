@@ -1044,3 +1044,36 @@ def test_the_twenty_third_dev_round_platitudes_in_the_storys_words_and_steps_tha
     assert business_impact(plain("Releases take forty minutes, and nobody on the team has worked a Thursday night "
                                  "since."))
     assert not business_impact(plain("Releases take forty minutes, and nobody on the team has complained."))
+
+
+def test_the_twenty_fourth_dev_round_losses_kept_small_and_a_suppliers_own_fix():
+    from simulator.analysis.flags import business_impact, content_flags, measure, plain
+    from simulator.analysis.segment import cue_scores
+    from simulator.types import Segment, Sentence
+
+    # Without punctuation, an outcome said of others and a lesson opened with "what I changed" start clauses.
+    said = ("i found the last backup and restored it and i recreated the test accounts from my notes they lost about "
+            "half a day of testing instead of two days on the release what i changed after that is my scripts now "
+            "print the database name")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    assert any(t.startswith("they lost about half a day") for t in texts), texts
+    assert any(t.startswith("what i changed after that") for t in texts), texts
+    # A loss kept small, and who it did not reach, are what the Result meant for people.
+    assert business_impact(plain("They lost about half a day instead of two days."))
+    assert business_impact(plain("It was rolled back and nobody outside the QA team was affected."))
+    assert not business_impact(plain("It was rolled back and the tests were green."))
+    # A span said with "a" that changed is a measure; a span alone is not.
+    assert measure(plain("The review queue went from about a week to same day."))
+    assert not measure(plain("The review queue took about a week."))
+    # The goal the speaker set themselves is the Task.
+    assert cue_scores("so I set myself the goal that two other people could run it without calling me")["task"] >= 3.0
+
+    def handoff(result):
+        segments = [Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),)) for name, text in (
+            ("action", "I pulled the incidents and I wrote the ramp plan."), ("result", result))]
+        return "handoff" in [f.code for f in content_flags(segments)]
+
+    # A supplier fixing its own product is not the problem passed on; word passed to it, then its fix, is.
+    assert not handoff("During the ramp we found the new provider declined two percent of cards, and they fixed it.")
+    assert handoff("I reported it to the provider and they fixed it.")
+    assert handoff("The other team looked at it and they fixed it.")

@@ -59,12 +59,14 @@ _CLAUSE_START = re.compile(
     r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
-    r"|what i('d| would)? (took|take|learned|learnt|realized|do|did|change|keep)|so by (the|then|\w+day)\b"
+    r"|what i('d| would)? (took|take|learned|learnt|realized|do|did|change|changed|keep)|so by (the|then|\w+day)\b"
     r"|(he|she|they|it|this|that) (wasn'?t|was not"
     r"|weren'?t) (really |actually |even |on )?(my|our|anyone|assigned|given|asked)"
     # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
     # whenever i hit a broken doc").
-    r"|(he|she|they) (finished|shipped|started|stopped|got)|(he|she|they) (was|were) (running|up|able|back|using)"
+    # ...and what the others lost or kept ("they lost about half a day instead of two").
+    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed)"
+    r"|(he|she|they) (was|were) (running|up|able|back|using)"
     r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
     r"|after (about|around|a|an|one|two|three|four|five|six)\b"
@@ -115,7 +117,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     "task": [
         (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned"
          r"|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
-        (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b", 3.0),
+        (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b"
+         r"|\bi (set|gave) myself (a|the|one) (goal|target|deadline|rule)\b", 3.0),
         (r"\b(i (needed|had|wanted|decided|set out|chose)( us| them| him| her| it)? to|i took (it on|ownership"
          r"|responsibility))\b", 2.0),
         (r"\bi'?ll (find|sort|take|fix|handle|look|own|get)\b|\b(agreed|decided) i'?d\b|\bi ran the (postmortem"
