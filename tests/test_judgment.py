@@ -1078,3 +1078,34 @@ def test_the_twenty_fourth_dev_round_losses_kept_small_and_a_suppliers_own_fix()
     assert not handoff("During the ramp we found the new provider declined two percent of cards, and they fixed it.")
     assert handoff("I reported it to the provider and they fixed it.")
     assert handoff("The other team looked at it and they fixed it.")
+
+
+def test_the_twenty_fifth_dev_round_scopes_said_sideways_and_outcomes_a_learner_reaches():
+    from simulator.analysis.flags import _SCOPE, business_impact, measure, plain
+    from simulator.analysis.segment import cue_scores
+
+    # An open ask taken up is a scope; the ask alone is not.
+    assert _SCOPE.search(plain("Our director asked on the call if anyone wanted to take incident command, and I said "
+                               "I would."))
+    assert not _SCOPE.search(plain("Our director asked on the call if anyone had seen the graphs."))
+    # How long the outcome took, said with "a", is a measure; a deadline the person met is what it meant to her.
+    result = "She had a working file in about an hour and handed it in on time."
+    assert measure(plain(result)) and business_impact(plain(result))
+    assert not measure(plain("She had a working file again.")) and not business_impact(plain("She was relieved."))
+    # The remit said sideways is the Task: "strictly speaking", "not anything in my backlog", "asked if I could".
+    for remit in ("Strictly speaking that was the operations team's process.", "It was not anything in my backlog.",
+                  "So I asked if I could have a go at it."):
+        assert cue_scores(remit)["task"] >= 2.0, (remit, cue_scores(remit))
+    assert cue_scores("It was in my backlog.")["task"] == cue_scores("I asked if I could see the logs.")["task"] == 0
+    # What a learner could then do alone, by a count of days, is the Result.
+    learned = cue_scores("By day eight I did a deploy on my own.")
+    assert learned["result"] >= 3.5 and learned["result"] > learned["action"], learned
+    assert cue_scores("I did it on my own time")["result"] == 0
+    # Without punctuation: the one on call, the first step and the fix told as clefts start clauses.
+    said = ("so black friday morning the payment page started timing out for about one in ten customers and i was the "
+            "on call engineer that day so it was mine to deal with first thing was getting the timeouts on a graph "
+            "and they lined up exactly with a spike in calls to the fraud check service what i ended up doing was "
+            "turning on the cached fraud scores")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    for start in ("i was the on call engineer", "first thing was getting", "what i ended up doing"):
+        assert any(t.startswith(start) for t in texts), (start, texts)

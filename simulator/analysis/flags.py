@@ -156,6 +156,9 @@ _SCOPE_SHAPES = re.compile(
     r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
     r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
+    # an open ask taken up: "our director asked if anyone wanted to take incident command, and I said I would"
+    r"|(if|whether) (anyone|anybody|someone|somebody) (wanted|could|would|was willing) to [^.]{0,60}?(,|and|so) i "
+    r"(said|told (him|her|them)) i('d| would)"
     # "nobody told me to change that, my manager was happy with it"
     r"|(nobody|no one) (had |ever |really )?(told|wanted|expected|required|needed|made) me to"
     # The ask, and going past it: "I'd been asked to write the technical side, but really I wanted to get them to
@@ -253,7 +256,9 @@ NUMBER = re.compile(
     # which dates the outcome without measuring it)
     r"|(under|within|less than|inside) (a|an) (second|minute|hour|day)"
     # a change from a span said with "a": "the queue went from about a week to same day"
-    r"|from (about |around |over |nearly |almost )?(a|an) (minute|hour|day|week|month|year) to)\b)"
+    r"|from (about |around |over |nearly |almost )?(a|an) (minute|hour|day|week|month|year) to"
+    # ...and how long the outcome took, said with "a": "she had a working file in about an hour"
+    r"|in (about |around |roughly |just )?(a|an) (minute|hour|day|week))\b)"
 )
 # Count words that name which ones rather than how many: "the three teams", "one of the smoothest launches",
 # "the two of us", "that one change", "one day". "The two days it used to take" and "two of the forty" still count.
@@ -309,7 +314,8 @@ _BUSINESS = re.compile(
     r"|the wait|wait(ing)? time"
     # time given back, and a date kept: "stopped losing ten minutes a rerun", "billing still closed on time".
     r"|(stopped|no longer|quit) (losing|wasting) (\w+ ){0,3}(minutes?|hours?|days?)"
-    r"|(closed|shipped|landed|went out|went live|launched|delivered|paid) on time"
+    r"|(closed|shipped|landed|went out|went live|launched|delivered|paid|(handed|turned) (it |\w+ )?in|submitted"
+    r"( it)?) on time"
     # ...said the other ways: "the full rollout went out on schedule", "logging in on the promised date"
     r"|on schedule|on the (promised|agreed|planned|original) date"
     # the service staying up for whoever uses it, and a night nobody was called in: "uptime went to 99.95",

@@ -48,7 +48,9 @@ _CLAUSE_START = re.compile(
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
-    r"|i was on (call|support|rotation|duty|the rota)"
+    r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
+    # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
+    r"|(the )?first thing (was|i did)|what i ended up"
     # ...a launch and a lesson said plainly: "it went live on time", "if i did it again i'd pair with them".
     r"|(it|we|they|the \w+) went (live|out)\b|if i (did it|did this|did that|had to|were to|could do)\b"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
@@ -137,7 +139,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|\b(messaged|pinged|called|texted|emailed|slacked) me,?( and)? (said|asked)\b"
          r"|\bcan you (take a look|look into|handle|own|deal with|sort out)\b", 2.5),
         # someone else's by right, and the ask: "technically the export sat with the data team", "the ask I got"
-        (r"\btechnically,? (the|it|this|that)\b|\bthe ask (i got |we got )?was\b", 2.0),
+        (r"\b(technically|strictly speaking),? (the|it|this|that)\b|\bthe ask (i got |we got )?was\b", 2.0),
+        # ...and the remit said sideways: "not anything in my backlog", "so I asked if I could have a go at it"
+        (r"\bnot (anything |something )?(in|on) my (backlog|list|plate)\b|\basked if i could (have a go|take|try"
+         r"|look|own|pick)\b", 2.5),
         (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
         (r"\b(part of )?what i (owned|was responsible for|signed up for|was on the hook for) (was|were|is)\b", 3.0),
@@ -196,7 +201,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?"
          r"|quarters?|years?))\b"
          # the time after the work, by a span of the speaker's life: "by the end of my internship the team had..."
-         r"|\bby the end of (my|the|that|our) (internship|summer|semester|term|quarter|year|program|rotation)\b", 1.5),
+         r"|\bby the end of (my|the|that|our) (internship|summer|semester|term|quarter|year|program|rotation)\b"
+         # ...or by a count of days: "by day eight I did a deploy on my own"
+         r"|\bby (day|week|month) (\w+)\b", 1.5),
         (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b|\bback to normal\b"
          r"|\bthe (short version|headline)\b|\blong story short\b", 1.5),
         (r"\bdid (pretty |really |very )?well\b|\b(lower|higher|faster|fewer|better) than (before|when|it was"
@@ -211,7 +218,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # What the work came to, told in the first person: "I fixed that one line and it passed the big test two
         # hundred times in a row", "I got full marks", "when he left I handled the next four incidents".
         (r"\b(passed|held|worked|ran clean)\b[^.]{0,40}\bin a row\b|\b(got|earned) (full|top) marks\b"
-         r"|\bwhen (he|she|they) left\b|\b(was|were) never (blocked|stuck|late|down)\b", 2.0),
+         r"|\bwhen (he|she|they) left\b|\b(was|were) never (blocked|stuck|late|down)\b"
+         # ...and what a learner could then do alone: "by day eight I did a deploy on my own"
+         r"|\b(did|ran|shipped|handled|deployed|fixed|led|finished) (\w+ ){0,3}(on my own|by myself)\b(?! time)", 2.0),
         (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half"
          r"|twice)\b"
          r"|\bnever (hit|had|saw|needed)\b", 1.5),
