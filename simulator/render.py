@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -48,25 +49,42 @@ def missed_marker(span: tuple[float, float]) -> str:
     return f"[{clock(span[0])}-{clock(span[1])} possibly missed speech, not transcribed] "
 
 
+class SectionBar:
+    """A section's time as a bar, with its target marked: as wide as the table can give it (30 characters in a
+    wide terminal, fewer in an 80-column one), so the table is never cropped."""
+
+    WIDEST, NARROWEST = 30, 10
+
+    def __init__(self, name: str, duration_s: float, target_s: float, scale_s: float):
+        self.name, self.duration_s, self.target_s, self.scale_s = name, duration_s, target_s, scale_s
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.NARROWEST, self.WIDEST)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(self.NARROWEST, min(self.WIDEST, options.max_width))
+        filled = int(round(width * self.duration_s / self.scale_s)) if self.scale_s else 0
+        mark = int(round(width * self.target_s / self.scale_s)) if self.scale_s else 0
+        bar = Text(no_wrap=True)
+        for i in range(width):
+            char = "|" if i == mark else ("#" if i < filled else " ")
+            bar.append(char, style=COLORS[self.name] if i < filled else "dim")
+        yield bar
+
+
 def timeline_table(report: dict, title: str = "Sections against their targets") -> Table:
     table = Table(title=title, title_justify="left", expand=False)
     for col in ("section", "from", "to", "time", "target", "verdict"):
         table.add_column(col, justify="right" if col in ("from", "to", "time", "target") else "left")
-    table.add_column("", min_width=30)
-    width = 30
+    table.add_column("")
     sections = report["sections"]
     scale = max(max(s["duration_s"] for s in sections), max(s["target_s"] for s in sections) * 1.5)
     for s in sections:
-        filled = int(round(width * s["duration_s"] / scale)) if scale else 0
-        mark = int(round(width * s["target_s"] / scale)) if scale else 0
-        bar = Text()
-        for i in range(width):
-            char = "|" if i == mark else ("#" if i < filled else " ")
-            bar.append(char, style=COLORS[s["name"]] if i < filled else "dim")
         table.add_row(
             Text(s["name"], style=COLORS[s["name"]]), clock(s["start_s"]), clock(s["end_s"]),
             f"{s['duration_s']:.0f}s", f"{s['target_s']:.0f}s",
-            Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]), bar,
+            Text(s["verdict"], style=VERDICT_STYLE[s["verdict"]]),
+            SectionBar(s["name"], s["duration_s"], s["target_s"], scale),
         )
     low, high = report.get("band_s", answer_band(None))
     answer = report.get("answer_s", report["duration_s"])

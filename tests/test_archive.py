@@ -204,3 +204,28 @@ def test_the_list_keeps_every_id_whole_in_a_narrow_terminal_or_a_pipe(width, que
     assert max(len(line) for line in text.splitlines()) <= width
     assert all(row.id in text for row in rows)
     assert text.count(question) == 3  # 80 columns: the question shortened; narrower: on a line of its own
+
+
+@pytest.mark.parametrize("width, bar", [(80, 19), (160, 30)])
+def test_the_section_table_fits_an_80_column_terminal_with_its_bars_whole(width, bar):
+    import io
+
+    from rich.console import Console
+
+    from simulator.render import timeline_table
+    from simulator.types import SECTION_NAMES
+
+    starts = (0.0, 11.0, 18.0, 37.0, 48.0, 57.0)
+    sections = [{"name": name, "start_s": starts[k], "end_s": starts[k + 1], "duration_s": starts[k + 1] - starts[k],
+                 "target_s": target, "verdict": "ok"}
+                for k, (name, target) in enumerate(zip(SECTION_NAMES, (30, 20, 90, 20, 15), strict=True))]
+    out = io.StringIO()
+    Console(file=out, width=width).print(timeline_table({"sections": sections, "duration_s": 57.0}))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= width
+    rows = [line for line in lines if line.startswith("│ ")]
+    assert len(rows) == 5 and all(line.endswith("│") for line in rows), lines  # not cropped at the edge
+    # Each bar is as wide as the table could give it (never cropped), with its target marked.
+    bars = [line.rsplit("│", 2)[1] for line in rows]
+    assert all(len(b) == bar + 2 and "|" in b for b in bars), bars
+    assert "| marks each target" in out.getvalue()
