@@ -198,13 +198,16 @@ def _section_of_each_word(report: dict, words: list[Word]) -> list[str]:
 
 @dataclass
 class FollowupTally:
-    """Follow-up scores by the weakness the probe aims at: the bank's strong and weak replies, and an
-    off-topic reply (a strong reply written for another story's probe)."""
+    """Follow-up scores by the weakness the probe aims at: the bank's strong and weak replies, an off-topic
+    reply (a strong reply written for another story's probe), and a reply to another probe of the same story
+    (its strong reply: on the story, but not what was asked)."""
 
     strong: dict[str, list[int]] = field(default_factory=dict)
     weak: dict[str, list[int]] = field(default_factory=dict)
     off_topic: list[int] = field(default_factory=list)
     off_topic_repaired: int = 0
+    sibling: list[int] = field(default_factory=list)
+    sibling_answering: int = 0  # ... heard as answering the probe asked
 
     def margin(self, code: str) -> float:
         pairs = zip(self.strong[code], self.weak[code], strict=True)
@@ -230,6 +233,11 @@ def judge_followups(analyzer, bank) -> FollowupTally:
             elsewhere = _reply(*reply_to, other.probes[n % len(other.probes)].strong_example)
             tally.off_topic.append(elsewhere["score"]["overall"])
             tally.off_topic_repaired += elsewhere["repaired"]["repaired"]
+            sibling = next((p for p in question.probes[n + 1:] + question.probes[:n] if p.probes != probe.probes), None)
+            if sibling is not None:
+                beside = _reply(*reply_to, sibling.strong_example)
+                tally.sibling.append(beside["score"]["overall"])
+                tally.sibling_answering += not any(f["code"] == "followup_off_topic" for f in beside["flags"])
     return tally
 
 

@@ -146,6 +146,9 @@ def test_a_strong_follow_up_beats_a_weak_one_by_15_points_for_every_weakness(ana
     assert sorted(tally.off_topic)[len(tally.off_topic) // 2] < 50
     # Measured 2 of 40: both give the probe's kind of answer (a scope boundary, pairing) about the other story.
     assert tally.off_topic_repaired <= len(tally.off_topic) // 10
+    # A strong reply to another probe of the same story is mostly heard as not answering the probe asked (7 of 40
+    # heard as answering on 2026-12-05; 11 before `answered_instead`).
+    assert tally.sibling_answering <= 8, tally.sibling_answering
 
 
 # --- each failure the issue names ------------------------------------------------------------------------
@@ -581,6 +584,12 @@ def test_a_present_habit_a_turn_away_and_numbers_about_the_story(analyzer, bank,
     # A probe about next time, answered with the story told again.
     ("webhook-race-differently", "So like I said the webhooks were retried twice, the merchants got charged "
                                  "double, and the platform team merged the patch in the end.", "tells what happened"),
+    # Asked why, answered what would be done differently: two marks of that probe's strong reply, none of this
+    # probe's words (on the bank's replies, such answers to a sibling probe were heard as answering 11 of 40
+    # times, 7 with this check).
+    ("webhook-race-motivation", "Honestly I'd put the alert first next time, before the patch, so the platform team "
+                                "could see the size of it, and I'd push for a shared error-rate objective for the "
+                                "webhooks.", "answers another question instead"),
 ])
 def test_a_reply_that_turns_away_or_only_retells_the_story_is_off_topic(analyzer, bank, probe_id, reply, why):
     q = bank.questions["debug-hardest-bug"]
@@ -1109,3 +1118,14 @@ def test_the_twenty_fifth_dev_round_scopes_said_sideways_and_outcomes_a_learner_
     texts = [s.text for s in split_sentences(words_from_text(said))]
     for start in ("i was the on call engineer", "first thing was getting", "what i ended up doing"):
         assert any(t.startswith(start) for t in texts), (start, texts)
+
+
+def test_a_reply_in_the_probes_own_words_is_not_heard_as_answering_another_probe(analyzer, bank):
+    # Two marks of the "what would you change" probe's strong reply, but it takes up this probe's own words
+    # ("service", "responsibility"): it answers why, and says what it wanted done.
+    q = bank.questions["debug-hardest-bug"]
+    report = analyzer.analyze(scripted(q.weak.text), q)
+    judged = analyzer.analyze_followup(scripted(
+        "It wasn't my team's service or my responsibility, but I wanted the alert first and a shared error-rate "
+        "objective, so that everyone could see how many merchants were hit."), report, q, "webhook-race-motivation")
+    assert "followup_off_topic" not in codes(judged), judged["flags"]

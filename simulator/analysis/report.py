@@ -167,7 +167,7 @@ class Analyzer:
         if not reply.words:
             raise NoSpeechError(no_speech_message("follow-up reply", reply.unheard_speech))
         duration = reply.words[-1].end_s - reply.words[0].start_s
-        found = followup_flags(probe, reply.words, duration, story_text)
+        found = followup_flags(probe, reply.words, duration, story_text, question.probes if question else ())
         ok, evidence = flagging.repaired(targets, reply.words, story_text)
         off_topic = next((f for f in found if f.code == "followup_off_topic"), None)
         if off_topic:  # what a reply about something else happens to contain repairs nothing

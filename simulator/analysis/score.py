@@ -216,7 +216,26 @@ def marker_hits(markers: Sequence[str], text: str) -> list[str]:
     return hits
 
 
-def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story_text: str = "") -> list[Flag]:
+ANSWERED_INSTEAD_MARKS = 2
+
+
+def answered_instead(probe: Probe, siblings: Sequence[Probe], reply_text: str) -> tuple[Probe, list[str]] | None:
+    """Another probe of the same story two or more of whose strong marks the reply has, when it has none of the
+    asked probe's: asked why you spent your time on another team's service, the reply told how you handed the
+    knowledge over. On the story, but not an answer to the question. (One mark is not enough: a strong reply
+    to "what would you do differently?" may well name "minutes" or "replay" from a sibling's marks; on the
+    spoken dev replies, one mark flagged 6 of 44 strong replies, two marks none.)"""
+    if marker_hits(probe.strong_markers, reply_text):
+        return None
+    for other in siblings:
+        hits = marker_hits(other.strong_markers, reply_text) if other.probes != probe.probes else []
+        if len(hits) >= ANSWERED_INSTEAD_MARKS:
+            return other, hits
+    return None
+
+
+def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story_text: str = "",
+                   siblings: Sequence[Probe] = ()) -> list[Flag]:
     text = " ".join(w.text for w in words)
     low = text.lower()
     start = words[0].start_s if words else None
@@ -229,6 +248,11 @@ def followup_flags(probe: Probe, words: Sequence[Word], duration_s: float, story
     # is about something else.
     on_probe, same_story = relevance(probe, text, story_text)
     reason = None if strong else off_topic_reason(probe, text, on_probe, same_story)
+    # ...and one that takes up none of the probe's own words but two marks of another probe's strong reply.
+    instead = None if reason or on_probe else answered_instead(probe, siblings, text)
+    if instead:
+        other, hits = instead
+        reason = f"answers another question instead, \"{other.text}\" (heard: {'; '.join(hits)})"
     if reason:
         flags.append(Flag("followup_off_topic", None, quote, start,
                           f"Did not answer: the probe asked \"{probe.text}\", and the reply {reason}."))
