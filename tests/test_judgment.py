@@ -1129,3 +1129,32 @@ def test_a_reply_in_the_probes_own_words_is_not_heard_as_answering_another_probe
         "It wasn't my team's service or my responsibility, but I wanted the alert first and a shared error-rate "
         "objective, so that everyone could see how many merchants were hit."), report, q, "webhook-race-motivation")
     assert "followup_off_topic" not in codes(judged), judged["flags"]
+
+
+def test_the_twenty_sixth_dev_round_scenes_said_in_a_clause_and_outcomes_in_shares_and_time_given_back():
+    from simulator.analysis.flags import _SCOPE, business_impact, concrete_steps, measure, plain
+
+    # Without punctuation: the times after the fix, what has not happened since, and "what I'd say" open clauses.
+    said = ("i sent the alert to the on call phone instead of the team channel and i added a page that shows who is "
+            "on call the next two incidents were picked up in under three minutes and we haven't had a checkout "
+            "outage longer than ten minutes since what i'd say is a postmortem with two actions that get done beats "
+            "one with twelve")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    for start in ("the next two incidents", "we haven't had a checkout outage", "what i'd say is"):
+        assert any(t.startswith(start) for t in texts), (start, texts)
+    # A feature of one's own is a scope.
+    assert _SCOPE.search(plain("It was my feature and I had to decide what to cut."))
+    # Who the work was done with, a wish to share, and "made sure they were comfortable" are no steps.
+    for wish in ("I worked with a couple of people on it.", "I tried to share what I knew.",
+                 "I made sure they were comfortable."):
+        assert concrete_steps(plain(wish)) <= 0, wish
+    assert concrete_steps(plain("I worked with two of their engineers on the patch and I wrote the runbook.")) >= 2
+    # Time taken off a chore and half of it given back are what the Result meant for people.
+    assert business_impact(plain("They used the score on half their claims, which took a day off their average "
+                                 "handling time."))
+    assert business_impact(plain("The reviewers said they were spending about half the time on his changes."))
+    assert not business_impact(plain("The reviewers said his changes were much cleaner."))
+    # A span ahead of the date, and a share of a count, are measures; the count alone points.
+    assert measure(plain("We went with the framework we knew and finished a week early."))
+    assert measure(plain("None of the eleven customers left."))
+    assert not measure(plain("I called the eleven customers."))

@@ -101,7 +101,8 @@ _SCOPE_PHRASES = re.compile(
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
     r"|, not mine|(it|this|that) was (all |kind of |sort of |basically |just )?(on|up to) me"
     r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
-    r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision)"
+    r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision"
+    r"|feature|release|launch)"
     r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
     r"|responsibility) to"
     r"|(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)"
@@ -258,7 +259,9 @@ NUMBER = re.compile(
     # a change from a span said with "a": "the queue went from about a week to same day"
     r"|from (about |around |over |nearly |almost )?(a|an) (minute|hour|day|week|month|year) to"
     # ...and how long the outcome took, said with "a": "she had a working file in about an hour"
-    r"|in (about |around |roughly |just )?(a|an) (minute|hour|day|week))\b)"
+    r"|in (about |around |roughly |just )?(a|an) (minute|hour|day|week)"
+    # ...and a span ahead of or behind the date: "we finished a week early"
+    r"|(a|an) (day|week|month) (early|earlier|ahead|sooner|late|later than))\b)"
 )
 # Count words that name which ones rather than how many: "the three teams", "one of the smoothest launches",
 # "the two of us", "that one change", "one day". "The two days it used to take" and "two of the forty" still count.
@@ -281,8 +284,10 @@ def measure(text: str) -> re.Match[str] | None:
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:3]
         unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
+        # ...but a share of them is a measure: "none of the eleven customers left", "all of the twelve reps".
+        share = text[:m.start()].split()[-3:-1] in (["none", "of"], ["all", "of"], ["most", "of"], ["half", "of"])
         pointing = bool(before) and (before[0] in _POINTING or word == "one" and before[0] in _POINTING_AT_ONE) \
-            and not unit
+            and not unit and not share
         of_whom = len(after) >= 2 and after[0] == "of" and after[1] in _OF_WHOM and not (
             len(after) >= 3 and NUMBER.fullmatch(after[2].strip(",.")))
         anecdote = word == "one" and bool(after) and after[0].strip(",.") in _ANECDOTE_ONE
@@ -363,6 +368,10 @@ _BUSINESS = re.compile(
     r"|(nobody|no one) lost (more than|any|a|their)|add[- ]to[- ](cart|basket)|carts?|baskets?"
     # ...a loss kept small, and who it did not reach: "they lost half a day instead of two", "nobody outside the
     # QA team was affected"
+    # ...time taken off a chore, or half of it given back: "which took a day off their average handling time",
+    # "the reviewers were spending about half the time on his changes"
+    r"|(took|shaved|knocked|cut) (a |an |\w+ ){1,3}(days?|hours?|minutes?|weeks?) off"
+    r"|spen(d|t|ding) (about |around |roughly |maybe )?(half|a third|a quarter|a fraction of) (the|their|our) time"
     r"|(lost|wasted) (only |just )?(about |around )?(half )?(a|an|\w+) (hours?|days?|mornings?|afternoons?|weeks?) "
     r"instead of|(nobody|no one) (\w+ ){0,4}(was|were|got) (affected|hit|impacted)"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
@@ -458,7 +467,12 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          r" (it|this|that|things|the (issue|problem|bug))\b"
                          # "I tried a bunch of different things" names none of them
                          r"|\bi " + _ADVERB + r"tried (a bunch of|a few|some|lots of|a lot of|all kinds of"
-                         r"|different|various) (different )?(things|stuff|approaches|ideas|options)\b")
+                         r"|different|various) (different )?(things|stuff|approaches|ideas|options)\b"
+                         # ...nor do "I worked with a couple of people on it", "I tried to share what I knew", "I
+                         # made sure they were comfortable": who with, and the wish, not the work.
+                         r"|\bi " + _ADVERB + r"(worked with [\w ]{1,30}? on (it|this|that|things)|tried to (share|help"
+                         r"|support|explain|make|get|do)|made sure (they|he|she|everyone|everybody|people|it) "
+                         r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised"
                            r"|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"

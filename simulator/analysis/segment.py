@@ -51,6 +51,10 @@ _CLAUSE_START = re.compile(
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
     r"|(the )?first thing (was|i did)|what i ended up"
+    # ...the times after the fix, and a lesson opened with "what I'd say": "the next two incidents were picked up
+    # in under three minutes", "we haven't had one since", "what i'd say is a postmortem with two actions"
+    r"|the next (\w+ )?(incidents?|times?|weeks?|months?|releases?|quarters?|sprints?)\b"
+    r"|we (haven't|have not|never) (had|seen)|what i('d| would) say"
     # ...a launch and a lesson said plainly: "it went live on time", "if i did it again i'd pair with them".
     r"|(it|we|they|the \w+) went (live|out)\b|if i (did it|did this|did that|had to|were to|could do)\b"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
