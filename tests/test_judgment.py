@@ -1158,3 +1158,26 @@ def test_the_twenty_sixth_dev_round_scenes_said_in_a_clause_and_outcomes_in_shar
     assert measure(plain("We went with the framework we knew and finished a week early."))
     assert measure(plain("None of the eleven customers left."))
     assert not measure(plain("I called the eleven customers."))
+
+
+def test_the_twenty_seventh_dev_round_dated_outcomes_opinions_of_a_launch_and_remits_said_in_passing():
+    from simulator.analysis.flags import _SCOPE, business_impact, measure, plain
+
+    # A span that opens the clause dates what follows; at the clause's end it is how long the thing took.
+    assert not measure(plain("Two weeks later everything was running smoothly."))
+    assert measure(plain("They got the export, and the filters came two weeks later."))
+    # How the client felt about the launch is an opinion, not what the launch did for them.
+    assert not business_impact(plain("Everything was running smoothly and the client was happy with the launch."))
+    assert business_impact(plain("The client was happy with the launch, and they renewed for a year."))
+    # Teams on the new thing are adoption; engineers asking for the mentee are her standing.
+    assert business_impact(plain("Within two quarters all nine teams were on it."))
+    assert not business_impact(plain("Her designs shipped, and the engineers started asking for her on their "
+                                     "projects."))
+    assert business_impact(plain("The engineers started shipping on Fridays again."))
+    # Remits said in passing: an offer on a "someday", not waiting for the roadmap, a bug nobody had filed.
+    for scope in ("My manager mentioned it as something someone should look at someday.",
+                  "I said, I'll take it, and I started that week.",
+                  "I started on it without waiting for it to get onto the roadmap.",
+                  "It wasn't a bug anyone had filed, the nurses just fixed them by hand."):
+        assert _SCOPE.search(plain(scope)), scope
+    assert not _SCOPE.search(plain("My manager mentioned it in a one on one, and I started that week."))

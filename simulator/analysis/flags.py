@@ -157,6 +157,12 @@ _SCOPE_SHAPES = re.compile(
     r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
     r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
+    # "something someone should look at someday, and I said, I'll take it", "without waiting for it to get onto the
+    # roadmap", "it wasn't a bug anyone had filed"
+    r"|something (someone|somebody) should|i said,? i'?ll (take|own|do|handle|look at) (it|this|that)"
+    r"|without waiting for (it|a ticket|approval|permission|anyone)"
+    r"|(wasn'?t|was not|not|never) (a |an )?(\w+ )?(bug|ticket|issue|request|task)s? (anyone|anybody|somebody|someone"
+    r"|we|they) (had )?(filed|raised|logged|asked for|reported)"
     # an open ask taken up: "our director asked if anyone wanted to take incident command, and I said I would"
     r"|(if|whether) (anyone|anybody|someone|somebody) (wanted|could|would|was willing) to [^.]{0,60}?(,|and|so) i "
     r"(said|told (him|her|them)) i('d| would)"
@@ -279,11 +285,17 @@ def measure(text: str) -> re.Match[str] | None:
     """The first number in the text that measures something, if any (see _SMALL_COUNTS)."""
     for m in NUMBER.finditer(text):
         word = m.group(0)
-        if word not in _SMALL_COUNTS:
-            return m
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:3]
         unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
+        # A span that opens the clause only dates what follows it: "two weeks later everything was running
+        # smoothly" measures nothing. At the clause's end it is how long the thing took: "the filters came two
+        # weeks later", "the rollout went out on schedule six weeks later".
+        opens = not before or before[0] in ("and", "so", "then", "but") or before[0].endswith((",", "."))
+        if opens and unit and len(after) >= 2 and after[1].strip(",.") in ("later", "ago"):
+            continue
+        if word not in _SMALL_COUNTS:
+            return m
         # ...but a share of them is a measure: "none of the eleven customers left", "all of the twelve reps".
         share = text[:m.start()].split()[-3:-1] in (["none", "of"], ["all", "of"], ["most", "of"], ["half", "of"])
         pointing = bool(before) and (before[0] in _POINTING or word == "one" and before[0] in _POINTING_AT_ONE) \
@@ -338,6 +350,9 @@ _BUSINESS = re.compile(
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
     r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
+    # ...said as who was on it: "within two quarters all nine teams were on it"
+    r"|(both|every|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (of the )?(teams|groups|squads"
+    r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"
     r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
     r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
@@ -400,7 +415,9 @@ _FOR_SOMEONE = re.compile(
     r"|company|city|charity|airline|guides|coaches|kids|landlords|families|grads|juniors|interns|hires|mentees"
     r"|newcomers|colleagues|teammates|patients|parents|students)"
     r"( (?!(?:was|were|is|are)\b)[a-z]+){0,4}? "
-    r"(could|can|were able to|was able to|stopped|started|got|didn't|did not|no longer|kept|used"
+    # ("...the engineers started asking for her on their projects" is the mentee's standing, not what it did for them)
+    r"(could|can|were able to|was able to|stopped|started(?! (asking|requesting) for (her|him|me)\b)|got|didn't"
+    r"|did not|no longer|kept|used"
     r"|had (way |much |a lot )?(less|more|fewer)|weren't|wasn't|never|closed|finished|saved|knew|found)\b"
 )
 _IMPACT = re.compile(f"(?:{_BUSINESS.pattern})|(?:{_FOR_SOMEONE.pattern})")
@@ -669,9 +686,15 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
     return flags
 
 
+# Someone's opinion of the work, with what it was about: "the client was happy with the launch" says how the client
+# felt, not what the launch did for them.
+_OPINION_OF = re.compile(r"\b((was|were) (really |very |so |super |pretty )?(happy|pleased|glad|thrilled|satisfied)) "
+                         r"(with|about) (the|our|their|how|it)( \w+)?")
+
+
 def business_impact(text: str) -> re.Match[str] | None:
     """What the Result meant beyond the code: for customers, money, time, or the people it reached."""
-    return _IMPACT.search(text)
+    return _IMPACT.search(_OPINION_OF.sub(r"\1", text))
 
 
 # A habit told in the present: "any change that touches two regions, I push to the smallest first and I sit on
