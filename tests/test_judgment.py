@@ -1181,3 +1181,32 @@ def test_the_twenty_seventh_dev_round_dated_outcomes_opinions_of_a_launch_and_re
                   "It wasn't a bug anyone had filed, the nurses just fixed them by hand."):
         assert _SCOPE.search(plain(scope)), scope
     assert not _SCOPE.search(plain("My manager mentioned it in a one on one, and I started that week."))
+
+
+def test_the_twenty_eighth_dev_round_asks_from_peers_are_requests_and_asks_from_above_are_assignments():
+    from simulator.analysis.flags import _SCOPE, business_impact, concrete_steps, content_flags, measure, plain
+    from simulator.types import Segment, Sentence
+
+    def flags_of(*parts):
+        return [f.code for f in content_flags([Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),))
+                                               for name, text in parts])]
+
+    step = ("action", "I pulled the heap snapshots and I compared them.")
+    # A pronoun's ask is a peer's request when the answer named only peers before it...
+    peer = ("situation", "A teammate of mine had been stuck for three days on a memory leak.")
+    assert "assigned_task" not in flags_of(peer, ("task", "She asked me to have a look with her."), step)
+    assert "assigned_task" not in flags_of(("situation", "One of the partners could not get into her email."),
+                                           ("task", "She came to me and asked if I could get her in."), step)
+    # ...and an assignment when it named someone above the speaker, or nobody at all.
+    boss = ("situation", "Our director had promised a partner an export, and the engineer building it left.")
+    assert "assigned_task" in flags_of(boss, ("task", "She came to me and asked me to finish it."), step)
+    assert "assigned_task" in flags_of(("task", "She asked me to finish it."), step)
+    # Work someone left is a scope only when the speaker took it up; handed down, it is an assignment.
+    assert _SCOPE.search(plain("The person building it got sick, and I said I'd finish it."))
+    assert not _SCOPE.search(plain("The engineer building it left the company with two weeks to go."))
+    assert _SCOPE.search(plain("She asked me to show her how, and I decided to go further."))
+    # A share of the others measures; done again is a step; no longer staying late is time given back.
+    assert measure(plain("None of the other three got locked out."))
+    assert concrete_steps(plain("I re-sent the invoices.")) == 1
+    assert business_impact(plain("She stopped staying late every night."))
+    assert not business_impact(plain("She stopped sending huge pull requests."))

@@ -141,6 +141,8 @@ _SCOPE_SHAPES = re.compile(
     # ...or was away, and the speaker took it up: "the person building it got sick, and I said I'd finish it"
     r"|(person|engineer|developer|dev|guy|colleague|one) (who was )?(building|doing|writing|running|working on|leading)"
     r" (it|that|this|the \w+) (got sick|fell sick|left|quit|went on leave|was out|moved teams)"
+    # ...and the speaker took it up ("and I said I'd finish it"): handed over by a director, it is an assignment.
+    r"[^.]{0,40}?\b(and|so),? i (said|offered|took|picked|volunteered|decided|stepped)"
     r"|(somebody|someone|anybody|anyone) else'?s|not ours|(their|another team'?s|a different \w+'?s) (code|codebase"
     r"|system|service|repo|pipeline|problem|project)"
     r"|(team|department|group|org|ops|infra|folks|people)('s|s'|') (thing|code|codebase|system|service|problem|repo"
@@ -157,6 +159,8 @@ _SCOPE_SHAPES = re.compile(
     r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
     r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
+    # asked for one thing, and taking on more: "she asked me to show her how, and I decided to go further"
+    r"|i (decided|chose|wanted) to go (further|beyond|past)"
     # "something someone should look at someday, and I said, I'll take it", "without waiting for it to get onto the
     # roadmap", "it wasn't a bug anyone had filed"
     r"|something (someone|somebody) should|i said,? i'?ll (take|own|do|handle|look at) (it|this|that)"
@@ -279,6 +283,8 @@ _OF_WHOM = set("us them the our my those these his her their its".split())
 _UNITS = re.compile(r"(percent|%|times|x|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|dollars?"
                     r"|grand|k|hundred|thousand|million|points?)$")
 _ANECDOTE_ONE = set("day time thing more another way point".split())
+# "none of the eleven customers", "all of the other three": a share of a count measures.
+_SHARE_OF = re.compile(r"\b(none|all|most|half) of (the|them|those)( other| remaining)? $")
 
 
 def measure(text: str) -> re.Match[str] | None:
@@ -297,7 +303,7 @@ def measure(text: str) -> re.Match[str] | None:
         if word not in _SMALL_COUNTS:
             return m
         # ...but a share of them is a measure: "none of the eleven customers left", "all of the twelve reps".
-        share = text[:m.start()].split()[-3:-1] in (["none", "of"], ["all", "of"], ["most", "of"], ["half", "of"])
+        share = bool(_SHARE_OF.search(text[:m.start()]))
         pointing = bool(before) and (before[0] in _POINTING or word == "one" and before[0] in _POINTING_AT_ONE) \
             and not unit and not share
         of_whom = len(after) >= 2 and after[0] == "of" and after[1] in _OF_WHOM and not (
@@ -338,6 +344,7 @@ _BUSINESS = re.compile(
     # the service staying up for whoever uses it, and a night nobody was called in: "uptime went to 99.95",
     # "nobody had to come in at night for a failover after that"
     r"|uptime|availability|(nobody|no one) (had|has|needed|needs) to (come in|get up|wake up|stay late|work)"
+    r"|(stopped|no longer|quit) (staying|working) (late|nights|weekends)"
     # "nobody on the team has worked a Thursday night since"
     r"|(nobody|no one) (\w+ ){0,3}(has|had|have) (worked|stayed late|come in|been paged|been woken) (a|on a|at|late"
     r"|past|since|nights?|weekends?|evenings?)"
@@ -448,6 +455,7 @@ _GENERIC = re.compile(
 _ADVERB = r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+){0,2}"
 _PAST_STEP = (r"\w+ed|wrote|rewrote|built|rebuilt|ran|reran|met|set|reset|led|sat|stood|brought|bought|took|made|read"
               r"|dug|got|put|sent|split|cut|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|redid"
+              r"|re-\w+"  # done again, as Whisper writes it: "I re-sent the invoices", "I re-ran the job"
               r"|drove|broke|threw|tore|shut|hit|let|won|fought|sold|left|froze|flew|hung|dove|spun|stuck|struck|swung"
               r"|shook|oversaw|undertook|withdrew|told|had (him|her|them|each|two|my)")  # not "I had the spec"
 # People often tell the Action in the present: "so I sit down with the logs, I find the loop, I pull it out".
@@ -563,6 +571,33 @@ def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern
     return None
 
 
+# Who asks, when the ask names no one ("she asked me to have a look", "he came to me and asked"): someone above the
+# speaker if the answer named one before it, or named nobody; a peer if the answer named only peers.
+_ASKER_UNNAMED = re.compile(r"^(he|she|they)\b|\bcame to me\b")
+_ABOVE = re.compile(r"\b(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client"
+                    r"|founder|head of|leadership)s?\b")
+_PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
+                   r"|customers?|one of (the|our|my|their) [\w-]+|a (guy|girl|woman|man|junior|designer|developer"
+                   r"|engineer|nurse) (on|in|from|at|who))\b")
+
+
+def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
+    """The first ask from above before the story's coda: (quoted words, time, section). "A teammate of mine had
+    been stuck for three days; she asked me to have a look" is a peer's request, not the work handed down."""
+    before = ""
+    for seg in _before_coda(segments):
+        for sentence in seg.sentences:
+            text, owner = _plain_words(sentence.words)
+            for m in _ASSIGNED.finditer(text) if seg.name in ("situation", "task", "action") and owner else ():
+                said = before + " " + text[:m.start()]
+                if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
+                    continue
+                first, last = owner[min(m.start(), len(owner) - 1)], owner[max(m.end() - 1, 0)]
+                return _quote(sentence.words, first, last), sentence.words[first].start_s, seg.name
+            before += " " + text
+    return None
+
+
 def _before_coda(segments: Sequence[Segment]) -> Sequence[Segment]:
     """The answer up to its coda: what is told after the last Action and a Result after it ("and my director
     asked me to lead the next one") is a consequence of the story, not how the work came to the candidate."""
@@ -657,7 +692,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
             flags.append(Flag("vague_action", "action", quote, start,
                               f"Only {steps:g} concrete first-person step(s) in the Action (passing word on counts "
                               "half); name 2-4 things you did."))
-    hit = _find(_before_coda(segments), ["situation", "task", "action"], _ASSIGNED)
+    hit = _assigned(segments)
     # "The VP asked me to make a recommendation, and it was my call": asked, and owned.
     if hit and not _OWNED_CALL.search(_section_text(segments, hit[2])):
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
