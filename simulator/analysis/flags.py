@@ -43,8 +43,10 @@ SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_
 
 # Someone with a say over the work: "my manager", "the team lead", "the head of product", "my engineering
 # manager", "leadership", "the client".
-_AUTHORITY = (r"((my|our|the|his|her) ([\w-]+ ){0,2}(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor"
-              r"|professor|teacher|client|founder|skip-level|head of \w+)|leadership|they|he|she)")
+# Who stands above the speaker: the ask from them is the work handed down.
+_ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client|founder"
+                r"|skip-level|head of \w+")
+_AUTHORITY = r"((my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")|leadership|they|he|she)"
 _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
     r"\b(?<!unless )(?<!if )(" + _AUTHORITY
@@ -574,8 +576,7 @@ def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern
 # Who asks, when the ask names no one ("she asked me to have a look", "he came to me and asked"): someone above the
 # speaker if the answer named one before it, or named nobody; a peer if the answer named only peers.
 _ASKER_UNNAMED = re.compile(r"^(he|she|they)\b|\bcame to me\b")
-_ABOVE = re.compile(r"\b(manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client"
-                    r"|founder|head of|leadership)s?\b")
+_ABOVE = re.compile(r"\b(" + _ABOVE_WORDS + r"|leadership)s?\b")
 _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
                    r"|customers?|one of (the|our|my|their) [\w-]+|a (guy|girl|woman|man|junior|designer|developer"
                    r"|engineer|nurse) (on|in|from|at|who))\b")
