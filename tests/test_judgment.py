@@ -1210,3 +1210,35 @@ def test_the_twenty_eighth_dev_round_asks_from_peers_are_requests_and_asks_from_
     assert concrete_steps(plain("I re-sent the invoices.")) == 1
     assert business_impact(plain("She stopped staying late every night."))
     assert not business_impact(plain("She stopped sending huge pull requests."))
+
+
+def test_the_twenty_ninth_dev_round_sayings_for_lessons_and_specific_lessons_in_the_same_words():
+    from simulator.analysis.flags import business_impact, content_flags, plain
+    from simulator.analysis.segment import cue_scores
+    from simulator.types import Segment, Sentence
+
+    story = ("I wrote down the ten questions I asked in every design review and paired each senior engineer with a "
+             "newer one for design reviews, and design reviews went from two weeks of waiting to three days.")
+
+    def generic(reflection):
+        segments = [Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),))
+                    for name, text in (("action", story), ("reflection", reflection))]
+        return "generic_reflection" in [f.code for f in content_flags(segments)]
+
+    # A saying dressed in the story's words closes any story; the same words followed by what changed do not.
+    for saying in ("Honestly, the design reviews made me a better leader, and I learned to delegate.",
+                   "What the design reviews taught me is that you can't please everyone, and at the end of the day "
+                   "two heads are better than one.",
+                   "What I learned from the design reviews is to be patient and that it's okay to make mistakes."):
+        assert generic(saying), saying
+    assert not generic("I learned to delegate design reviews: every design review now goes to a pair of engineers "
+                       "with the ten questions, and I only join when a pair asks me.")
+    # Weeks of waiting are people waiting; fixing it alone is a learner's Result.
+    assert business_impact(plain("Design reviews went from two weeks of waiting to three days."))
+    assert cue_scores("My first on call week had two failures and I fixed both alone in under an hour.")[
+        "result"] >= 2.0
+    # Without punctuation, "I sat with him" opens a clause.
+    said = ("so in my group project one of the guys was really struggling with the backend part and he was way "
+            "behind and i wanted to help him catch up because the demo was in two weeks i sat with him for an hour "
+            "every evening that week")
+    assert any(s.text.startswith("i sat with him") for s in split_sentences(words_from_text(said)))

@@ -336,7 +336,7 @@ _BUSINESS = re.compile(
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
     r"|(left|wrote|gave) (us )?a (good|great|five star) review"
     r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
-    r"|the wait|wait(ing)? time"
+    r"|the wait|wait(ing)? time|(days?|weeks?|hours?|months?) of waiting"
     # time given back, and a date kept: "stopped losing ten minutes a rerun", "billing still closed on time".
     r"|(stopped|no longer|quit) (losing|wasting) (\w+ ){0,3}(minutes?|hours?|days?)"
     r"|(closed|shipped|landed|went out|went live|launched|delivered|paid|(handed|turned) (it |\w+ )?in|submitted"
@@ -451,7 +451,20 @@ _GENERIC = re.compile(
     r"|on the same page"
     r"|(keep|keeping|have|having) an open mind|open[- ]minded|hear(ing)? (everybody|everyone|people|others) out"
     # self-belief as advice: "always believe in your ideas and push for them even when nobody else does"
-    r"|believe in (your|yourself|my|myself|our)|push for (them|it|your \w+) even)\b"
+    r"|believe in (your|yourself|my|myself|our)|push for (them|it|your \w+) even"
+    # the sayings and virtues any story could close with: "fail fast", "lead by example", "I learned to delegate",
+    # "every challenge is an opportunity", "it made me a better leader", "at the end of the day it's about people"
+    r"|fail fast|measure twice|devil is in the details|no i in team|takes a village|can'?t please everyone"
+    r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
+    r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
+    r"|honesty is the best|people (always )?come first|never assume|(not|never) (be )?afraid to ask"
+    r"|over-?communicat\w*|(be|being|stay|staying) (more )?(positive|proactive|humble|flexible|patient|empathetic"
+    r"|organi[sz]ed)|the value of (patience|teamwork|communication|hard work|collaboration|persistence|listening)"
+    r"|time management|(it'?s|it is) (okay|ok|fine) to (make mistakes|fail)|adapt to change|comfort zone"
+    r"|(every|each|any) (challenge|setback|failure|problem|mistake) is an? (opportunity|lesson)"
+    r"|(learned|learn|how) to (prioriti[sz]e|delegate|trust my team)|planning ahead"
+    r"|grew (a lot )?as (an?|a person)|(made me|become|becoming) a better (leader|engineer|person|teammate"
+    r"|communicator|developer)|all about (the customer|people|the team|communication|relationships))\b"
 )
 # "I then borrowed", "I also paired", "I personally wrote": a step all the same (the hedges are already out).
 _ADVERB = r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+){0,2}"

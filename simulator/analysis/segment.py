@@ -46,7 +46,7 @@ _CLAUSE_START = re.compile(
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
-    r"|measured|mapped|traced|profiled|diffed|lined)"
+    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -224,7 +224,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(passed|held|worked|ran clean)\b[^.]{0,40}\bin a row\b|\b(got|earned) (full|top) marks\b"
          r"|\bwhen (he|she|they) left\b|\b(was|were) never (blocked|stuck|late|down)\b"
          # ...and what a learner could then do alone: "by day eight I did a deploy on my own"
-         r"|\b(did|ran|shipped|handled|deployed|fixed|led|finished) (\w+ ){0,3}(on my own|by myself)\b(?! time)", 2.0),
+         r"|\b(did|ran|shipped|handled|deployed|fixed|led|finished) (\w+ ){0,3}(on my own|by myself|alone)\b(?! time)",
+         2.0),
         (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half"
          r"|twice)\b"
          r"|\bnever (hit|had|saw|needed)\b", 1.5),
