@@ -1243,3 +1243,17 @@ def test_the_twenty_ninth_dev_round_sayings_for_lessons_and_specific_lessons_in_
             "behind and i wanted to help him catch up because the demo was in two weeks i sat with him for an hour "
             "every evening that week")
     assert any(s.text.startswith("i sat with him") for s in split_sentences(words_from_text(said)))
+
+
+def test_the_thirtieth_dev_round_a_services_calls_and_volunteering_where_the_story_is_set():
+    from simulator.analysis.flags import business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # A service's calls are no people's calls; support calls are.
+    assert not business_impact(plain("One retry cut failed calls by eighty five percent."))
+    assert not business_impact(plain("We cut API calls to the pricing service by half."))
+    assert business_impact(plain("Calls to the help desk dropped by half."))
+    # Volunteering as someone, somewhere, sets the scene; volunteering to do the work is the Task.
+    scene = cue_scores("I volunteered as the tech lead for a food charity, and only I knew the route planning.")
+    assert scene["task"] == 0, scene
+    assert cue_scores("So I volunteered to take the route planning off her hands.")["task"] >= 2.5

@@ -330,7 +330,10 @@ _BUSINESS = re.compile(
     r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
-    r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?|calls|rating|deadline|audit"
+    # ("failed calls" and "API calls" are a service's calls, not people's)
+    r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?"
+    r"|(?<!failed )(?<!api )(?<!service )(?<!network )(?<!database )(?<!http )(?<!outbound )(?<!external )calls"
+    r"|rating|deadline|audit"
     # someone woken or interrupted ("it used to page someone three times a week")
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"

@@ -147,7 +147,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # ...and the remit said sideways: "not anything in my backlog", "so I asked if I could have a go at it"
         (r"\bnot (anything |something )?(in|on) my (backlog|list|plate)\b|\basked if i could (have a go|take|try"
          r"|look|own|pick)\b", 2.5),
-        (r"\b(i owned|it fell to me|i volunteered|i stepped in|i made it my)\b", 2.0),
+        # ("I volunteered as the tech lead for a food charity" is where the story is set, not an offer.)
+        (r"\b(i owned|it fell to me|i volunteered(?! (as|at|for|with|in)\b)|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
         (r"\b(part of )?what i (owned|was responsible for|signed up for|was on the hook for) (was|were|is)\b", 3.0),
         # ...and the aim said as a cleft: "so what I wanted was to stop the plan", "what I needed to do was".
@@ -159,7 +160,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(it|this|that) was (all )?on me\b|\b(was|were) mine\b|\bi had no authority\b", 3.0),
         (r"\b(it|this|that) was my (call|job|change|script|design|plan|project|doing|mistake|decision|fault)\b", 3.0),
         (r"\b(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)\b", 3.0),
-        (r"\bi (volunteered|offered|stepped up|asked to take|took (it|this) on|said i'?d|told my manager i'?d)\b"
+        (r"\bi (volunteered(?! (as|at|for|with|in)\b)|offered|stepped up|asked to take|took (it|this) on|said i'?d"
+         r"|told my manager i'?d)\b"
          r"|\bi (put|stuck) my hand up\b|\bi raised my hand\b", 2.5),
         # ...and the commitment told as an aside: "it was my team's test, so I'd told my lead I'd spend two days".
         (r"\bi'?d? told (my|the|our) (manager|lead|boss|team lead|tech lead|team) (that )?i'?d\b"
