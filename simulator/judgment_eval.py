@@ -169,6 +169,24 @@ def cross_validated(bank, nlp, answers: Sequence[SpokenAnswer], folds: int = CV_
     return tally
 
 
+def fold_segmenters(bank, nlp, answers: Sequence[SpokenAnswer], folds: int = CV_FOLDS) -> dict[str, Any]:
+    """For each dev answer, a segmenter whose naive Bayes trained on the bank and on the other folds only (the
+    folds of `cross_validated`): the live guess replayed over dev answers without the model's memory of them."""
+    from .analysis.report import SPOKEN_REPEAT, spoken_text, training_examples
+    from .analysis.segment import NaiveBayes, Segmenter, spacy_features
+
+    written = list(training_examples(bank))
+    features = spacy_features(nlp) if nlp is not None else None
+    chosen: dict[str, Any] = {}
+    for fold in range(folds):
+        taught = [a for k, a in enumerate(answers) if k % folds != fold]
+        spoken = [(spoken_text(text, a.nopunct), section)
+                  for a in taught for section, text in a.parts for _ in range(SPOKEN_REPEAT)]
+        segmenter = Segmenter(NaiveBayes(written + spoken), features)
+        chosen.update({a.id: segmenter for k, a in enumerate(answers) if k % folds == fold})
+    return chosen
+
+
 def _count_sections(tally: Tally, answer: SpokenAnswer, report: dict, words: list[Word], truth: list[str]) -> None:
     predicted = _section_of_each_word(report, words)
     for word, true, guess in zip(words, truth, predicted, strict=True):
@@ -329,75 +347,136 @@ class LiveTally:
         return self.cues_right / len(self.cues) if self.cues else None
 
 
-def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None,
-               rate: int = 160, margins: Sequence[float] = ()) -> LiveTally:
-    """Speak each answer (espeak-ng, utterance times known), stream it, and every LIVE_GUESS_EVERY_S of
-    audio guess the section as the drill does and run the drill's cues.
+@dataclass(frozen=True)
+class LiveRecord:
+    """What the drill's stream heard of one answer, every LIVE_GUESS_EVERY_S of audio: the decoded words are
+    the slow part, and they do not depend on the analysis, so they are kept and the guess replayed over them."""
 
-    The stream drafts as the drill's does and is settled before each guess (as `drill --fast` does): this
-    measures what the guess makes of the words, not the second or so a draft takes in real time."""
-    from .modes.drill import CueWatch
-    from .modes.turn import LIVE_GUESS_EVERY_S, current_section
+    answer_id: str
+    spans: list[tuple[str, float, float]]  # the true sections: (name, start_s, end_s)
+    steps: list[tuple[float, list[Word]]]  # (seconds of audio fed, the stream's live words then)
+
+
+def live_record(transcriber, answer: SpokenAnswer, rate: int, cache: Path | None = None) -> LiveRecord:
+    """Speak the answer (espeak-ng, utterance times known) and stream it, settled every LIVE_GUESS_EVERY_S as
+    `drill --fast` does; with `cache`, read the record made before for the same words, rate and model."""
+    path = record_path(cache, transcriber, answer, rate) if cache else None
+    if path and path.exists():
+        return load_record(path, answer.id)
+    from .modes.turn import LIVE_GUESS_EVERY_S
     from .speech.audio import SAMPLE_RATE
     from .speech.stream import StreamingTranscriber
     from .speech.synth import synthesize_sections
 
+    audio, spans = synthesize_sections(_merged(answer.parts), rate=rate)
+    stream = StreamingTranscriber(transcriber, drafts=True)
+    step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
+    steps: list[tuple[float, list[Word]]] = []
+    for fed in range(step, audio.size + step, step):
+        stream.insert(audio[fed - step : fed])
+        stream.settle()
+        steps.append((min(fed, audio.size) / SAMPLE_RATE, list(stream.live_words())))
+    stream.finish()
+    record = LiveRecord(answer.id, spans, steps)
+    if path:
+        save_record(path, record)
+    return record
+
+
+def record_path(cache: Path, transcriber, answer: SpokenAnswer, rate: int) -> Path:
+    """One file per answer, named by what the words depend on: the answer's words, the rate and the model."""
+    import hashlib
+    import json
+
+    key = hashlib.sha1(json.dumps([answer.parts, rate, getattr(transcriber, "model_ref", "")]).encode()).hexdigest()
+    return cache / f"{answer.id}-{key[:12]}.json"
+
+
+def save_record(path: Path, record: LiveRecord) -> None:
+    import json
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"spans": record.spans, "steps": [
+        (now, [(w.text, w.start_s, w.end_s, w.probability) for w in words]) for now, words in record.steps]}))
+
+
+def load_record(path: Path, answer_id: str) -> LiveRecord:
+    import json
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return LiveRecord(answer_id, [(name, start, end) for name, start, end in raw["spans"]],
+                      [(now, [Word(*w) for w in words]) for now, words in raw["steps"]])
+
+
+def judge_live(segmenter, transcriber, bank, answers: Sequence[SpokenAnswer], progress=None,
+               rate: int = 160, margins: Sequence[float] = (), cache: Path | None = None,
+               segmenter_for=None) -> LiveTally:
+    """Speak each answer, stream it, and every LIVE_GUESS_EVERY_S of audio guess the section as the drill does
+    and run the drill's cues (`live_record`, then `replay_live`). `segmenter_for(answer)`, when given, picks the
+    segmenter per answer (cross-validation: one whose naive Bayes never trained on that answer).
+
+    The stream drafts as the drill's does and is settled before each guess (as `drill --fast` does): this
+    measures what the guess makes of the words, not the second or so a draft takes in real time."""
     tally = LiveTally()
     for answer in answers:
-        audio, spans = synthesize_sections(_merged(answer.parts), rate=rate)
-        question = bank.questions[answer.question_id]
-        targets = question.targets_for(answer.level)
-        watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
-        # Baselines, as the drill cued before: on the clock, and on any single guess, with no margin.
-        on_the_clock = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
-        unsteady = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
-        other_margins = {m: CueWatch(targets, (1e9, 1e9), margin_s=m) for m in margins}
-        cued_with: dict[float, set[str]] = {m: set() for m in margins}
-        stream = StreamingTranscriber(transcriber, drafts=True)
-        step = int(LIVE_GUESS_EVERY_S * SAMPLE_RATE)
-        guesses: list[tuple[float, str]] = []
-        cued_right: list[str] = []
-        for fed in range(step, audio.size + step, step):
-            stream.insert(audio[fed - step : fed])
-            stream.settle()
-            now = min(fed, audio.size) / SAMPLE_RATE
-            guess = current_section(segmenter, stream.live_words(), now, sum(targets.values()))
-            if guess:
-                guesses.append((now, guess[0]))
-            for cue, right in _section_cues(watch, now, guess, spans, targets):
-                tally.cues_right += right
-                if right:
-                    cued_right.append(cue.text.split()[0])
-                tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
-            for _, right in _section_cues(unsteady, now, guess, spans, targets):
-                tally.unsteady_cues += 1
-                tally.unsteady_cues_right += right
-            for m, other in other_margins.items():
-                counts = tally.by_margin.setdefault(m, [0, 0, 0])
-                for cue, right in _section_cues(other, now, guess, spans, targets):
-                    counts[0] += right
-                    counts[1] += 1
-                    if right:
-                        cued_with[m].add(cue.text.split()[0])
-            for _, right in _section_cues(on_the_clock, now, guess and (guess[0], guess[1], now), spans, targets):
-                tally.clock_cues += 1
-                tally.clock_cues_right += right
-        stream.finish()
-        for name in dict.fromkeys(label for label, _, _ in spans):
-            if _time_in(spans, name, math.inf) >= targets[name] + LIVE_GUESS_EVERY_S:
-                tally.overruns += 1
-                tally.overruns_cued += name in cued_right
-                for m in margins:
-                    tally.by_margin[m][2] += name in cued_with[m]
-        for name, start, end in spans:
-            named = [t for t, guessed in guesses if guessed == name and t >= start]
-            if named and named[0] <= end + LIVE_GUESS_EVERY_S:
-                tally.lags.append(named[0] - start)
-            else:
-                tally.never_guessed += 1
+        record = live_record(transcriber, answer, rate, cache)
+        replay_live(tally, segmenter_for(answer) if segmenter_for else segmenter, bank, answer, record, margins)
         if progress:
             progress(answer)
     return tally
+
+
+def replay_live(tally: LiveTally, segmenter, bank, answer: SpokenAnswer, record: LiveRecord,
+                margins: Sequence[float] = ()) -> None:
+    """The drill's live guess and cues over one answer's recorded live words, added to `tally`."""
+    from .modes.drill import CueWatch
+    from .modes.turn import LIVE_GUESS_EVERY_S, current_section
+
+    spans = record.spans
+    question = bank.questions[answer.question_id]
+    targets = question.targets_for(answer.level)
+    watch = CueWatch(targets, (1e9, 1e9))  # section cues only; band cues follow the clock
+    # Baselines, as the drill cued before: on the clock, and on any single guess, with no margin.
+    on_the_clock = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
+    unsteady = CueWatch(targets, (1e9, 1e9), steady=False, margin_s=0.0)
+    other_margins = {m: CueWatch(targets, (1e9, 1e9), margin_s=m) for m in margins}
+    cued_with: dict[float, set[str]] = {m: set() for m in margins}
+    guesses: list[tuple[float, str]] = []
+    cued_right: list[str] = []
+    for now, words in record.steps:
+        guess = current_section(segmenter, words, now, sum(targets.values()))
+        if guess:
+            guesses.append((now, guess[0]))
+        for cue, right in _section_cues(watch, now, guess, spans, targets):
+            tally.cues_right += right
+            if right:
+                cued_right.append(cue.text.split()[0])
+            tally.cues.append(f"{answer.id}: {cue.text} at {cue.at_s:.0f} s ({'right' if right else 'wrong'})")
+        for _, right in _section_cues(unsteady, now, guess, spans, targets):
+            tally.unsteady_cues += 1
+            tally.unsteady_cues_right += right
+        for m, other in other_margins.items():
+            counts = tally.by_margin.setdefault(m, [0, 0, 0])
+            for cue, right in _section_cues(other, now, guess, spans, targets):
+                counts[0] += right
+                counts[1] += 1
+                if right:
+                    cued_with[m].add(cue.text.split()[0])
+        for _, right in _section_cues(on_the_clock, now, guess and (guess[0], guess[1], now), spans, targets):
+            tally.clock_cues += 1
+            tally.clock_cues_right += right
+    for name in dict.fromkeys(label for label, _, _ in spans):
+        if _time_in(spans, name, math.inf) >= targets[name] + LIVE_GUESS_EVERY_S:
+            tally.overruns += 1
+            tally.overruns_cued += name in cued_right
+            for m in margins:
+                tally.by_margin[m][2] += name in cued_with[m]
+    for name, start, end in spans:
+        named = [t for t, guessed in guesses if guessed == name and t >= start]
+        if named and named[0] <= end + LIVE_GUESS_EVERY_S:
+            tally.lags.append(named[0] - start)
+        else:
+            tally.never_guessed += 1
 
 
 def _merged(parts: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1257,3 +1257,46 @@ def test_the_thirtieth_dev_round_a_services_calls_and_volunteering_where_the_sto
     scene = cue_scores("I volunteered as the tech lead for a food charity, and only I knew the route planning.")
     assert scene["task"] == 0, scene
     assert cue_scores("So I volunteered to take the route planning off her hands.")["task"] >= 2.5
+
+
+def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
+    """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
+    spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""
+    from simulator.judgment_eval import (
+        LiveRecord,
+        LiveTally,
+        SpokenAnswer,
+        live_record,
+        record_path,
+        replay_live,
+        save_record,
+    )
+    from simulator.types import Word
+
+    situation = ("I was a backend engineer at a food delivery company. Our restaurant menus went out of sync, and "
+                 "customers could order dishes that were gone. That meant cancelled orders and refunds every day. "
+                 "The sync ran every four hours for smaller restaurants. Support was getting angry calls about it. "
+                 "The partner team that owned it was busy with a migration. It had been like that for months.")
+    task = "It was not my team's code and nobody had asked me, but I decided I would find out why."
+    answer = SpokenAnswer("live-test", "dev", "debug-nobody-owned", None, frozenset(),
+                          (("situation", situation), ("task", task)))
+
+    def timed(text, start_s, end_s):
+        words = text.split()
+        step = (end_s - start_s) / len(words)
+        return [Word(w, start_s + k * step, start_s + (k + 0.8) * step) for k, w in enumerate(words)]
+
+    words = timed(situation, 0.0, 45.0) + timed(task, 45.5, 55.0)
+    spans = [("situation", 0.0, 45.0), ("task", 45.5, 55.0)]
+    # Words reach the guess a couple of seconds after they are said, as the stream's do.
+    steps = [(now, [w for w in words if w.end_s <= now - 2.0]) for now in range(3, 58, 3)]
+    record = LiveRecord(answer.id, spans, [(float(now), ws) for now, ws in steps])
+    path = record_path(tmp_path, type("Model", (), {"model_ref": "tiny.en"})(), answer, 80)
+    save_record(path, record)
+    # Read back from the cache: nothing is decoded (this transcriber cannot decode).
+    assert live_record(type("Model", (), {"model_ref": "tiny.en"})(), answer, 80, tmp_path) == record
+    tally = LiveTally()
+    replay_live(tally, analyzer.segmenter, bank, answer, record)
+    assert [c.split(":")[1].split()[0] for c in tally.cues] == ["situation"], tally.cues
+    assert tally.cues_right == 1 and tally.overruns == 1 and tally.overruns_cued == 1, tally.cues
+    assert tally.lags and tally.lags[0] <= 6.0, tally.lags
