@@ -146,18 +146,15 @@ def cross_validated(bank, nlp, answers: Sequence[SpokenAnswer], folds: int = CV_
     """The dev answers judged by a naive Bayes that never trained on them: each answer is labelled by a model
     trained on the bank and on the other folds' utterances (folds by position, so every run is the same).
     Tuning a rule on this, not on the dev figures, keeps the naive Bayes's memory of the answers out of it."""
-    from .analysis.report import SPOKEN_REPEAT, Analyzer, spoken_text, training_examples
-    from .analysis.segment import NaiveBayes, Segmenter, spacy_features
+    from .analysis.report import Analyzer
 
-    written = list(training_examples(bank))
-    features = spacy_features(nlp) if nlp is not None else None
+    segmenters = fold_segmenters(bank, nlp, answers, folds)
     tally = Tally()
     for fold in range(folds):
-        taught = [a for k, a in enumerate(answers) if k % folds != fold]
-        spoken = [(spoken_text(text, a.nopunct), section)
-                  for a in taught for section, text in a.parts for _ in range(SPOKEN_REPEAT)]
-        analyzer = Analyzer(bank, Segmenter(NaiveBayes(written + spoken), features))
-        part = judge(analyzer, bank, [a for k, a in enumerate(answers) if k % folds == fold])
+        labelled = [a for k, a in enumerate(answers) if k % folds == fold]
+        if not labelled:
+            continue
+        part = judge(Analyzer(bank, segmenters[labelled[0].id]), bank, labelled)
         tally.seconds_right += part.seconds_right
         tally.seconds += part.seconds
         for key, seconds in part.confusion.items():

@@ -393,12 +393,12 @@ _BUSINESS = re.compile(
     r"|(got|get|gave|give) (\w+ ){0,5}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
     # time people did not lose, and a purchase made: "nobody lost more than their morning", "add to cart went up"
     r"|(nobody|no one) lost (more than|any|a|their)|add[- ]to[- ](cart|basket)|carts?|baskets?"
-    # ...a loss kept small, and who it did not reach: "they lost half a day instead of two", "nobody outside the
-    # QA team was affected"
     # ...time taken off a chore, or half of it given back: "which took a day off their average handling time",
     # "the reviewers were spending about half the time on his changes"
     r"|(took|shaved|knocked|cut) (a |an |\w+ ){1,3}(days?|hours?|minutes?|weeks?) off"
     r"|spen(d|t|ding) (about |around |roughly |maybe )?(half|a third|a quarter|a fraction of) (the|their|our) time"
+    # ...a loss kept small, and who it did not reach: "they lost half a day instead of two", "nobody outside the
+    # QA team was affected"
     r"|(lost|wasted) (only |just )?(about |around )?(half )?(a|an|\w+) (hours?|days?|mornings?|afternoons?|weeks?) "
     r"instead of|(nobody|no one) (\w+ ){0,4}(was|were|got) (affected|hit|impacted)"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
