@@ -16,6 +16,8 @@ Figures, all computed for the full analyzer and for the cues-only baseline in th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -382,24 +384,17 @@ def live_record(transcriber, answer: SpokenAnswer, rate: int, cache: Path | None
 
 def record_path(cache: Path, transcriber, answer: SpokenAnswer, rate: int) -> Path:
     """One file per answer, named by what the words depend on: the answer's words, the rate and the model."""
-    import hashlib
-    import json
-
     key = hashlib.sha1(json.dumps([answer.parts, rate, getattr(transcriber, "model_ref", "")]).encode()).hexdigest()
     return cache / f"{answer.id}-{key[:12]}.json"
 
 
 def save_record(path: Path, record: LiveRecord) -> None:
-    import json
-
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"spans": record.spans, "steps": [
         (now, [(w.text, w.start_s, w.end_s, w.probability) for w in words]) for now, words in record.steps]}))
 
 
 def load_record(path: Path, answer_id: str) -> LiveRecord:
-    import json
-
     raw = json.loads(path.read_text(encoding="utf-8"))
     return LiveRecord(answer_id, [(name, start, end) for name, start, end in raw["spans"]],
                       [(now, [Word(*w) for w in words]) for now, words in raw["steps"]])

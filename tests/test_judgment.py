@@ -39,6 +39,12 @@ def codes(report):
     return {f["code"] for f in report["flags"]}
 
 
+def reply_after_weak_answer(analyzer, bank, question_id, probe_id, reply):
+    """The reply judged as a follow-up to the question's weak exemplar, probed with `probe_id`."""
+    q = bank.questions[question_id]
+    return analyzer.analyze_followup(scripted(reply), analyzer.analyze(scripted(q.weak.text), q), q, probe_id)
+
+
 def roles(report):
     return [(s["role"], s["text"]) for s in report["sentences"]]
 
@@ -568,9 +574,7 @@ def test_spoken_replies_are_heard_as_answering_and_repairing_when_they_do(analyz
 ])
 def test_a_present_habit_a_turn_away_and_numbers_about_the_story(analyzer, bank, question_id, probe_id, reply,
                                                                 answers, repairs):
-    q = bank.questions[question_id]
-    report = analyzer.analyze(scripted(q.weak.text), q)
-    judged = analyzer.analyze_followup(scripted(reply), report, q, probe_id)
+    judged = reply_after_weak_answer(analyzer, bank, question_id, probe_id, reply)
     assert ("followup_off_topic" not in codes(judged)) is answers, judged["flags"]
     assert judged["repaired"]["repaired"] is repairs, judged["repaired"]
 
@@ -593,30 +597,25 @@ def test_a_present_habit_a_turn_away_and_numbers_about_the_story(analyzer, bank,
                                 "webhooks.", "answers another question instead"),
 ])
 def test_a_reply_that_turns_away_or_only_retells_the_story_is_off_topic(analyzer, bank, probe_id, reply, why):
-    q = bank.questions["debug-hardest-bug"]
-    report = analyzer.analyze(scripted(q.weak.text), q)
-    judged = analyzer.analyze_followup(scripted(reply), report, q, probe_id)
+    judged = reply_after_weak_answer(analyzer, bank, "debug-hardest-bug", probe_id, reply)
     flag = next((f for f in judged["flags"] if f["code"] == "followup_off_topic"), None)
     assert flag is not None and why in flag["message"], judged["flags"]
     assert judged["repaired"]["repaired"] is False
 
 
 def test_a_reply_that_says_what_it_would_do_next_time_answers_a_probe_about_next_time(analyzer, bank):
-    q = bank.questions["debug-hardest-bug"]
-    report = analyzer.analyze(scripted(q.weak.text), q)
-    judged = analyzer.analyze_followup(scripted(
+    judged = reply_after_weak_answer(
+        analyzer, bank, "debug-hardest-bug", "webhook-race-differently",
         "I'd talk to the platform team on the first day instead of after the patch was written, because they "
-        "knew about the retry timer and the review would have taken a day, not a week."), report, q,
-        "webhook-race-differently")
+        "knew about the retry timer and the review would have taken a day, not a week.")
     assert "followup_off_topic" not in codes(judged), judged["flags"]
 
 
 def test_a_reply_in_numbers_answers_a_probe_that_asks_for_numbers(analyzer, bank):
-    q = bank.questions["scale-grew-system"]
-    report = analyzer.analyze(scripted(q.weak.text), q)
-    reply = analyzer.analyze_followup(scripted(
+    reply = reply_after_weak_answer(
+        analyzer, bank, "scale-grew-system", "notifications-scale-numbers",
         "P ninety nine latency went from about four seconds to three hundred milliseconds, and the hosting bill "
-        "stayed flat."), report, q, "notifications-scale-numbers")
+        "stayed flat.")
     assert "followup_off_topic" not in codes(reply)
 
 
@@ -1124,11 +1123,10 @@ def test_the_twenty_fifth_dev_round_scopes_said_sideways_and_outcomes_a_learner_
 def test_a_reply_in_the_probes_own_words_is_not_heard_as_answering_another_probe(analyzer, bank):
     # Two marks of the "what would you change" probe's strong reply, but it takes up this probe's own words
     # ("service", "responsibility"): it answers why, and says what it wanted done.
-    q = bank.questions["debug-hardest-bug"]
-    report = analyzer.analyze(scripted(q.weak.text), q)
-    judged = analyzer.analyze_followup(scripted(
+    judged = reply_after_weak_answer(
+        analyzer, bank, "debug-hardest-bug", "webhook-race-motivation",
         "It wasn't my team's service or my responsibility, but I wanted the alert first and a shared error-rate "
-        "objective, so that everyone could see how many merchants were hit."), report, q, "webhook-race-motivation")
+        "objective, so that everyone could see how many merchants were hit.")
     assert "followup_off_topic" not in codes(judged), judged["flags"]
 
 
@@ -1300,3 +1298,12 @@ def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache
     assert [c.split(":")[1].split()[0] for c in tally.cues] == ["situation"], tally.cues
     assert tally.cues_right == 1 and tally.overruns == 1 and tally.overruns_cued == 1, tally.cues
     assert tally.lags and tally.lags[0] <= 6.0, tally.lags
+
+
+def test_a_reply_is_read_for_business_impact_as_the_result_is():
+    from simulator.analysis.flags import repaired
+
+    # "The client was happy with the launch" is an opinion in a reply as in a Result; renewing is a consequence.
+    assert not repaired("no_business_impact", words_from_text("The client was happy with the launch."), "")[0]
+    ok, evidence = repaired("no_business_impact", words_from_text("The client renewed for a year."), "")
+    assert ok and evidence.startswith("gave a business consequence"), evidence

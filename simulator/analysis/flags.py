@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Word
+from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Sentence, Word
 from .timing import Delivery, answer_band, delivery
 
 CONTENT_CODES = (
@@ -584,9 +584,14 @@ def _find(segments: Sequence[Segment], names: Sequence[str], pattern: re.Pattern
                 continue
             m = pattern.search(text)
             if m and owner:
-                first, last = owner[min(m.start(), len(owner) - 1)], owner[max(m.end() - 1, 0)]
-                return _quote(sentence.words, first, last), sentence.words[first].start_s, seg.name
+                return (*_quoted(sentence, owner, m), seg.name)
     return None
+
+
+def _quoted(sentence: Sentence, owner: list[int], m: re.Match[str]) -> tuple[str, float]:
+    """The words a match in the sentence's plain form came from, with context, and when the first was said."""
+    first, last = owner[min(m.start(), len(owner) - 1)], owner[max(m.end() - 1, 0)]
+    return _quote(sentence.words, first, last), sentence.words[first].start_s
 
 
 # Who asks, when the ask names no one ("she asked me to have a look", "he came to me and asked"): someone above the
@@ -609,8 +614,7 @@ def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
                 said = before + " " + text[:m.start()]
                 if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
                     continue
-                first, last = owner[min(m.start(), len(owner) - 1)], owner[max(m.end() - 1, 0)]
-                return _quote(sentence.words, first, last), sentence.words[first].start_s, seg.name
+                return (*_quoted(sentence, owner, m), seg.name)
             before += " " + text
     return None
 
@@ -827,7 +831,6 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
     if code is None:
         return True, "no weakness was targeted"
     checks = {
-        "no_business_impact": (_IMPACT, "a business consequence"),
         "no_scope_boundary": (_SCOPE, "a scope boundary"),
         "assigned_task": (re.compile(_SCOPE.pattern + "|" + _OWNED_CALL.pattern
                                      + r"|\b(because|i chose|i decided|i volunteered|i pushed)\b"),
@@ -837,6 +840,10 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
                          "what you owned"),
         "missing_situation": (re.compile(r"\b(was|were|had)\b"), "the context"),
     }
+    if code == "no_business_impact":  # read as the Result's is: an opinion of the work is no consequence
+        impact = business_impact(low)
+        return (bool(impact), f"gave a business consequence: \"{impact.group(0)}\"" if impact
+                else "still no business consequence")
     if code in ("no_metric", "short_result", "missing_result"):
         number = measure(low)
         return (bool(number), f"gave a number: \"{number.group(0)}\"" if number else "still no number")
