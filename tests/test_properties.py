@@ -140,6 +140,22 @@ def test_a_long_unsure_passage_is_set_apart_and_a_short_one_keeps_its_words():
     assert len(short.words) == len(english + guessed) and short.unheard_speech == ()
 
 
+def test_a_few_unsure_words_over_long_pauses_are_kept_not_called_another_language():
+    """A hesitant speaker ("Montreal... forced... aligner", mfa_internalsil): eight unsure words over 10 s are
+    too few to judge a language by; twelve unsure words over the same span are set apart, as above."""
+    from simulator.speech.unheard import set_apart
+
+    hesitant = timed("come on tree all forced align uh er", 0.5, step=1.2, probability=0.4)
+    span = (0.5, hesitant[-1].end_s)
+    voice = [(w.start_s, w.end_s) for w in hesitant]
+    kept = set_apart(Transcript(tuple(hesitant), 11.0, unsure=(span,)), voice)
+    assert [w.text for w in kept.words] == [w.text for w in hesitant] and kept.unheard_speech == ()
+    more = timed("come on tree all forced align uh er so for if I", 0.5, step=0.8, probability=0.4)
+    voice = [(w.start_s, w.end_s) for w in more]
+    apart = set_apart(Transcript(tuple(more), 11.0, unsure=((0.5, more[-1].end_s),)), voice)
+    assert apart.words == () and apart.unheard_speech
+
+
 def test_an_unreadable_stretch_is_dropped_once_english_was_found_in_it():
     from simulator.speech.unheard import set_apart
 

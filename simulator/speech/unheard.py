@@ -179,7 +179,7 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
     """The transcript without the words of unreadable stretches, which are reported in time order,
     together with voice that got no words and the stretches the transcript already holds as unheard."""
     heard = list(transcript.words)
-    unreadable = doubtful_spans(heard) + unsure_passages(transcript.unsure)
+    unreadable = doubtful_spans(heard) + unsure_passages(transcript.unsure, heard)
     kept = tuple(w for w in heard if not any(s <= w.start_s <= e for s, e in unreadable))
     gaps = unheard_spans(speech, kept)
     # The transcript's own unheard stretches (failed decodes) stay, unless a re-decode found English in them.
@@ -192,11 +192,16 @@ def set_apart(transcript: Transcript, speech: Sequence[Span]) -> Transcript:
                       transcript.voice or tuple(speech), transcript.unsure)
 
 
-def unsure_passages(unsure: Sequence[Span]) -> list[Span]:
-    """Runs of unsure decodes lasting DOUBTFUL_MIN_S or more: German read by tiny.en comes back as English
-    words ("these soft weights are preventing, so for if I take them") that only the decoder's own doubt
-    gives away. Shorter unsure stretches keep their words: a hard sentence in a hoarse voice is one."""
-    return [span for span in join_spans(unsure, gap_s=PASSAGE_GAP_S) if span[1] - span[0] >= DOUBTFUL_MIN_S]
+def unsure_passages(unsure: Sequence[Span], words: Sequence[Word]) -> list[Span]:
+    """Runs of unsure decodes lasting DOUBTFUL_MIN_S or more and holding WINDOW_WORDS words or more: German read
+    by tiny.en comes back as English words ("these soft weights are preventing, so for if I take them") that
+    only the decoder's own doubt gives away. Shorter unsure stretches keep their words: a hard sentence in a
+    hoarse voice is one. So does a run of a few words spread over long pauses: a word or two at a time is too
+    little to call another language (doubtful_spans judges twelve-word windows too), and a hesitant English
+    speaker reads as unsure. mfa_internalsil (three words over 10 s: "Montreal... forced... aligner") was set
+    apart whole on one CPU, kept on another: the decode's mean log-probability sat at the unsure line."""
+    return [span for span in join_spans(unsure, gap_s=PASSAGE_GAP_S) if span[1] - span[0] >= DOUBTFUL_MIN_S
+            and sum(span[0] <= w.start_s <= span[1] for w in words) >= WINDOW_WORDS]
 
 
 def bridge_doubtful_gaps(spans: list[Span], words: list[Word]) -> tuple[list[Span], list[Word]]:
