@@ -1257,6 +1257,25 @@ def test_the_thirtieth_dev_round_a_services_calls_and_volunteering_where_the_sto
     assert cue_scores("So I volunteered to take the route planning off her hands.")["task"] >= 2.5
 
 
+def test_the_thirty_first_dev_round_what_the_business_pays_for_in_its_own_words():
+    from simulator.analysis.flags import _ASSIGNED, _SCOPE, business_impact, plain
+
+    # Goods sent back, bounced claims, a regulator's penalty, lapsed subscriptions, a backlog, overtime.
+    for result in ("Sofa returns dropped by about a fifth over the next quarter.",
+                   "Bounced claims went from one in eight to about one in fifty.",
+                   "A late one would have meant a penalty from the regulator.",
+                   "About two hundred subscriptions a month stopped lapsing.",
+                   "The backlog went from two weeks to two days, and the typists did it without the overtime."):
+        assert business_impact(plain(result)), result
+    # ...but what a function returns, and a backlog of the team's own tickets said as no change, are not.
+    assert not business_impact(plain("The parser returns the tree in half the time now."))
+    assert not business_impact(plain("Our p99 latency dropped from 900 to 200 milliseconds."))
+    # The speaker among the ones asked is asked; not leading the project is a scope boundary.
+    assert _ASSIGNED.search(plain("And our manager asked a few of us to help him out."))
+    assert _SCOPE.search(plain("I wasn't leading that project, but I thought we were paying too much."))
+    assert not _SCOPE.search(plain("I was leading that project, so I asked for two weeks."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""
