@@ -1267,7 +1267,7 @@ def test_the_thirty_first_dev_round_what_the_business_pays_for_in_its_own_words(
                    "About two hundred subscriptions a month stopped lapsing.",
                    "The backlog went from two weeks to two days, and the typists did it without the overtime."):
         assert business_impact(plain(result)), result
-    # ...but what a function returns, and a backlog of the team's own tickets said as no change, are not.
+    # ...but what a function returns, and a latency figure alone, are not.
     assert not business_impact(plain("The parser returns the tree in half the time now."))
     assert not business_impact(plain("Our p99 latency dropped from 900 to 200 milliseconds."))
     # The speaker among the ones asked is asked; not leading the project is a scope boundary.

@@ -58,7 +58,7 @@ def _own_time(segmenter, section: Segment) -> tuple[float, float]:
     u105-u164 at 80 wpm, replayed: 5 of 8 wrong cues, none of the 37 right ones). Live, it also keeps the first
     sentences of the next section in the one the speaker has left, until the next has said enough of itself:
     "I was on call that day, so it was mine" and "first thing was getting the timeout on a graph" were timed as
-    the Situation. Those do not count (dev u206-u266 with fold models, replayed: cues right 22/33 -> 22/29, true
+    the Situation. Those do not count (dev u206-u270 with fold models, replayed: cues right 22/34 -> 22/30, true
     overruns cued 16/22 either way). A sentence that reads as an earlier section does count: "and I check every
     email on my phone first now" ends a Reflection, and reads as an Action on its own words (leaving those out
     too lost three right cues). A section no sentence of which says so on its own words is taken to have only just
