@@ -111,37 +111,6 @@ def test_a_section_told_in_two_runs_is_timed_live_on_both():
     assert heard_s - start_s == 30 + 11.5  # its first run and this one, not this one alone
 
 
-def test_a_sentence_that_says_another_section_is_not_timed_as_the_one_it_was_put_in():
-    """Live, the labelling can keep the Task and the first Action sentence in the Situation until the Action has
-    said enough of itself; the Situation's time counts only its own sentences, so no Situation cue comes early."""
-    from simulator.modes.turn import current_section
-    from simulator.types import SECTION_NAMES, Segment, Sentence, Word
-
-    spans = [("situation", 0.0, 10.0), ("task", 12.0, 20.0), ("action", 21.0, 32.0), ("situation", 32.0, 39.0)]
-    sentences = tuple(Sentence(i, (Word("x", start, end),)) for i, (_, start, end) in enumerate(spans))
-
-    class LumpsItIn:
-        def segment(self, words, span_s=None):
-            return [], [], [Segment("situation", 0.0, 39.0, sentences)]
-
-        def content_scores(self, texts):
-            return [{name: float(name == said) for name in SECTION_NAMES} for said, _, _ in spans]
-
-    name, start_s, heard_s = current_section(LumpsItIn(), [Word("x", 0, 1)], 39.0, 175.0)
-    assert (name, heard_s) == ("situation", 39.0)
-    assert heard_s - start_s == 39 - 8 - 11  # not the Task (8 s) and Action (11 s) sentences the labelling put in it
-    # A sentence that reads as an earlier section is no sign of a section not yet reached: a Reflection's habit
-    # ("and I check every email on my phone first now") reads as an Action on its own words, and still counts.
-    spans[:] = [("reflection", 60.0, 70.0), ("action", 71.0, 78.0)]
-    sentences = tuple(Sentence(i, (Word("x", start, end),)) for i, (_, start, end) in enumerate(spans))
-
-    class EndsOnAHabit(LumpsItIn):
-        def segment(self, words, span_s=None):
-            return [], [], [Segment("reflection", 60.0, 78.0, sentences)]
-
-    assert current_section(EndsOnAHabit(), [Word("x", 0, 1)], 78.0, 175.0) == ("reflection", 60.0, 78.0)
-
-
 def test_a_result_first_opening_read_as_the_situation_is_not_timed_as_the_situation_live(analyzer):
     """Live, before the story has gone far enough for a headline, the ordered labelling reads an opening outcome
     as part of the Situation it leads into; the Situation's time starts at its own first sentence, so its cue

@@ -26,7 +26,7 @@ from ..speech.audio import SAMPLE_RATE
 from ..speech.protocols import Microphone, Transcriber
 from ..speech.record import EndPolicy, EnterKey, Recording, record
 from ..speech.stream import StreamingTranscriber
-from ..types import SECTION_NAMES, Segment, Transcript
+from ..types import Segment, Transcript
 
 LIVE_GUESS_EVERY_S = 3.0
 
@@ -38,42 +38,27 @@ def current_section(segmenter, words, now_s: float, expected_s: float) -> tuple[
     for certain is up to its last heard word, not up to now.
 
     A section told in two runs (the story stepped back to it, or a headline came first) counts both, as the
-    report does: the start given is moved back by the time of its earlier runs. Sentences inside it whose own
-    words say a later section do not count: the start given is moved on by their time (`_own_time`)."""
+    report does: the start given is moved back by the time of its earlier runs."""
     segments = segmenter.segment(words, span_s=max(now_s, expected_s))[2] if words else []
     if not segments:
         return None
     last = segments[-1]
     earlier_s = sum(s.duration_s for s in segments[:-1] if s.name == last.name)
-    start_s, not_its_own_s = _own_time(segmenter, last)
-    return last.name, start_s + not_its_own_s - earlier_s, last.sentences[-1].end_s
+    return last.name, _own_start(segmenter, last) - earlier_s, last.sentences[-1].end_s
 
 
-def _own_time(segmenter, section: Segment) -> tuple[float, float]:
-    """Where the section's own words begin (its first sentence whose words, wherever it stood, say this
-    section), and the seconds of the sentences after that whose own words say a later section.
-
+def _own_start(segmenter, section: Segment) -> float:
+    """Where the section's own words begin: its first sentence whose words, wherever it stood, say this section.
     The ordered labelling carries a sentence into the section that follows it when the order fits better (a
     result-first opening read as the Situation it leads into), and a cue timed from there fired early (dev
-    u105-u164 at 80 wpm, replayed: 5 of 8 wrong cues, none of the 37 right ones). Live, it also keeps the first
-    sentences of the next section in the one the speaker has left, until the next has said enough of itself:
-    "I was on call that day, so it was mine" and "first thing was getting the timeout on a graph" were timed as
-    the Situation. Those do not count (dev u206-u270 with fold models, replayed: cues right 22/34 -> 22/30, true
-    overruns cued 16/22 either way). A sentence that reads as an earlier section does count: "and I check every
-    email on my phone first now" ends a Reflection, and reads as an Action on its own words (leaving those out
-    too lost three right cues). A section no sentence of which says so on its own words is taken to have only just
-    begun. Its scores are computed again here, for the last section's few sentences only (a spaCy pass over them
-    every 3 s), to keep segment()'s interface."""
+    u105-u164 at 80 wpm, replayed: 5 of 8 wrong cues, none of the 37 right ones). A section no sentence of
+    which says so on its own words is taken to have only just begun. Its scores are computed again here, for
+    the last section's few sentences only (a spaCy pass over them every 3 s), to keep segment()'s interface."""
     own = segmenter.content_scores([s.text for s in section.sentences])
-    says_it = [scores[section.name] >= max(scores.values()) for scores in own]
-    if not any(says_it):
-        return section.sentences[-1].end_s, 0.0
-    first = says_it.index(True)
-    here = SECTION_NAMES.index(section.name)
-    ahead_s = sum(s.end_s - s.start_s for s, scores, ok in zip(section.sentences, own, says_it, strict=True)
-                  if s.index >= section.sentences[first].index and not ok
-                  and SECTION_NAMES.index(max(scores, key=scores.__getitem__)) > here)
-    return section.sentences[first].start_s, ahead_s
+    for sentence, scores in zip(section.sentences, own, strict=True):
+        if scores[section.name] >= max(scores.values()):
+            return sentence.start_s
+    return section.sentences[-1].end_s
 
 
 def live_guess(segmenter, words, now_s: float, targets: dict[str, float]) -> str:
