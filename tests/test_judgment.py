@@ -1276,6 +1276,45 @@ def test_the_thirty_first_dev_round_what_the_business_pays_for_in_its_own_words(
     assert not _SCOPE.search(plain("I was leading that project, so I asked for two weeks."))
 
 
+def test_the_thirty_second_dev_round_asks_once_at_work_and_work_put_aside_are_not_assignments():
+    from simulator.analysis.flags import _ASSIGNED, concrete_steps, content_flags, plain
+    from simulator.analysis.segment import split_sentences
+    from simulator.types import Segment, Sentence
+
+    def flags_of(*parts):
+        segments = [Segment(name, 0.0, 1.0, tuple(Sentence(k, words_from_text(text)) for k, text in enumerate(texts)))
+                    for name, texts in parts]
+        return [f.code for f in content_flags(segments)]
+
+    task = ("task", ["Some people were getting paid a day late and I wanted to find out why."])
+    found = "I lined up six months of payment files against the holiday calendar and I found the gap."
+    asked = "I showed my lead what I'd found and she asked me to write it up for the whole team."
+    # The lead's ask after the speaker was at work is how the work went on, not how it came...
+    assert "assigned_task" not in flags_of(task, ("action", [found, asked]))
+    # ...but the same ask as the first thing the Action says, or in the Task, is the work handed over.
+    assert "assigned_task" in flags_of(task, ("action", [asked, found]))
+    assert "assigned_task" in flags_of(("task", [asked]), ("action", [found]))
+    # A contractor is a peer: her ask is a request.
+    assert "assigned_task" not in flags_of(
+        ("situation", ["We had a contractor on the mobile side and her builds kept failing."]),
+        ("task", ["She messaged me and asked could you take a look, and I said yes."]), ("action", [found]))
+    # The work one was supposed to be on is put aside; what one was supposed to deliver was handed over.
+    assert not _ASSIGNED.search(plain("I was supposed to be on the search project that quarter, but the cache broke."))
+    assert _ASSIGNED.search(plain("I was supposed to deliver the export by Friday."))
+    # Work that ends up on one's plate is handed over too.
+    assert _ASSIGNED.search(plain("It ended up on my plate because I'd been the last one to touch it."))
+    assert _ASSIGNED.search(plain("So it fell to me, since I knew the billing code."))
+    # Reading the traces is a step.
+    assert concrete_steps(plain("I saw in the traces it was timing out, so I turned the widget off.")) == 2
+    # Without punctuation, a lecturer's say and a student's "and we handed it in" start a clause.
+    words = words_from_text("so in my second year at uni we had a group project building a timetable app and the "
+                            "lecturer split us into teams of four and then we split it up and we built the calendar "
+                            "part and the login and we handed it in on time and got a good mark for it in the end")
+    sentences = [" ".join(w.text for w in s.words) for s in split_sentences(words)]
+    assert any(s.startswith("and the lecturer split") for s in sentences), sentences
+    assert any(s.startswith("and we handed it in") for s in sentences), sentences
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

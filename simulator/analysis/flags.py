@@ -63,7 +63,9 @@ _ASSIGNED = re.compile(
     r"|(said|suggested|thought|mentioned) (that )?(it'?d|it would|this would|that would) be a (good|nice|useful"
     r"|great) (thing|idea|project|place) (for me )?to"
     r"|[^.]{0,30}(said|told me) (she|he|they) needed (someone|somebody|me|a person) to)"
-    r"|i was (asked|assigned|told|tasked|given|supposed) to|i was (assigned|given) (it|this|the)"
+    # ("I was supposed to be on the search project that quarter, but..." is the work put aside, not handed over.)
+    r"|i was (asked|assigned|told|tasked|given|supposed) to(?! be (on|in|off|working|doing|focus\w*)\b)"
+    r"|i was (assigned|given) (it|this|the)"
     r"|(was|got) assigned to me|(gave|handed) (it|this) to me"
     # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
     # "my lead put me on it", "he dumped it on me", "I inherited the whole thing", "they picked me". The thing
@@ -79,7 +81,9 @@ _ASSIGNED = re.compile(
     r"(project|task|ticket|job|work|part|migration|feature|problem|assignment|deadline|rewrite|launch|module|system"
     r"|codebase|service|area|audit)"
     r"|(dumped|threw|pushed|dropped) (it|this|that|the whole thing) (on|onto|in) (me|my lap)"
-    r"|(got|was) (routed|given|handed|passed|dropped) (to|on) me|(dropped|landed) (in|on) my (lap|desk|plate)"
+    r"|(got|was) (routed|given|handed|passed|dropped) (to|on) me"
+    # "it ended up on my plate because I'd touched it last", "it fell to me", "I drew the short straw"
+    r"|(dropped|landed|ended up|fell) (in|on|onto) my (lap|desk|plate)|(it|this|that) fell to me|drew the short straw"
     r"|(chose|picked) me|i inherited|(?<!i )made it my (project|job|task|responsibility)"
     r"|suggested (that )?i (take|own|do)|put me (on|in charge)|came to me and (said|asked)|i was tasked with"
     r"|assigned (the|this|that|it) ([\w-]+ ){0,2}to me"
@@ -408,7 +412,7 @@ _BUSINESS = re.compile(
     r"instead of|(nobody|no one) (\w+ ){0,4}(was|were|got) (affected|hit|impacted)"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
     # a body outside the team signing off, not the teams in the room agreeing: "legal signed off"
-    r"|(legal|security|compliance|audit\w*|the (client|customer|regulator|board)s?) signed off"
+    r"|(legal|security|compliance|audit\w*|the (client|customer|board)s?) signed off"
     r"|passed (the|an|our|its|their) (\w+ )?(review|audit|inspection)"
     r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling)"
     # What customers and the business pay for without the words above: goods sent back, a claim bounced, a fine,
@@ -418,7 +422,7 @@ _BUSINESS = re.compile(
     # overtime"). "returns" only as goods coming back, not what a function returns.
     r"|(\w+ )?returns (dropped|fell|went|were|came|halved|by)|(fewer|less) returns|return rate"
     r"|(bounced|rejected|denied|insurance) claims|claims (bounced|were rejected|came back|went from|dropped)"
-    r"|penalt(y|ies)|fined|a fine (from|of)|regulators?|subscri(ptions?|bers?)|laps(e|ed|es|ing)\b"
+    r"|penalt(y|ies)|fined|a fine (from|of)|regulators?|subscri(ptions?|bers?)|laps(e|ed|es|ing)"
     r"|backlog (went|fell|dropped|was|came)|(through|cleared) the backlog|overtime"
     r"|(to be|got|get|getting) paid)\b"
 )
@@ -503,6 +507,9 @@ _ACTION_STEP = re.compile(
     r"\bi " + _ADVERB + r"(" + _PAST_STEP + r"|" + _PRESENT_STEP + r")\b"
     # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
+    # Reading the evidence is a step: "I saw in the traces it was all timing out on the widget".
+    r"|\bi " + _ADVERB + r"saw (in|on|from) (the|our|my|their) ([\w-]+ )?(traces?|logs?|dashboards?|graphs?|metrics"
+    r"|data|dumps?|profiles?|query plans?|numbers)\b"
     # A proposal said out loud is a step: "so I said, can we try it for one week", "I said we have maybe two
     # hundred users, let's just do one app".
     r"|\bi (said|told (them|him|her|the team)),? ([^.?!]{0,60}?,? )?(can we|could we|let's|what if|why don't we"
@@ -614,6 +621,7 @@ def _quoted(sentence: Sentence, owner: list[int], m: re.Match[str]) -> tuple[str
 _ASKER_UNNAMED = re.compile(r"^(he|she|they)\b|\bcame to me\b")
 _ABOVE = re.compile(r"\b(" + _ABOVE_WORDS + r"|leadership)s?\b")
 _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
+                   r"|contractors?|interns?"
                    r"|customers?|one of (the|our|my|their) [\w-]+|a (guy|girl|woman|man|junior|designer|developer"
                    r"|engineer|nurse) (on|in|from|at|who))\b")
 
@@ -622,15 +630,21 @@ def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
     """The first ask from above before the story's coda: (quoted words, time, section). "A teammate of mine had
     been stuck for three days; she asked me to have a look" is a peer's request, not the work handed down."""
     before = ""
+    actions_told = 0
     for seg in _before_coda(segments):
         for sentence in seg.sentences:
             text, owner = _plain_words(sentence.words)
-            for m in _ASSIGNED.finditer(text) if seg.name in ("situation", "task", "action") and owner else ():
+            # An ask after the first Action sentence is the lead's say in how the work went on ("I showed my
+            # lead and she asked me to write it up", "then she told me to keep it off until Monday"): the
+            # speaker was already at work, so it is not how the work came to them.
+            judged = seg.name in ("situation", "task") or (seg.name == "action" and actions_told == 0)
+            for m in _ASSIGNED.finditer(text) if judged and owner else ():
                 said = before + " " + text[:m.start()]
                 if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
                     continue
                 return (*_quoted(sentence, owner, m), seg.name)
             before += " " + text
+            actions_told += seg.name == "action"
     return None
 
 

@@ -79,7 +79,9 @@ _CLAUSE_START = re.compile(
     # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
     # of the work ("the club still uses it", "the front desk stopped").
     r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
-    r"|lead|client|boss|director|mentor) (split|asked|told|gave|wanted|said|put|assigned)"
+    r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
+    # ...and a student's outcome: "and we handed it in on time" (four words are read ahead).
+    r"|and we (handed|turned) (it|them|everything)|we (handed|turned) (it|them|everything|the \w+) in"
     r"|(the|our|my|their) \w+ (still|now|no longer|stopped|started))\b"
 )
 CLAUSE_MIN_WORDS = 8
