@@ -81,7 +81,11 @@ def test_interview_runs_with_no_network_at_all(tmp_path):
     check = subprocess.run(["unshare", "-n", "true"], capture_output=True)
     if check.returncode != 0:
         pytest.skip(f"unshare -n is not permitted here: {check.stderr.decode().strip()}")
-    r = spawn_cli(*files_args("--json", "--recordings", str(tmp_path)), prefix=("unshare", "-n"),
+    # The short demo reply as answer and reply: what is tested is that nothing reaches for the network, and a
+    # process of its own decodes every second of audio it is given.
+    reply = str(DEMO / "followup.ogg")
+    r = spawn_cli("interview", "--question", "debug-nobody-owned", "--answer-audio", reply, "--followup-audio", reply,
+                  "--fast", "--no-speak", "--json", "--recordings", str(tmp_path), prefix=("unshare", "-n"),
                   env={"HF_HUB_OFFLINE": "0"})
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["followup"]["score"]["overall"] > 0

@@ -298,7 +298,7 @@ def test_rescore_of_an_incomplete_attempt(tmp_path):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         wavs = list(rec.glob("*/answer.wav"))
-        if wavs and wavs[0].stat().st_size > 20 * 32000:  # 20 s of the answer on disk
+        if wavs and wavs[0].stat().st_size > 8 * 32000:  # 8 s of the answer on disk (it is fed in real time)
             break
         time.sleep(0.2)
     proc.send_signal(signal.SIGKILL)
@@ -310,7 +310,7 @@ def test_rescore_of_an_incomplete_attempt(tmp_path):
     assert "incomplete" in r.stdout and "--rescore" in r.stdout
     report = as_json(cli(rec, "review", attempt_id, "--rescore", "--json"))
     assert report["question"]["id"] == "debug-hardest-bug" and report["words"]
-    assert 18 < report["duration_s"] < 40
+    assert 6 < report["duration_s"] < 30
     rows = as_json(cli(rec, "review", "--json"))
     assert rows[0]["status"] == "rescored" and rows[0]["score"] == report["score"]["overall"]
 
