@@ -1315,6 +1315,34 @@ def test_the_thirty_second_dev_round_asks_once_at_work_and_work_put_aside_are_no
     assert any(s.startswith("and we handed it in") for s in sentences), sentences
 
 
+def test_the_thirty_third_dev_round_situations_as_people_set_them_and_platitudes_named_to_set_aside():
+    from simulator.analysis.flags import business_impact, content_flags, plain
+    from simulator.analysis.segment import cue_scores
+    from simulator.types import Segment, Sentence
+
+    # Not on the team that had the trouble, then the role: the Task's cue outweighs the past-tense "I ran".
+    scores = cue_scores("I wasn't on the billing team at all, but I ran the quarterly reliability review, and I "
+                        "wanted this to be the last failure of its kind.")
+    assert scores["task"] > scores["action"], scores
+
+    def reflection_flags(reflection):
+        story = "I wrote a scanner that found every certificate we served and I set up alerts before each one expired."
+        segments = [Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),))
+                    for name, text in (("action", story), ("reflection", reflection))]
+        return [f.code for f in content_flags(segments)]
+
+    # A platitude named as what the lesson is not does not make the lesson generic...
+    assert "generic_reflection" not in reflection_flags(
+        "A postmortem that ends with be more careful has found the person and not the gap, so now I ask which list "
+        "the thing should have been on.")
+    # ...but said as the lesson it does.
+    assert "generic_reflection" in reflection_flags("I learned that we should always be more careful with these.")
+    # The people at a front desk, and people who pay: what the Result meant for the business.
+    assert business_impact(plain("The front desks stopped getting a crowd of angry people every Monday."))
+    assert business_impact(plain("A lot more people finished paying with the guest option."))
+    assert not business_impact(plain("The build finished in half the time."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

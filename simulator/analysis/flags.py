@@ -424,7 +424,10 @@ _BUSINESS = re.compile(
     r"|(bounced|rejected|denied|insurance) claims|claims (bounced|were rejected|came back|went from|dropped)"
     r"|penalt(y|ies)|fined|a fine (from|of)|regulators?|subscri(ptions?|bers?)|laps(e|ed|es|ing)"
     r"|backlog (went|fell|dropped|was|came)|(through|cleared) the backlog|overtime"
-    r"|(to be|got|get|getting) paid)\b"
+    r"|(to be|got|get|getting) paid"
+    # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
+    r"|(finish|finished|finishing|complete|completed|completing) (paying|checking out|checkout|the checkout"
+    r"|their (orders?|purchases?|payments?)))\b"
 )
 # ... and, since nobody can list every role ("the pharmacists", "the HR folks", "the dispatch team"), said
 # as a shape: people as the subject (a word for a person who does something: -ers, -ors, -ists, -ians,
@@ -442,7 +445,8 @@ _MACHINES = (r"(?:\w*lists|trees|variants|constants|\w*(?:vectors|errors|monitor
 _FOR_SOMEONE = re.compile(
     r"\b(the|our|their|its|all the|most of the) ([\w']+ ){0,2}(?!" + _MACHINES + r")"
     # "the dispatch team could", not "the team was happy": the candidate's own team is not who it was for.
-    r"([a-z]{2,}(ers|ors|ists|ians|ants|ents|ees)|[a-z]+ team|office|group|folks|staff|crew|shift|department|desk"
+    r"([a-z]{2,}(ers|ors|ists|ians|ants|ents|ees)|[a-z]+ teams?|offices?|groups?|folks|staff|crews?|shifts?"
+    r"|departments?|desks?"
     r"|company|city|charity|airline|guides|coaches|kids|landlords|families|grads|juniors|interns|hires|mentees"
     r"|newcomers|colleagues|teammates|patients|parents|students)"
     r"( (?!(?:was|were|is|are)\b)[a-z]+){0,4}? "
@@ -816,6 +820,20 @@ def _content_words(text: str) -> set[str]:
     return {w[:6] for w in words if w not in _STOP and len(w) > 3}
 
 
+# A platitude named as what the lesson is not: "a postmortem that ends with be more careful has found the person,
+# not the gap", "instead of just saying communication is important, I now...".
+_PLATITUDE_NAMED = re.compile(r"\b(ends? with|ended with|ending with|instead of( just)?( saying)?|rather than( just)?"
+                              r"( saying)?)\s*$")
+
+
+def _asserted_platitude(reflection: str) -> re.Match[str] | None:
+    """The first platitude the reflection says as its own lesson, not one it names to set it aside."""
+    for m in _GENERIC.finditer(reflection):
+        if not _PLATITUDE_NAMED.search(reflection[:m.start()]):
+            return m
+    return None
+
+
 def _reflection_flags(segments: Sequence[Segment]) -> list[Flag]:
     reflection = _section_text(segments, "reflection")
     if not reflection:
@@ -823,7 +841,7 @@ def _reflection_flags(segments: Sequence[Segment]) -> list[Flag]:
     story = " ".join(s.text for s in segments if s.name in ("situation", "task", "action", "result"))
     story_words = _content_words(story)
     shared = _content_words(reflection) & story_words
-    generic = _GENERIC.search(reflection)
+    generic = _asserted_platitude(reflection)
     # A platitude stays one when the story only names its topic first ("what I learned on the data center move is
     # that planning is everything"): the story's words count from the platitude on.
     tied = _content_words(reflection[generic.start():]) & story_words if generic else shared

@@ -124,7 +124,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "task": [
         (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned"
-         r"|nobody owned|no one owned|no clear owner|no owner)\b", 3.5),
+         r"|nobody owned|no one owned|no clear owner|no owner"
+         # "I wasn't on the team that had the outage, but I ran the review": not one's own, as the flags hear it
+         r"|i (wasn'?t|was not) (even )?on (the|that|their|his|her) ([\w-]+ ){0,2}(team|project|rota"
+         r"|rotation))\b", 3.5),
         (r"\b(my (goal|job|task|role|responsibility|aim|mandate)|the (goal|task|challenge|ask) was)\b"
          r"|\bi (set|gave) myself (a|the|one) (goal|target|deadline|rule)\b", 3.0),
         (r"\b(i (needed|had|wanted|decided|set out|chose)( us| them| him| her| it)? to|i took (it on|ownership"
