@@ -345,8 +345,25 @@ def played_into_sink(pulse, tmp_path, *args):
     return r, sink
 
 
-def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_path, short_audio):
-    answer, reply = short_audio
+@pytest.fixture(scope="module")
+def replay_audio(tmp_path_factory):
+    """An answer of one short sentence a section (about 9 s) and a one-line reply: replay plays in real time."""
+    folder = tmp_path_factory.mktemp("replay")
+    answer, _ = synthesize_sections([
+        ("situation", "Last spring our checkout page was timing out."),
+        ("task", "Nobody asked me, but I owned the fix."),
+        ("action", "I read the logs and I rolled back the release."),
+        ("result", "Timeouts stopped that day."),
+        ("reflection", "Now I watch every deploy."),
+    ], rate=175)
+    reply, _ = synthesize_sections([("reply", "The error rate stayed under one percent.")])
+    write_wav(folder / "answer.wav", answer)
+    write_wav(folder / "reply.wav", reply)
+    return folder / "answer.wav", folder / "reply.wav"
+
+
+def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_path, replay_audio):
+    answer, reply = replay_audio
     rec = tmp_path / "rec"
     report = as_json(cli(rec, "interview", "--question", "debug-nobody-owned", "--answer-audio", str(answer),
                          "--followup-audio", str(reply), "--fast", "--no-speak", "--json"))
