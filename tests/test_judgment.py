@@ -1343,6 +1343,29 @@ def test_the_thirty_third_dev_round_situations_as_people_set_them_and_platitudes
     assert not business_impact(plain("The build finished in half the time."))
 
 
+def test_the_thirty_fourth_dev_round_digits_that_name_a_date_or_a_version_measure_nothing():
+    from simulator.analysis.flags import _SCOPE, business_impact, measure, plain
+
+    # As Whisper writes them: a quarter, a version, an ordinal, a clock time, round the clock, a year after a date
+    # word; and one customer's story, a kind of booking, work done twice over.
+    for result in ("It shipped in Q3 like I'd planned.", "The engineers fixed it for everyone in v2.3.",
+                   "We launched it on version 4 of the app.", "By the 3rd sprint I was doing it alone.",
+                   "It finally went out at 5 pm on the Friday.", "It went out at 11pm.", "It's been up 24/7 since.",
+                   "Back in 2021 that was a big deal.", "One customer even emailed to say thanks.",
+                   "The double bookings stopped.", "The designers stopped redoing the same screen twice."):
+        assert not measure(plain(result)), result
+    # ...but amounts in digits still measure, and so do a year-like count and a span in a quarter.
+    for result in ("We had 2000 users on it within a month.", "Latency dropped 30% in Q3.",
+                   "The job runs in 3 minutes, not 45.", "We shipped twice as many fixes.",
+                   "The double charges went from 40 a week to none."):
+        assert measure(plain(result)), result
+    # Picking up tickets is the speaker's own queue; support tickets are the business's load.
+    assert not business_impact(plain("By then I was picking up tickets on my own."))
+    assert business_impact(plain("Support tickets about it stopped."))
+    # Saying one was wrong owns the mistake: the scope of a decision story.
+    assert _SCOPE.search(plain("I told my lead I'd been wrong in the review."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -103,6 +103,8 @@ _SCOPE_PHRASES = re.compile(
     r"|without being asked|on my own time|no one was looking"
     # Owning one's own mistake or decision is the scope statement of incident and decision stories.
     r"|(was|were) mine|my (own )?(change|decision|choice|mistake) (caused|was)|i owned the"
+    # ...and saying so: "I told my lead I'd been wrong in the review"
+    r"|i('d| had)? (been|was) wrong"
     # ...and as people say it out loud: "nobody's job", "wasn't really my call", "not mine", "that was on me".
     r"|(nobody|no one|not anyone|any one team)'?s (job|problem|area|responsibility|charter|project)"
     r"|(wasn'?t|was not|isn'?t) (really |in |on )?(my|our|anyone'?s|any one team'?s|the) (\w+ )?(call|area|project"
@@ -293,15 +295,49 @@ _POINTING_AT_ONE = set("next first last same only each".split())
 _OF_WHOM = set("us them the our my those these his her their its".split())
 _UNITS = re.compile(r"(percent|%|times|x|seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|dollars?"
                     r"|grand|k|hundred|thousand|million|points?)$")
-_ANECDOTE_ONE = set("day time thing more another way point".split())
+# ...and "one customer even emailed to say thanks" is a story about one person, not a count.
+_ANECDOTE_ONE = set("day time thing more another way point customer user person guy client teammate colleague".split())
 # "none of the eleven customers", "all of the other three": a share of a count measures.
 _SHARE_OF = re.compile(r"\b(none|all|most|half) of (the|them|those)( other| remaining)? $")
+
+
+# Digits that name rather than count, as Whisper writes them: a quarter, a version, an ordinal, a clock time, "24/7"
+# ("it shipped in Q3", "on v2 of the app", "the 3rd sprint in a row", "at 5pm"), and a year after a word that dates
+# ("back in 2021", "since 2019"; "2000 users" still counts).
+_NAMING_TOKEN = re.compile(r"(q[1-4]|v\d+(\.\d+)*|\d+(st|nd|rd|th)|\d{1,2}(:\d\d)?(am|pm|a\.m\.|p\.m\.)|24/7)")
+_CLOCK_AFTER = ("am", "pm", "a.m.", "p.m.", "o'clock")
+_DOUBLED_THING = re.compile(r" (bookings?|booked|charges?|charged|clicks?|clicked|counting|counted|entries|entry"
+                            r"|submissions?|payments?|shifts?)\b")
+_DUPLICATED = re.compile(r"\b(the same|everything|it all)( \w+)? $")
+_YEAR_AFTER_WORDS = set("in since of until till by back early late mid during".split())
+
+
+def _names_a_thing(text: str, start: int) -> bool:
+    """Whether the digit at `start` belongs to a word that names a date, a version or a rank, not an amount."""
+    left = text.rfind(" ", 0, start) + 1
+    right = text.find(" ", start)
+    right = len(text) if right < 0 else right
+    token = text[left:right].strip(",.;:!?()\"'")
+    before, after = text[:left].split()[-1:], text[right:].split()[:1]
+    if _NAMING_TOKEN.fullmatch(token):
+        return True
+    if re.fullmatch(r"\d{1,2}(:\d\d)?", token) and after and after[0].strip(",;!?") in _CLOCK_AFTER:
+        return True
+    if re.fullmatch(r"\d+(\.\d+)*", token) and before == ["version"]:
+        return True
+    return bool(re.fullmatch(r"(19|20)\d\d", token)) and bool(before) and before[0] in _YEAR_AFTER_WORDS
 
 
 def measure(text: str) -> re.Match[str] | None:
     """The first number in the text that measures something, if any (see _SMALL_COUNTS)."""
     for m in NUMBER.finditer(text):
         word = m.group(0)
+        if word.isdigit() and _names_a_thing(text, m.start()):
+            continue
+        # A kind of thing, not an amount: "the double bookings stopped", "redo the same screen twice".
+        if word == "double" and _DOUBLED_THING.match(text, m.end()) or word == "twice" and _DUPLICATED.search(
+                text, 0, m.start()):
+            continue
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:3]
         unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
@@ -335,7 +371,8 @@ _BUSINESS = re.compile(
     # "sales went up", not "sales seemed okay with it" (the sales team's opinion is no outcome)
     r"|sales(?! (team|seemed|liked|said|asked|people|folks|lead|org|side)\b)(?! (was|were) (\w+ )?(happy|pleased|glad"
     r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"
-    r"|support (tickets|load|time)|tickets|on-?call|pages|sla|downtime|outages?"
+    # ("I was picking up tickets on my own" is the speaker's work queue, not support's load.)
+    r"|support (tickets|load|time)|(?<!up )tickets|on-?call|pages|sla|downtime|outages?"
     r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
