@@ -1366,6 +1366,19 @@ def test_the_thirty_fourth_dev_round_digits_that_name_a_date_or_a_version_measur
     assert _SCOPE.search(plain("I told my lead I'd been wrong in the review."))
 
 
+def test_work_won_or_kept_and_a_change_that_pays_its_way_are_business():
+    from simulator.analysis.flags import business_impact, plain
+
+    # From a list of twenty business results said the ways people say them, written before any change (these three
+    # were the ones not heard), and eight technical ones (none heard as business, before or after).
+    for result in ("We stopped losing bids to the cheaper agency.", "We won back the account the next quarter.",
+                   "It paid for itself in about a month.", "We won two more tenders that year."):
+        assert business_impact(plain(result)), result
+    for result in ("I won the argument about the schema.", "We won the hackathon.", "The service stopped crashing.",
+                   "The cache hit rate went up to ninety percent."):
+        assert not business_impact(plain(result)), result
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

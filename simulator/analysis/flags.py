@@ -462,6 +462,11 @@ _BUSINESS = re.compile(
     r"|penalt(y|ies)|fined|a fine (from|of)|regulators?|subscri(ptions?|bers?)|laps(e|ed|es|ing)"
     r"|backlog (went|fell|dropped|was|came)|(through|cleared) the backlog|overtime"
     r"|(to be|got|get|getting) paid"
+    # ...work won or kept, and a change that pays its way: "we won back the account", "we stopped losing bids to the
+    # cheaper agency", "it paid for itself in a month"
+    r"|(won|win|winning) (back )?(the|an|a|our|their|that|this|two|three|\w+ more) (\w+ )?(accounts?|contracts?|deals?"
+    r"|clients?|customers?|tenders?|bids?|business)|(stopped|stop|stopping) losing (\w+ )?(bids|deals|customers"
+    r"|clients|accounts|tenders|business)|paid for itself"
     # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
     r"|(finish|finished|finishing|complete|completed|completing) (paying|checking out|checkout|the checkout"
     r"|their (orders?|purchases?|payments?)))\b"
