@@ -1298,6 +1298,10 @@ def test_the_thirty_second_dev_round_asks_once_at_work_and_work_put_aside_are_no
     assert "assigned_task" not in flags_of(
         ("situation", ["We had a contractor on the mobile side and her builds kept failing."]),
         ("task", ["She messaged me and asked could you take a look, and I said yes."]), ("action", [found]))
+    # ...but the speaker being an intern names no peer: the unnamed "she" is still above them.
+    assert "assigned_task" in flags_of(
+        ("situation", ["I was an intern on the payments team and the refunds report kept timing out."]),
+        ("task", ["She asked me to make it faster before the end of the month."]), ("action", [found]))
     # The work one was supposed to be on is put aside; what one was supposed to deliver was handed over.
     assert not _ASSIGNED.search(plain("I was supposed to be on the search project that quarter, but the cache broke."))
     assert _ASSIGNED.search(plain("I was supposed to deliver the export by Friday."))

@@ -667,7 +667,8 @@ def _quoted(sentence: Sentence, owner: list[int], m: re.Match[str]) -> tuple[str
 _ASKER_UNNAMED = re.compile(r"^(he|she|they)\b|\bcame to me\b")
 _ABOVE = re.compile(r"\b(" + _ABOVE_WORDS + r"|leadership)s?\b")
 _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
-                   r"|contractors?|interns?"
+                   # (another contractor or intern, not the speaker: "I was an intern there" names no peer)
+                   r"|(?<!was an )(?<!was a )(?<!as an )(?<!as a )(?<!i'm an )(?<!i'm a )(contractors?|interns?)"
                    r"|customers?|one of (the|our|my|their) [\w-]+|a (guy|girl|woman|man|junior|designer|developer"
                    r"|engineer|nurse) (on|in|from|at|who))\b")
 
