@@ -52,8 +52,8 @@ def test_demo_answer_transcribes_with_its_key_words(transcriber):
     assert {"webhook", "retry", "scheduler", "patch", "alert"} <= heard
 
 
-def files_args(*extra):
-    return ("interview", "--question", "debug-nobody-owned", "--answer-audio", str(DEMO / "answer.ogg"),
+def files_args(*extra, answer: Path = DEMO / "answer.ogg"):
+    return ("interview", "--question", "debug-nobody-owned", "--answer-audio", str(answer),
             "--followup-audio", str(DEMO / "followup.ogg"), "--fast", "--no-speak", *extra)
 
 
@@ -83,10 +83,8 @@ def test_interview_runs_with_no_network_at_all(tmp_path):
         pytest.skip(f"unshare -n is not permitted here: {check.stderr.decode().strip()}")
     # The short demo reply as answer and reply: what is tested is that nothing reaches for the network, and a
     # process of its own decodes every second of audio it is given.
-    reply = str(DEMO / "followup.ogg")
-    r = spawn_cli("interview", "--question", "debug-nobody-owned", "--answer-audio", reply, "--followup-audio", reply,
-                  "--fast", "--no-speak", "--json", "--recordings", str(tmp_path), prefix=("unshare", "-n"),
-                  env={"HF_HUB_OFFLINE": "0"})
+    r = spawn_cli(*files_args("--json", "--recordings", str(tmp_path), answer=DEMO / "followup.ogg"),
+                  prefix=("unshare", "-n"), env={"HF_HUB_OFFLINE": "0"})
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["followup"]["score"]["overall"] > 0
 

@@ -40,22 +40,25 @@ def as_json(r):
     return json.loads(r.stdout)
 
 
+def spoken_attempt(folder: Path, sections: list[tuple[str, str]], reply: str) -> tuple[Path, Path]:
+    """An answer spoken section by section and a reply, as WAV files in `folder`."""
+    answer, _ = synthesize_sections(sections, rate=175)
+    spoken_reply, _ = synthesize_sections([("reply", reply)])
+    write_wav(folder / "answer.wav", answer)
+    write_wav(folder / "reply.wav", spoken_reply)
+    return folder / "answer.wav", folder / "reply.wav"
+
+
 @pytest.fixture(scope="module")
 def short_audio(tmp_path_factory):
     """A short spoken answer and reply (about 20 s and 8 s), for modes that replay in real time."""
-    folder = tmp_path_factory.mktemp("short")
-    answer, _ = synthesize_sections([
+    return spoken_attempt(tmp_path_factory.mktemp("short"), [
         ("situation", "Last spring our checkout page was timing out for about a tenth of our customers."),
         ("task", "It was not my team's service and nobody asked me, but I owned the fix."),
         ("action", "We looked at the logs and we rolled back the release."),
         ("result", "Timeouts stopped the same day."),
         ("reflection", "Communication is important."),
-    ], rate=175)
-    reply, _ = synthesize_sections([("reply", "I checked the error rate with the finance team a month later and it "
-                                              "stayed under one percent.")])
-    write_wav(folder / "answer.wav", answer)
-    write_wav(folder / "reply.wav", reply)
-    return folder / "answer.wav", folder / "reply.wav"
+    ], "I checked the error rate with the finance team a month later and it stayed under one percent.")
 
 
 @pytest.fixture(scope="module")
@@ -348,18 +351,13 @@ def played_into_sink(pulse, tmp_path, *args):
 @pytest.fixture(scope="module")
 def replay_audio(tmp_path_factory):
     """An answer of one short sentence a section (about 9 s) and a one-line reply: replay plays in real time."""
-    folder = tmp_path_factory.mktemp("replay")
-    answer, _ = synthesize_sections([
+    return spoken_attempt(tmp_path_factory.mktemp("replay"), [
         ("situation", "Last spring our checkout page was timing out."),
         ("task", "Nobody asked me, but I owned the fix."),
         ("action", "I read the logs and I rolled back the release."),
         ("result", "Timeouts stopped that day."),
         ("reflection", "Now I watch every deploy."),
-    ], rate=175)
-    reply, _ = synthesize_sections([("reply", "The error rate stayed under one percent.")])
-    write_wav(folder / "answer.wav", answer)
-    write_wav(folder / "reply.wav", reply)
-    return folder / "answer.wav", folder / "reply.wav"
+    ], "The error rate stayed under one percent.")
 
 
 def test_replay_plays_the_interview_and_one_section_into_the_speaker(pulse, tmp_path, replay_audio):

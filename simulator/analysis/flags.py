@@ -310,6 +310,9 @@ _DOUBLED_THING = re.compile(r" (bookings?|booked|charges?|charged|clicks?|clicke
                             r"|submissions?|payments?|shifts?)\b")
 _DUPLICATED = re.compile(r"\b(the same|everything|it all)( \w+)? $")
 _YEAR_AFTER_WORDS = set("in since of until till by back early late mid during".split())
+_CLOCK_HOUR = re.compile(r"\d{1,2}(:\d\d)?")
+_DIGITS = re.compile(r"\d+(\.\d+)*")
+_YEAR = re.compile(r"(19|20)\d\d")
 
 
 def _names_a_thing(text: str, start: int) -> bool:
@@ -321,11 +324,11 @@ def _names_a_thing(text: str, start: int) -> bool:
     before, after = text[:left].split()[-1:], text[right:].split()[:1]
     if _NAMING_TOKEN.fullmatch(token):
         return True
-    if re.fullmatch(r"\d{1,2}(:\d\d)?", token) and after and after[0].strip(",;!?") in _CLOCK_AFTER:
+    if _CLOCK_HOUR.fullmatch(token) and after and after[0].strip(",;!?") in _CLOCK_AFTER:
         return True
-    if re.fullmatch(r"\d+(\.\d+)*", token) and before == ["version"]:
+    if _DIGITS.fullmatch(token) and before == ["version"]:
         return True
-    return bool(re.fullmatch(r"(19|20)\d\d", token)) and bool(before) and before[0] in _YEAR_AFTER_WORDS
+    return bool(_YEAR.fullmatch(token)) and bool(before) and before[0] in _YEAR_AFTER_WORDS
 
 
 def measure(text: str) -> re.Match[str] | None:
@@ -335,8 +338,9 @@ def measure(text: str) -> re.Match[str] | None:
         if word.isdigit() and _names_a_thing(text, m.start()):
             continue
         # A kind of thing, not an amount: "the double bookings stopped", "redo the same screen twice".
-        if word == "double" and _DOUBLED_THING.match(text, m.end()) or word == "twice" and _DUPLICATED.search(
-                text, 0, m.start()):
+        doubled_thing = word == "double" and _DOUBLED_THING.match(text, m.end())
+        done_twice_over = word == "twice" and _DUPLICATED.search(text, 0, m.start())
+        if doubled_thing or done_twice_over:
             continue
         before = text[:m.start()].split()[-1:]
         after = text[m.end():].split()[:3]
