@@ -1383,6 +1383,25 @@ def test_work_won_or_kept_and_a_change_that_pays_its_way_are_business():
         assert not business_impact(plain(result)), result
 
 
+def test_the_thirty_fifth_dev_round_a_service_given_back_leads_and_a_possessive_says_whose_it_was(analyzer, bank):
+    from simulator.analysis.flags import _SCOPE, plain
+
+    # The story's outcome, with how soon, said first and closed as a preface: the headline, not the scene.
+    r = analyzer.analyze(scripted(
+        "We got checkout back in 22 minutes, and we'd been losing about 3000 dollars a minute, so that's what this "
+        "one is about. It was Black Friday, and at about 10 am the payment page started timing out for everyone. "
+        "I wasn't on call, but I was the one who'd written the payment retries, so I jumped in. "
+        "I pulled the error logs and I saw every failure was our retry loop, so I turned the retries off. "
+        "After that it held for the rest of the weekend, and sales ended up about 8% above last year. "
+        "What I changed after is that every retry now backs off."), bank.questions["incident-under-pressure"])
+    assert r["sentences"][0]["role"] == "headline", r["sentences"][0]
+    assert r["sentences"][1]["role"] == "situation"
+    # Whose it was, said as a bare possessive; a role in a team is not that.
+    assert _SCOPE.search(plain("The screen was supposed to be the platform team's, but they were buried."))
+    assert _SCOPE.search(plain("Honestly it was really the data team's and they never got to it."))
+    assert not _SCOPE.search(plain("I was supposed to be the team's lead for the launch."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

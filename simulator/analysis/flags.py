@@ -157,6 +157,10 @@ _SCOPE_SHAPES = re.compile(
     r"|system|service|repo|pipeline|problem|project)"
     r"|(team|department|group|org|ops|infra|folks|people)('s|s'|') (thing|code|codebase|system|service|problem|repo"
     r"|pipeline|project|area|job|responsibility|call|turf)"
+    # ...the possessive said on its own: "the consent screen was supposed to be the platform team's but they were
+    # buried" (not "supposed to be the team's lead", which names a role)
+    r"|(was|were|is|be) (really |technically |properly |officially )?(the |another |a different )?[\w-]+( [\w-]+)? "
+    r"(team|group|department|folks)'s(?=[,.]|$| (but|and|so)\b)"
     r"|(technically|officially|strictly speaking),? the [\w ]{1,25}? (owned|owns|was responsible)"
     r"|the \w+( \w+)? (team|folks|group|department) (owned|owns|was responsible for) (it|that|this|the)"
     r"|i (wasn'?t|was not) (asked|expected|supposed|required|told|the owner|responsible|in charge)"

@@ -259,6 +259,8 @@ _OUTCOME = re.compile(
     r"\b(cut|saved|reduced|dropped|doubled|tripled|halved|increased|improved|grew|raised|lifted|slipped)\b"
     r"|\bcost (us|the company|the team)\b"
     r"|\bfrom [^,.]{1,30} to\b|\b(up|down) by\b|\b(got|was|were) promoted\b|\bwon\b"
+    # a service given back, with how soon: "we got checkout back in 22 minutes"
+    r"|\b(got|brought|had) (\w+ ){1,3}back (up |online )?(in|within)\b"
 )
 
 # The speaker says the opening is the outcome: "so the headline is...", "long story short...".
