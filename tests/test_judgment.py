@@ -796,10 +796,10 @@ def test_the_fourteenth_dev_round_outcomes_in_the_first_person_sign_offs_and_pro
     assert business_impact(plain("Legal signed off two weeks early."))
     assert _GENERIC.search(plain("I learned how important it is to have good processes and to always keep improving."))
     assert not _GENERIC.search(plain("I learned to put config through the same canary as code."))
-    # "so I took it" is the Task taken on: a long run-on is not cut there.
-    words = words_from_text("Their account wasn't even on my team's list, support owned that relationship, but the "
-                            "refunds were my code, so I took it.")
-    assert len(split_sentences(words)) == 1
+    # "so I took it" is the Task taken on: a long run-on is not cut there (past the opening breath: round 36).
+    words = words_from_text("The refunds failed for a week. Their account wasn't even on my team's list, support "
+                            "owned that relationship, but the refunds were my code, so I took it.")
+    assert len(split_sentences(words)) == 2
 
 
 def test_the_twelfth_dev_round_conditions_off_duty_scope_and_looking_at_it():
@@ -1400,6 +1400,43 @@ def test_the_thirty_fifth_dev_round_a_service_given_back_leads_and_a_possessive_
     assert _SCOPE.search(plain("The screen was supposed to be the platform team's, but they were buried."))
     assert _SCOPE.search(plain("Honestly it was really the data team's and they never got to it."))
     assert not _SCOPE.search(plain("I was supposed to be the team's lead for the launch."))
+
+
+def test_the_thirty_sixth_dev_round_a_scene_and_taking_it_on_in_one_breath_and_a_lesson_in_few_words(analyzer, bank):
+    from simulator.analysis.segment import split_sentences
+
+    # The scene and taking it on in one breath: the Situation is heard, and so is the Task.
+    r = analyzer.analyze(scripted(
+        "Okay so our nightly backups had been failing like one night in four for months, and honestly nobody owned "
+        "the backup scripts, so I took it on. I went through every failed run from the last two months and I grouped "
+        "them by what the error said. I added cleanup of the old copies and I put a retry on the storage timeout. "
+        "It went from one failure in four nights to none in ten weeks, and the database team stopped losing their "
+        "Monday mornings. What I learned is to group failures before fixing any of them."),
+        bank.questions["debug-nobody-owned"])
+    assert [role for role, _ in roles(r)[:2]] == ["situation", "task"], roles(r)[:2]
+    assert not codes(r) & {"missing_situation", "no_scope_boundary", "generic_reflection"}, codes(r)
+    # ...cut only once the scene has had its say: a short "it broke, so I took it on" stays one sentence.
+    assert len(split_sentences(words_from_text("The build broke again, so I took it on."))) == 1
+    # A lesson in few words that names the story's own step ("pair earlier" after "I paired with him") is tied to it.
+    r = analyzer.analyze(scripted(
+        "We had a junior who'd been with us three months and hadn't shipped anything. He wasn't on my team, but I "
+        "offered to help. I paired with him for an hour every morning for two weeks, and I got him to break his "
+        "ticket into four small pull requests. He shipped four pull requests in those two weeks, which was more than "
+        "his first three months. What I learned is to pair earlier."), bank.questions["mentor-struggling"])
+    assert "generic_reflection" not in codes(r), r["flags"]
+    # An opening that asks for a change is the aim; one that reports it is a headline, "managed to" and all.
+    assert not analyzer.analyze(scripted(
+        "So I was asked to cut our cloud bill, which was about eighty thousand a month. For context we were a team "
+        "of six running a video platform. I tagged everything by service and I found two clusters running at full "
+        "size all night. I set them to scale down after midnight. The bill went down to fifty thousand a month. "
+        "What I'd do from day one now is tag every resource."), bank.questions["scale-cost"])["segments"][0]["headline"]
+    r = analyzer.analyze(scripted(
+        "We managed to cut the release time in half, but we paid for it later. This was the partner portal, "
+        "and a big partner wanted bulk uploads before their season. I was leading it and it was my call to skip the "
+        "import validation. I wrote down exactly what we were skipping and I put a hard limit on file size. The "
+        "partner renewed for two more years, but we cleaned up three hundred bad rows by hand. If I did it again "
+        "I'd write the cleanup script before launch."), bank.questions["differently-tradeoff-speed"])
+    assert r["segments"][0]["headline"], roles(r)[:2]
 
 
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):

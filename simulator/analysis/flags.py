@@ -868,7 +868,16 @@ _IRREGULAR = {"wrote": "write", "written": "write", "built": "build", "found": "
 
 def _content_words(text: str) -> set[str]:
     words = (_IRREGULAR.get(w, w) for w in re.findall(r"[a-z']+", text.lower()))
-    return {w[:6] for w in words if w not in _STOP and len(w) > 3}
+    return {_stem(w)[:6] for w in words if w not in _STOP and len(w) > 3}
+
+
+def _stem(word: str) -> str:
+    """The word without a regular ending, so a short verb matches its past: "pair earlier" and "I paired with him",
+    "group failures" and "I grouped them" (a six-letter prefix alone keeps "paired" and "pair" apart)."""
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 # A platitude named as what the lesson is not: "a postmortem that ends with be more careful has found the person,

@@ -91,6 +91,11 @@ LONG_RUN_WORDS = 14
 # ("so I took it" is the Task taken on, not a step, so "took" is not among them.)
 _TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|put|made"
                         r"|rewrote|checked|opened|called|moved|spent|dug|sat|tested|looked)\b")
+# ...or, in the opening breath, turns from the scene to taking it on: "our deploys were failing one in five and
+# nobody owned the pipeline, so I took it on" is a Situation and a Task in one sentence. (Later on, "..., so I said
+# I'd fix it" is a step of the Action and stays whole.)
+_TO_TAKING_IT_ON = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said i'?d|offered|volunteered"
+                              r"|figured i'?d|stepped (in|up)|just (took|picked|did) it)\b")
 # ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
 # three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
 # the outcome was timed as Action, or the last step as Result (a live "result has run 0:24" cue, 13 s in).
@@ -263,6 +268,10 @@ _OUTCOME = re.compile(
     r"|\b(got|brought|had) (\w+ ){1,3}back (up |online )?(in|within)\b"
 )
 
+# ...but a change asked for, wanted or needed is the aim, not the outcome: "I was asked to cut our cloud bill, which
+# was eighty thousand a month" opens with the Task ("we managed to cut it by half" is still an outcome).
+_AIMED_AT = re.compile(r"\b((was|were|got) (asked|told|tasked)|(wanted|needed|had|tried|trying|hoping|meant|expected"
+                       r"|supposed|going)|(the|my|our) (plan|goal|job|aim|ask|task|brief) (was|is)) to( \w+)?")
 # The speaker says the opening is the outcome: "so the headline is...", "long story short...".
 # Whisper writes the lead-in with its commas: "So, the short version is", "Um, so, long story short".
 _ANNOUNCED = re.compile(r"^((so|okay|well|um|uh),? )*"
@@ -289,6 +298,8 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
             or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
             or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
+            or (not sentences and len(current) >= CLAUSE_MIN_WORDS and current[-1].text.endswith(",")
+                and _TO_TAKING_IT_ON.match(_ahead(words, k, 5)))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
             current = []
@@ -435,7 +446,7 @@ class Segmenter:
         labels = best_order(self.role_scores(sentences, span_s), [len(s.words) for s in sentences],
                             [s.index > 0 and (continues_previous(s.text) or _cut_by_cap(sentences[s.index - 1]))
                              for s in sentences],
-                            [bool(_OUTCOME.search(s.text.lower())) for s in sentences],
+                            [bool(_OUTCOME.search(_AIMED_AT.sub("", s.text.lower()))) for s in sentences],
                             [bool(_ANNOUNCED.match(s.text.lower())) for s in sentences], complete=span_s is None)
         return sentences, labels, build_segments(sentences, labels)
 
