@@ -702,6 +702,30 @@ def test_a_section_cue_waits_for_two_guesses_that_agree_where_the_section_began(
     assert unsteady.update(33.0, ("task", 10.0, 31.0))[0].kind == "section_over"
 
 
+def test_a_guess_that_takes_back_a_later_section_already_heard_is_not_cued():
+    from simulator.modes.drill import CueWatch
+
+    targets = {"situation": 30.0, "task": 20.0, "action": 90.0, "result": 20.0, "reflection": 15.0}
+    watch = CueWatch(targets, (1e9, 1e9))
+    # Two guesses in a row heard the Task begin at 18 s and the Action at 31 s; then a garbled sentence made the
+    # labelling read the whole answer so far as the scene (as in a dev answer at 80 wpm, u211).
+    heard = [(24.0, ("task", 18.0, 23.0)), (27.0, ("task", 18.0, 26.0)),
+             (36.0, ("action", 31.0, 35.0)), (39.0, ("action", 31.0, 38.0)),
+             (45.0, ("situation", 0.0, 44.0)), (48.0, ("situation", 0.0, 47.0))]
+    assert [watch.update(t, g) for t, g in heard] == [[]] * 6
+    assert CueWatch(targets, (1e9, 1e9), steady=False).update(45.0, heard[4][1])  # the baseline cues it
+    # Over one later section only, the newest boundary may just have been put back, and the overrun is cued.
+    put_back = CueWatch(targets, (1e9, 1e9))
+    assert [c.kind for t, g in heard[:2] + heard[4:] for c in put_back.update(t, g)] == ["section_over"]
+    # A Situation told after a headline (the result, then the lesson) begins after it: its overrun is cued.
+    headline = CueWatch(targets, (1e9, 1e9))
+    told = [(7.0, ("result", 0.0, 4.0)), (10.0, ("result", 0.0, 5.0)), (13.0, ("reflection", 5.5, 10.0)),
+            (16.0, ("reflection", 5.5, 11.0)), (19.0, ("situation", 11.5, 18.0)),
+            (45.0, ("situation", 11.5, 44.0)), (48.0, ("situation", 11.5, 47.0))]
+    assert [c.text for t, g in told for c in headline.update(t, g)] == [
+        "situation has run 0:32.5, past its target of 0:30.0"]
+
+
 def test_the_band_cue_agrees_with_the_live_guess():
     from simulator.modes.drill import CueWatch
 

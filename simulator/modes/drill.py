@@ -62,6 +62,7 @@ class CueWatch:
     # The drill calls update many times a second with the same guess; a new guess comes every few seconds.
     _latest: tuple[str, float, float] | None = None
     _before: tuple[str, float, float] | None = None
+    _steady_starts: dict[str, float] = field(default_factory=dict)  # where two guesses in a row put each start
 
     def update(self, seconds: float, section: tuple[str, float, float] | None) -> list[Cue]:
         due = []
@@ -90,12 +91,24 @@ class CueWatch:
                     self._before, self._latest = self._latest, section
                 before = self._before
                 steady = before is not None and before[0] == name and abs(before[1] - start_s) <= STEADY_START_S
+                # A guess that stretches a section over two later ones (in STAR order), each steadily heard to begin
+                # inside it, is the labelling of a half-told answer changing its mind (a garbled sentence read as
+                # the scene relabels the Task and Action so far as Situation), not the section running on: no cue.
+                # Over one, it may be the newest boundary put back (a scene's last sentence read for a moment as
+                # the Task's first), and the section may really run on. A Situation told after a result-first
+                # headline begins after the headline, so it is still cued.
+                behind = self.steady and sum(
+                    SECTION_NAMES.index(later) > SECTION_NAMES.index(name) and later_start > start_s
+                    for later, later_start in self._steady_starts.items()) >= 2
+                if steady:
+                    self._steady_starts[name] = start_s
                 # ...and the section's time counts only as far as both guesses heard it: the sentence just heard
                 # may be the next section's first, read as this one's last until more of it comes (24 new dev
                 # answers at 80 wpm, replayed: 17/22 cues right counting to the newest word, 12/13 this way).
                 if self.steady:
                     heard_s = min(heard_s, before[2]) if steady and before else start_s
-                due += self._once((steady or not self.steady) and heard_s - start_s >= target + self.margin_s,
+                due += self._once((steady or not self.steady) and not behind
+                                  and heard_s - start_s >= target + self.margin_s,
                                   f"over:{name}",
                                   seconds, "section_over",
                                   f"{name} has run {clock(heard_s - start_s)}, past its target of {clock(target)}")
