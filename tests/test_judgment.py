@@ -1463,6 +1463,39 @@ def test_the_thirty_sixth_dev_round_a_scene_and_taking_it_on_in_one_breath_and_a
     assert r["segments"][0]["headline"], roles(r)[:2]
 
 
+def test_the_thirty_seventh_dev_round_an_opening_that_says_whose_it_was_not_and_a_named_outcome(analyzer, bank):
+    from simulator.analysis.flags import concrete_steps
+    from simulator.analysis.segment import split_sentences
+
+    # The scene runs on with a comma into whose work it was not: the Situation is heard before the Task.
+    r = analyzer.analyze(scripted(
+        "Every Sunday one of the store managers had to copy the week's sales from the tills into a spreadsheet, and "
+        "it took them most of the afternoon, and nobody had asked me to, it wasn't an engineering thing at all, but I "
+        "thought I could get rid of it. I looked at what the tills already sent us every night and I wrote a job that "
+        "builds the same spreadsheet. I ran it next to the manual one for three weeks in two stores. Forty store "
+        "managers got their Sunday afternoons back. What I'd keep is running the new thing next to the old one."),
+        bank.questions["replace-improve-process"])
+    assert [role for role, _ in roles(r)[:2]] == ["situation", "task"], roles(r)[:2]
+    assert "missing_situation" not in codes(r), codes(r)
+    opening = ("Our deploys had been failing one night in four for months, but it wasn't my team's pipeline, so I "
+               "dug into it anyway.")
+    def starts(text):
+        return [s.words[0].text for s in split_sentences(words_from_text(text))]
+    assert starts(opening)[:2] == ["Our", "but"], starts(opening)
+    assert "but" not in starts(opening.replace("my team's pipeline", "our fault"))  # not whose it was
+    # An opening that names itself the outcome is a headline.
+    r = analyzer.analyze(scripted(
+        "The outcome was the lab got test results to doctors about a day sooner. The lab's system sent results in "
+        "one big batch at night. It was my decision whether to rebuild it as a stream or run the batch every hour. "
+        "I measured how long the batch took and I ran it hourly for a month. Routine results went from next day to "
+        "within the hour. What I'd do differently is ask the doctors which tests were urgent on day one."),
+        bank.questions["differently-hard-technical"])
+    assert r["segments"][0]["headline"], roles(r)[:2]
+    # "I rode along" is a step; "I spoke to" and "I rang" pass word on, half a step each.
+    assert concrete_steps("i rode along with two drivers. i added the gate code to the screen.") == 2
+    assert concrete_steps("i spoke to the office. i rang the vendor.") == 1
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -548,7 +548,8 @@ _PAST_STEP = (r"\w+ed|wrote|rewrote|built|rebuilt|ran|reran|met|set|reset|led|sa
               r"|dug|got|put|sent|split|cut|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|redid"
               r"|re-\w+"  # done again, as Whisper writes it: "I re-sent the invoices", "I re-ran the job"
               r"|drove|broke|threw|tore|shut|hit|let|won|fought|sold|left|froze|flew|hung|dove|spun|stuck|struck|swung"
-              r"|shook|oversaw|undertook|withdrew|told|had (him|her|them|each|two|my)")  # not "I had the spec"
+              r"|shook|oversaw|undertook|withdrew|rode|sought|dealt|shot|swept|spoke|rang|told"
+              r"|had (him|her|them|each|two|my)")  # not "I had the spec"
 # People often tell the Action in the present: "so I sit down with the logs, I find the loop, I pull it out".
 # Only verbs of doing: "I think", "I mean", "I guess", "I know" are not steps.
 _PRESENT_STEP = (r"sit|find|pull|push|ship|spot|cap|write|rewrite|build|rebuild|call|open|add|fix|move|rip|take|grab"
@@ -593,8 +594,8 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          r"|support|explain|make|get|do)|made sure (they|he|she|everyone|everybody|people|it) "
                          r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
-_TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|messaged|pinged|emailed|escalated|followed|raised"
-                           r"|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"
+_TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|spoke|rang|messaged|pinged|emailed|escalated"
+                           r"|followed|raised|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"
                            r"|raise|mention|report|flag|talk|ask)\b")
 
 # A reflection speaks about oneself and what changed: "I would", "next time", "now I", "I learned".

@@ -91,11 +91,16 @@ LONG_RUN_WORDS = 14
 # ("so I took it" is the Task taken on, not a step, so "took" is not among them.)
 _TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|added|started|went|set|put|made"
                         r"|rewrote|checked|opened|called|moved|spent|dug|sat|tested|looked)\b")
-# ...or, in the opening breath, turns from the scene to taking it on: "our deploys were failing one in five and
-# nobody owned the pipeline, so I took it on" is a Situation and a Task in one sentence. (Later on, "..., so I said
-# I'd fix it" is a step of the Action and stays whole.)
+# ...or, in the opening breath, turns from the scene to taking it on (or to whose it was not): "our deploys were
+# failing one in five and nobody owned the pipeline, so I took it on" is a Situation and a Task in one sentence.
+# (Later on, "..., so I said I'd fix it" is a step of the Action and stays whole.)
 _TO_TAKING_IT_ON = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said i'?d|offered|volunteered"
-                              r"|figured i'?d|stepped (in|up)|just (took|picked|did) it)\b")
+                              r"|figured i'?d|stepped (in|up)|just (took|picked|did) it)\b"
+                              # ...or to whose it was not: "..., and nobody had asked me to, it wasn't an
+                              # engineering thing at all, but I thought I could get rid of it".
+                              r"|^(and |but )?((nobody|no one) (had )?(asked|told) me"
+                              r"|it (wasn't|was not) (even )?(my|our)"
+                              r" (team|job|area|call|code|system|project|service|problem|responsibility|decision))\b")
 # ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
 # three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
 # the outcome was timed as Action, or the last step as Result (a live "result has run 0:24" cue, 13 s in).
@@ -272,11 +277,14 @@ _OUTCOME = re.compile(
 # was eighty thousand a month" opens with the Task ("we managed to cut it by half" is still an outcome).
 _AIMED_AT = re.compile(r"\b((was|were|got) (asked|told|tasked)|(wanted|needed|had|tried|trying|hoping|meant|expected"
                        r"|supposed|going)|(the|my|our) (plan|goal|job|aim|ask|task|brief) (was|is)) to( \w+)?")
-# The speaker says the opening is the outcome: "so the headline is...", "long story short...".
+# The speaker says the opening is the outcome: "so the headline is...", "long story short...", "the outcome was".
 # Whisper writes the lead-in with its commas: "So, the short version is", "Um, so, long story short".
 _ANNOUNCED = re.compile(r"^((so|okay|well|um|uh),? )*"
                         r"(the (headline|short version|short of it|gist|upshot|tl;?dr|bottom line|punchline)"
                         r"|long story short"
+                        # ...or names it as the outcome before telling how: "The outcome was the lab got results
+                        # to doctors a day sooner."
+                        r"|the (outcome|end result|net result|result) (was|is)"
                         r"|to cut a long story short|in short|basically the result)\b")
 
 # How far through the answer each role usually sits (0 = start, 1 = end); a weak prior.
