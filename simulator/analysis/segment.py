@@ -94,13 +94,13 @@ _TO_A_STEP = re.compile(r"^(so|and so|and then|then) i (ran|wrote|built|pulled|a
 # ...or, in the opening breath, turns from the scene to taking it on (or to whose it was not): "our deploys were
 # failing one in five and nobody owned the pipeline, so I took it on" is a Situation and a Task in one sentence.
 # (Later on, "..., so I said I'd fix it" is a step of the Action and stays whole.)
-_TO_TAKING_IT_ON = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said i'?d|offered|volunteered"
-                              r"|figured i'?d|stepped (in|up)|just (took|picked|did) it)\b"
-                              # ...or to whose it was not: "..., and nobody had asked me to, it wasn't an
-                              # engineering thing at all, but I thought I could get rid of it".
-                              r"|^(and |but )?((nobody|no one) (had )?(asked|told) me"
-                              r"|it (wasn't|was not) (even )?(my|our)"
-                              r" (team|job|area|call|code|system|project|service|problem|responsibility|decision))\b")
+_TO_THE_TASK = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said i'?d|offered|volunteered"
+                          r"|figured i'?d|stepped (in|up)|just (took|picked|did) it)\b"
+                          # ...or to whose it was not: "..., and nobody had asked me to, it wasn't an
+                          # engineering thing at all, but I thought I could get rid of it".
+                          r"|^(and |but )?((nobody|no one) (had )?(asked|told) me"
+                          r"|it (wasn't|was not) (even )?(my|our)"
+                          r" (team|job|area|call|code|system|project|service|problem|responsibility|decision))\b")
 # ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
 # three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
 # the outcome was timed as Action, or the last step as Result (a live "result has run 0:24" cue, 13 s in).
@@ -307,7 +307,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
             or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
             or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
             or (not sentences and len(current) >= CLAUSE_MIN_WORDS and current[-1].text.endswith(",")
-                and _TO_TAKING_IT_ON.match(_ahead(words, k, 5)))
+                and _TO_THE_TASK.match(_ahead(words, k, 5)))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
             current = []

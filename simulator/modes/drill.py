@@ -62,7 +62,8 @@ class CueWatch:
     # The drill calls update many times a second with the same guess; a new guess comes every few seconds.
     _latest: tuple[str, float, float] | None = None
     _before: tuple[str, float, float] | None = None
-    _steady_starts: dict[str, float] = field(default_factory=dict)  # where two guesses in a row put each start
+    # Each section's start (keyed by its place in STAR order) where two guesses in a row put it.
+    _steady_starts: dict[int, float] = field(default_factory=dict)
 
     def update(self, seconds: float, section: tuple[str, float, float] | None) -> list[Cue]:
         due = []
@@ -97,11 +98,11 @@ class CueWatch:
                 # Over one, it may be the newest boundary put back (a scene's last sentence read for a moment as
                 # the Task's first), and the section may really run on. A Situation told after a result-first
                 # headline begins after the headline, so it is still cued.
-                behind = self.steady and sum(
-                    SECTION_NAMES.index(later) > SECTION_NAMES.index(name) and later_start > start_s
-                    for later, later_start in self._steady_starts.items()) >= 2
+                order = SECTION_NAMES.index(name)
+                behind = self.steady and sum(later > order and later_start > start_s
+                                             for later, later_start in self._steady_starts.items()) >= 2
                 if steady:
-                    self._steady_starts[name] = start_s
+                    self._steady_starts[order] = start_s
                 # ...and the section's time counts only as far as both guesses heard it: the sentence just heard
                 # may be the next section's first, read as this one's last until more of it comes (24 new dev
                 # answers at 80 wpm, replayed: 17/22 cues right counting to the newest word, 12/13 this way).
