@@ -1496,6 +1496,56 @@ def test_the_thirty_seventh_dev_round_an_opening_that_says_whose_it_was_not_and_
     assert concrete_steps("i spoke to the office. i rang the vendor.") == 1
 
 
+def test_the_thirty_eighth_dev_round_an_unasked_offer_a_hidden_place_and_the_company_as_the_scene(analyzer, bank):
+    from simulator.analysis.segment import cue_scores
+
+    question = bank.questions["ambiguity-led-end-to-end"]  # ownership: the Task should say whose it was
+    # Putting oneself forward while the story is still being set up is a scope boundary...
+    r = analyzer.analyze(scripted(
+        "so this was my final year project we had to build something for a local charity and they just said they "
+        "wanted something to help with volunteers nobody really knew what that meant and our supervisor said it "
+        "was up to us so i said i'd go and find out what they actually needed i spent two saturdays at the charity "
+        "and i watched how they booked volunteers so i built a simple sign up page and i trained the two "
+        "coordinators on it by the end of term about eighty volunteers were booking through it what i learned is "
+        "to go and sit where the work happens"), question)
+    assert "no_scope_boundary" not in codes(r), r["flags"]
+    # ...but not when it answers an ask, when the work was handed down, when it is no offer, or once at work.
+    story = ("The sign-up forms were a mess. {} I spent two days reading the old forms, and I built one form with "
+             "eight fields. Sign-ups went up by a third. What I learned is to read what people already fill in.")
+    for said in ("She asked me if I'd take the forms on, and I said I would.",
+                 "My lead asked me to sort out the forms. I said I'd do it.",
+                 "I wanted one form. I said I'd rather start small than redesign it all."):
+        assert "no_scope_boundary" in codes(analyzer.analyze(scripted(story.format(said)), question)), said
+    r = analyzer.analyze(scripted(
+        "The sign-up forms were a mess. I wanted one form for everyone. I spent two days reading the old forms, and "
+        "I built one form with eight fields. Then I said I'd write it up for the wiki. Sign-ups went up by a third. "
+        "What I learned is to read what people already fill in."), question)
+    assert [role for role, _ in roles(r)][:4] == ["situation", "task", "action", "action"], roles(r)
+    assert "no_scope_boundary" in codes(r), r["flags"]
+    # Where a thing sat, hard to find, is the scene; so is what the company made and for how many.
+    r = analyzer.analyze(scripted(
+        "I noticed, when I was reading the app's reviews one weekend, that a lot of the one-star ones were from "
+        "people who couldn't find their past orders. The orders page was buried three taps deep under the profile. "
+        "I wanted to see for myself how people were actually looking for it. So I watched twenty session "
+        "recordings and wrote down where each person tapped first. I put a small orders button on the home screen "
+        "for a tenth of users. Calls to support asking where an order was dropped by about a third. What I'd repeat "
+        "is watching recordings before asking people."), bank.questions["customer-real-behaviour"])
+    assert [role for role, _ in roles(r)][:3] == ["situation", "situation", "task"], roles(r)
+    r = analyzer.analyze(scripted(
+        "Okay so this is one where I had to clean up after myself, it was my mistake so it was mine to fix. We ran "
+        "the class booking site for a few hundred gyms, and I pushed a timezone change late on a Sunday night. By "
+        "Monday morning every class in Australia showed an hour off. I rolled the change back first, then I wrote a "
+        "script that found every booking made in those nine hours. About four hundred members had the right time by "
+        "lunch. What I do since is test anything with times on a fake clock set to another country."),
+        bank.questions["incident-you-caused"])
+    assert [role for role, _ in roles(r)][:3] == ["task", "situation", "situation"], roles(r)
+    # The cues themselves, in words no training answer has (the naive Bayes above has learned the story).
+    assert cue_scores("The export button was hidden two menus deep behind settings.")["situation"] > 0
+    assert cue_scores("So we made the payroll app for about two thousand small shops, and I merged a change on a "
+                      "Friday.")["situation"] > 0
+    assert not cue_scores("We built a dashboard for the support team.")["situation"]  # no reach: a step
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -203,6 +203,17 @@ _OWNING = (r"(?:own|owned|owner|owners|owning|owns|ownership|responsib\w*|assign
 _NEAR = r"(?:[^\w']+[\w']+){0,5}[^\w']+"  # up to five words between
 _SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
+# Putting oneself forward, unasked, while the story is still being set up: "nobody really knew what that meant and
+# our supervisor said it was up to us, so I said I'd go and find out". Said back to an ask ("she asked me if I'd
+# review it, and I said I would"), or in an answer whose work was handed down, it is agreeing, not a scope.
+_OFFERED = re.compile(r"\bi said,? i('d| would|'ll)\b(?! (rather|prefer|like|love|think|need|have to|never)\b)")
+_ASKED_OF_ME = re.compile(r"\b(asked|told|wanted|needed|begged|pinged) (me|us|if i|whether i|if we)\b")
+
+
+def _answers_an_ask(sentence: str) -> bool:
+    return bool(_ASKED_OF_ME.search(sentence))
+
+
 # The pieces of a hand-off: passing word on, the other party, and them doing the work.
 _PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened (a )?tickets?"
               r"|put it on|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in"
@@ -804,7 +815,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
                                                                    "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
-    if wants_scope and not _find(segments, SECTION_NAMES, _SCOPE):
+    offered = not hit and _find(segments, ["situation", "task"], _OFFERED, unless=_answers_an_ask)
+    if wants_scope and not (_find(segments, SECTION_NAMES, _SCOPE) or offered):
         # Quote the Task, or the opening of the answer when there is no Task at all.
         quote, start = _first_words(segments, "task")
         if start is None and segments:

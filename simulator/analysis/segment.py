@@ -117,6 +117,13 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(back in|at the time|a few (years|months) ago|last year|years ago)\b", 1.5),
         (r"\b(there was|there were|we had|our team had|the team had|it was)\b", 1.0),
         (r"\b(was|were) (failing|struggling|broken|slow|down|behind|dropping|flaky|missing|stuck)\b", 1.5),
+        # What the company did, as the scene of the story: "we ran the class booking site for a few hundred gyms".
+        (r"^(so,? |okay,? |well,? |and )*(we|our team|our company|the company) (ran|run|make|made|sold|sell|built"
+         r"|build) (the|a|an|our) [\w -]{1,40}? (for|used by) (a few |about |around |over |some )?(\w+ )?"
+         r"(hundred|thousand|dozen|million|\d+)", 1.5),
+        # ...and where things sat, hard to find: "the orders page was buried three taps deep".
+        (r"\b(was|were) (buried|hidden|tucked away|scattered|spread) (\w+ ){0,3}(in|across|under|over|behind|deep"
+         r"|among)\b", 1.5),
         (r"\b(context|background|setup|set up was)\b", 1.0),
         (r"\b(company|startup|team of|org|organization|platform team|customers were)\b", 0.8),
         (r"\b(so|okay|well),? (this was|the story|it was)\b", 1.0),
