@@ -477,6 +477,8 @@ _BUSINESS = re.compile(
     # regulator", "subscriptions stopped lapsing", "the backlog went from two weeks to two days", "without the
     # overtime"). "returns" only as goods coming back, not what a function returns.
     r"|(\w+ )?returns (dropped|fell|went|were|came|halved|by)|(fewer|less) returns|return rate"
+    # money no longer going out: "we stopped paying for about thirty rooms a week at other hotels"
+    r"|(stopped|stop|no longer|weren't|wasn't|without) paying (for|out)"
     r"|(bounced|rejected|denied|insurance) claims|claims (bounced|were rejected|came back|went from|dropped)"
     r"|penalt(y|ies)|fined|a fine (from|of)|regulators?|subscri(ptions?|bers?)|laps(e|ed|es|ing)"
     r"|backlog (went|fell|dropped|was|came)|(through|cleared) the backlog|overtime"
@@ -554,7 +556,9 @@ _GENERIC = re.compile(
     r"|communicator|developer)|all about (the customer|people|the team|communication|relationships))\b"
 )
 # "I then borrowed", "I also paired", "I personally wrote": a step all the same (the hedges are already out).
-_ADVERB = r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+){0,2}"
+# ...and a kind of test or check said before the verb: "I load tested the queue", "I spot-checked twenty".
+_ADVERB = (r"(?:(?:also|then|first|finally|personally|quickly|eventually|immediately|later|again|myself)\s+"
+           r"|(?:load|stress|smoke|unit|spot|soak|dry)[- ]){0,2}")
 _PAST_STEP = (r"\w+ed|wrote|rewrote|built|rebuilt|ran|reran|met|set|reset|led|sat|stood|brought|bought|took|made|read"
               r"|dug|got|put|sent|split|cut|gave|began|chose|drew|spent|found|caught|kept|held|taught|went|did|redid"
               r"|re-\w+"  # done again, as Whisper writes it: "I re-sent the invoices", "I re-ran the job"

@@ -46,7 +46,7 @@ _CLAUSE_START = re.compile(
     # went from four hours to".
     r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
-    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read)"
+    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -100,7 +100,16 @@ _TO_THE_TASK = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said
                           # engineering thing at all, but I thought I could get rid of it".
                           r"|^(and |but )?((nobody|no one) (had )?(asked|told) me"
                           r"|it (wasn't|was not) (even )?(my|our)"
-                          r" (team|job|area|call|code|system|project|service|problem|responsibility|decision))\b")
+                          r" (team|job|area|call|code|system|project|service|problem|responsibility|decision))\b"
+                          # ...or to the ask, the aim or the speaker's part: "..., and my lead asked me to find out
+                          # why", "..., so my job was to get it built", "..., and I wanted to get her to lead one",
+                          # "..., and I wasn't on call", "..., but I thought it would stall every feature".
+                          r"|^(and |so |but )?(my|our|the) (\w+ )?(lead|manager|boss|director|vp|cto|mentor|professor"
+                          r"|supervisor|client) (asked|told|wanted|gave|put|assigned)\b"
+                          r"|^(and|so) (i (was|got) (asked|told|tasked|given)|my (job|task|goal|role|aim) was)\b"
+                          r"|^(and|so) i (wanted|needed|had|decided|chose|set out) to\b"
+                          r"|^(and |but )?i (wasn't|was not) (even )?(on call|on-call|asked|the owner|responsible)\b"
+                          r"|^but i (thought|felt|wanted|disagreed)\b")
 # ...or, as often, turns from the last step to the outcome with a date: "...with me just sitting in, in about
 # three months his pull requests went from a thousand lines to under two hundred". Said without a full stop,
 # the outcome was timed as Action, or the last step as Result (a live "result has run 0:24" cue, 13 s in).
@@ -274,6 +283,7 @@ _NUMBER = re.compile(r"(\d|\b(percent|half|twice|double|triple|thousand|million|
 # What a result-first headline does: it states a change ("I cut the bill by sixty percent").
 _OUTCOME = re.compile(
     r"\b(cut|saved|reduced|dropped|doubled|tripled|halved|increased|improved|grew|raised|lifted|slipped)\b"
+    r"|\bended up (cutting|saving|reducing|halving|doubling|tripling|improving|raising)\b"
     r"|\bcost (us|the company|the team)\b"
     r"|\bfrom [^,.]{1,30} to\b|\b(up|down) by\b|\b(got|was|were) promoted\b|\bwon\b"
     # a service given back, with how soon: "we got checkout back in 22 minutes"
@@ -313,7 +323,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
             or (unpunctuated and len(current) >= CLAUSE_MIN_WORDS and _starts_clause(words, k))
             or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
-            or (not sentences and len(current) >= CLAUSE_MIN_WORDS and current[-1].text.endswith(",")
+            or (not sentences and len(current) >= CLAUSE_MIN_WORDS and _clause_comma(current[-1])
                 and _TO_THE_TASK.match(_ahead(words, k, 5)))
         ):
             sentences.append(Sentence(len(sentences), tuple(current)))
@@ -325,6 +335,14 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     if current:
         sentences.append(Sentence(len(sentences), tuple(current)))
     return sentences
+
+
+def _clause_comma(word: Word) -> bool:
+    """A comma that closes a clause, not a hesitation ("and I, um, I had to get the budget in" is one breath)."""
+    return word.text.endswith(",") and word.text.lower().strip(",") not in _HESITATIONS
+
+
+_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "like", "i", "so", "well", "and"}
 
 
 def _ahead(words: Sequence[Word], k: int, n: int) -> str:
@@ -505,7 +523,9 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
     `announced` as such ("the short version is...") may run twice as long.
 
     The story may step back once, at STEP_BACK_COST: people tell a piece out of order ("oh, I should say,
-    the reason it mattered..." after the first step, or the task only after the first action).
+    the reason it mattered..." after the first step, or the task only after the first action). Out of a Result
+    reached before any Action, from the scene or the task, it costs SKIP_COST more unless that Result states a
+    change (`_steps_back_at_usual_cost`).
 
     Each section the labelling leaves out costs SKIP_COST: most answers have all five, and a short Task or
     Result said in passing is more often there than missing (measured on the spoken-style set). A
@@ -514,6 +534,7 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
     """
     n = len(role_scores)
     emit = [_emissions(i, scores, lengths, outcomes, announced, n) for i, scores in enumerate(role_scores)]
+    states_outcome = [bool(k < len(outcomes) and outcomes[k] or k < len(announced) and announced[k]) for k in range(n)]
     # A state is (label, sections told so far as a bit mask, whether the one step back was taken); a
     # headline has a bit of its own. Only states that can be reached are kept, so this stays small.
     best: dict[tuple[str, int, bool], float] = {}
@@ -533,7 +554,10 @@ def best_order(role_scores: list[dict[str, float]], lengths: list[int], continue
                 elif _RANK[name] > _RANK[label]:
                     to, cost = (name, told | 1 << _RANK[name], stepped), switch
                 elif not stepped:
-                    to, cost = (name, told | 1 << _RANK[name], True), switch + STEP_BACK_COST
+                    # Out of an early Result that states no change, stepping back costs as much again as leaving
+                    # a section out (see _steps_back_at_usual_cost).
+                    early = not (states_outcome[i - 1] or _steps_back_at_usual_cost(label, told))
+                    to, cost = (name, told | 1 << _RANK[name], True), switch + STEP_BACK_COST + early * SKIP_COST
                 else:
                     continue
                 value = score - cost + emit[i][name]
@@ -561,6 +585,19 @@ _RANK = {HEADLINE: -1, **{name: k for k, name in enumerate(SECTION_NAMES)}}
 _RESULT_BIT = 1 << _RANK["result"]
 _HEADLINE_BIT = 1 << len(SECTION_NAMES)
 _NEG = -1e18
+
+
+def _steps_back_at_usual_cost(label: str, told: int) -> bool:
+    """Whether the story steps back out of a Result or Reflection at the usual cost: once an Action has been told
+    (more steps after a first result), or when it opened with it (the outcome or the lesson first). Otherwise it
+    costs more, unless (checked by the caller) the Result's last sentence states a change ("long story short, I got
+    the reports down to forty minutes"): the outcome said early, before the story goes back to tell how. A
+    Situation with a figure in it ("about eight percent of checkouts timed out, and we were losing $90,000 a
+    Sunday") is not a Result the scene resumes after: read so, one transcript's "8%" for another's "eight percent"
+    moved every section of a dev answer (tests/test_stream.py)."""
+    if label not in ("result", "reflection") or told & 1 << _RANK["action"]:
+        return True
+    return not told & ((1 << _RANK["action"]) - 1)  # nothing of the scene or the task before it
 
 
 def _emissions(i: int, scores: dict[str, float], lengths: list[int], outcomes: Sequence[bool],
