@@ -5,7 +5,8 @@
   Streaming (transcribed while recorded) against transcribing the whole answer after it ends.
   On a 3-minute synthesized answer and on real speech from ../shared/audio.
 - Transcription real-time factor (beam 5, the default) against greedy decoding.
-- Start-up: from the command to the question being spoken, against `--help` (bare imports).
+- Start-up: from the command to the question being spoken, against `--help` (bare imports); warm, and cold
+  (the kernel's page cache emptied before each run, as after a reboot; needs root).
 - Peak memory of a whole interview, against `--help`.
 - Analysis of a 3-minute transcript, against the cues-only segmenter.
 """
@@ -36,7 +37,7 @@ from simulator.speech.record import EndPolicy, FileMicrophone, record  # noqa: E
 from simulator.speech.speak import Pyttsx3Speaker  # noqa: E402
 from simulator.speech.stream import StreamingTranscriber, transcribe_recording  # noqa: E402
 from simulator.speech.synth import synthesize_sections  # noqa: E402
-from simulator.speech.transcribe import WhisperTranscriber  # noqa: E402
+from simulator.speech.transcribe import WhisperTranscriber, embedded_model_path  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "audio"
 
@@ -156,8 +157,46 @@ def bench_startup_and_memory(runs: int) -> None:
         peak = median([peak_mb(interview) for _ in range(runs)])
     print(f"start-up to the question being spoken, median of {runs}: {median(startups):.2f} s "
           f"(baseline `--help`: {median(helps):.2f} s)")
+    bench_cold_start(runs, interview)
     print(f"peak memory of a whole interview (espeak voice, demo files): {peak:.0f} MB (baseline `--help`: "
           f"{help_peak:.0f} MB)")
+
+
+def drop_page_cache() -> bool:
+    """Empty the kernel's page cache, so the next start reads Python, the libraries and the models from disk
+    again, as the first start after a reboot does. Needs root: False where it is not allowed."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
+def seconds_to_read(path: Path) -> float:
+    start = time.monotonic()
+    path.read_bytes()
+    return time.monotonic() - start
+
+
+def bench_cold_start(runs: int, interview: list[str]) -> None:
+    # Some sandboxes accept the write and keep the cache: the model file must read slower after it.
+    model = embedded_model_path() / "model.bin"
+    from_memory = seconds_to_read(model)
+    if not drop_page_cache() or seconds_to_read(model) < 3 * from_memory:
+        print("cold start-up: not measured (the page cache cannot be emptied here: needs root, and a kernel "
+              f"that honours it; {model.name} read in {from_memory * 1000:.0f} ms either way)")
+        return
+    helps, starts = [], []
+    for _ in range(runs):
+        drop_page_cache()
+        start = time.monotonic()
+        subprocess.run(command("--help"), cwd=ROOT, capture_output=True)
+        helps.append(time.monotonic() - start)
+        drop_page_cache()
+        starts.append(time_to_question(interview))
+    print(f"cold start-up (page cache emptied before each run) to the question being spoken, median of {runs}: "
+          f"{median(starts):.2f} s (baseline `--help`, cold: {median(helps):.2f} s)")
 
 
 def four_minute_answer() -> np.ndarray:

@@ -1604,6 +1604,21 @@ def test_the_thirty_ninth_dev_round_the_scene_run_on_into_the_task_and_the_outco
     assert any(c.text.startswith("i picked") for c in clauses), [c.text for c in clauses]
 
 
+def test_the_fortieth_dev_round_what_customers_pay_for_in_their_own_words_and_irregular_steps():
+    from simulator.analysis.flags import business_impact, concrete_steps
+
+    for result in ("chargebacks from that region dropped by about seventy percent",
+                   "the auditors had nothing to write up this year",
+                   "the bounce rate went from about sixty percent to forty",
+                   "they were filling prescriptions again in about twenty minutes"):
+        assert business_impact(result), result
+    # A result about the code alone is still no business consequence.
+    assert not business_impact("the suite went from failing one run in five to one in two hundred")
+    assert not business_impact("we kept one service and the build stayed under five minutes")
+    # "I spread the sending over six hours and set up the records": a step, and one more after "and".
+    assert concrete_steps("i spread the sending over six hours and set up the authentication records.") == 2
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -399,6 +399,9 @@ _BUSINESS = re.compile(
     r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?"
     r"|(?<!failed )(?<!api )(?<!service )(?<!network )(?<!database )(?<!http )(?<!outbound )(?<!external )calls"
     r"|rating|deadline|audit"
+    # ...and what they pay for in their own words: "chargebacks dropped", "the auditors had nothing to write up",
+    # "the bounce rate went from sixty percent to forty", "they were filling prescriptions again"
+    r"|auditors?|chargebacks?|disputes|fraud|bounce rate|open rate|click[- ]?through|prescriptions?"
     # someone woken or interrupted ("it used to page someone three times a week")
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
@@ -564,6 +567,7 @@ _PAST_STEP = (r"\w+ed|wrote|rewrote|built|rebuilt|ran|reran|met|set|reset|led|sa
               r"|re-\w+"  # done again, as Whisper writes it: "I re-sent the invoices", "I re-ran the job"
               r"|drove|broke|threw|tore|shut|hit|let|won|fought|sold|left|froze|flew|hung|dove|spun|stuck|struck|swung"
               r"|shook|oversaw|undertook|withdrew|rode|sought|dealt|shot|swept|spoke|rang|told"
+              r"|spread|fed|hid|slid|lit|wound|bound|bent|woke"
               r"|had (him|her|them|each|two|my)")  # not "I had the spec"
 # People often tell the Action in the present: "so I sit down with the logs, I find the loop, I pull it out".
 # Only verbs of doing: "I think", "I mean", "I guess", "I know" are not steps.
