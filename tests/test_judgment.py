@@ -1619,6 +1619,26 @@ def test_the_fortieth_dev_round_what_customers_pay_for_in_their_own_words_and_ir
     assert concrete_steps("i spread the sending over six hours and set up the authentication records.") == 2
 
 
+def test_the_forty_first_dev_round_a_scene_told_in_the_first_person_and_whose_it_was_said_bare(analyzer, bank):
+    from simulator.analysis.flags import business_impact
+
+    question = bank.questions["debug-nobody-owned"]  # ownership: the Task should say whose it was
+    for scope in ("It wasn't really anyone's, so I decided to find out why.",
+                  "The person who built it had left, so I decided to find out why."):
+        r = analyzer.analyze(scripted(
+            "Every Monday the dashboard showed last week's revenue about ten percent low. " + scope + " I compared a "
+            "week of its numbers with the payments database. I changed the job to count a reversal on the day of the "
+            "order. The Monday numbers matched finance's from then on, about forty thousand dollars a week that had "
+            "been missing. What I'd do again is match the numbers one by one."), question)
+        assert "no_scope_boundary" not in codes(r), (scope, r["flags"])
+    # A service given back with how soon, a ward that asked for it, afternoons people had back: business.
+    for result in ("logins were back in about forty minutes, before most of the offices opened",
+                   "handovers went from about forty minutes to twenty, and three more wards asked for it",
+                   "the emails dropped by two thirds, so the two of them had most of their afternoons back"):
+        assert business_impact(result), result
+    assert not business_impact("the build was back under ten minutes")  # "back under" is the code's own speed
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -148,6 +148,9 @@ _SCOPE_SHAPES = re.compile(
     r"|was assigned|had been assigned|fixed|touched|had touched|looked at|maintained|picked it up|was in charge)"
     r"|there was (nobody|no one|no team|no owner) (assigned|responsible|owning|in charge)|orphan(ed)?|no man'?s land"
     r"|(had been|was|got) reorgani[sz]ed away|the (original )?(author|owner|person who wrote it) (had )?left"
+    # "the person who built it had left", "it wasn't really anyone's, ..."
+    r"|the (person|engineer|guy|team) (who|that) (built|wrote|made|set up|owned|ran) (it|this|that|the \w+) (had )?left"
+    r"|(wasn'?t|was not|isn'?t) (really |actually )?(anyone|anybody)'?s(?=[,.]|$| (but|and|so)\b)"
     # ...or was away, and the speaker took it up: "the person building it got sick, and I said I'd finish it"
     r"|(person|engineer|developer|dev|guy|colleague|one) (who was )?(building|doing|writing|running|working on|leading)"
     r" (it|that|this|the \w+) (got sick|fell sick|left|quit|went on leave|was out|moved teams)"
@@ -456,9 +459,11 @@ _BUSINESS = re.compile(
     # leaving. A word list of outcomes alone heard 13 of 30 such results written for the purpose.
     r"|\b((nurses|doctors|teachers|professors?|analysts|new hires|managers|owners|treasurer|operators"
     r"|reps|buyers|travell?ers|families|parents|residents|finance|legal|ops|marketing|warehouse|stores?|shops?"
-    r"|restaurants?|clinics?|hospitals?|schools?|labs?|front desk|call cent(er|re)|the business)\b" + _OPINION +
+    r"|restaurants?|clinics?|hospitals?|wards?|schools?|labs?|front desk|call cent(er|re)|the business)\b" + _OPINION +
     r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
-    r"|(got|get|gave|give) (\w+ ){0,5}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
+    r"|(got|get|gave|give|had|have) (\w+ ){0,5}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
+    # a service given back to the people who use it, with how soon: "logins were back in about forty minutes"
+    r"|(were|was|came) back (up |online )?(in|within) "
     # time people did not lose, and a purchase made: "nobody lost more than their morning", "add to cart went up"
     r"|(nobody|no one) lost (more than|any|a|their)|add[- ]to[- ](cart|basket)|carts?|baskets?"
     # ...time taken off a chore, or half of it given back: "which took a day off their average handling time",
