@@ -1639,6 +1639,15 @@ def test_the_forty_first_dev_round_a_scene_told_in_the_first_person_and_whose_it
     assert not business_impact("the build was back under ten minutes")  # "back under" is the code's own speed
 
 
+def test_the_forty_second_dev_round_comments_and_other_things_ending_in_ents_are_not_people():
+    from simulator.analysis.flags import business_impact
+
+    # The people-as-subject shape hears "-ents" as people ("the students stopped waiting"); review comments are not.
+    assert not business_impact("her changes went through review in a day, and the comments about size stopped")
+    assert not business_impact("the improvements stopped piling up and the attachments started loading")
+    assert business_impact("the students stopped waiting for their grades")
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -506,7 +506,8 @@ _BUSINESS = re.compile(
 # "the couriers stopped getting sent"). The software's own workers, servers and parsers are not people.
 _MACHINES = (r"(?:\w*lists|trees|variants|constants|\w*(?:vectors|errors|monitors|sensors|processors|iterators"
              r"|selectors|validators|connectors|descriptors|tensors|colors|mirrors|cursors|indicators|generators"
-             r"|decorators)|components|environments|deployments|experiments|documents|segments|elements|arguments"
+             r"|decorators)|components|environments|deployments|experiments|documents|segments|elements|arguments|comments"
+             r"|moments|contents|attachments|improvements|measurements|adjustments|fragments|instruments"
              r"|requirements|statements|events|\w*(?:servers|containers|workers|routers|buffers|handlers"
              r"|listeners|schedulers|loggers|parsers|brokers|consumers|producers|controllers|clusters|layers"
              r"|headers|filters|parameters|markers|triggers|timers|counters|loaders|builders|runners|numbers"
