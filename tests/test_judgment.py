@@ -49,6 +49,10 @@ def roles(report):
     return [(s["role"], s["text"]) for s in report["sentences"]]
 
 
+def role_names(report):
+    return [s["role"] for s in report["sentences"]]
+
+
 # --- the set itself ---------------------------------------------------------------------------------------
 
 def test_the_spoken_set_has_a_dev_and_a_held_back_split_of_real_shapes(spoken, bank):
@@ -300,7 +304,7 @@ def test_story_openers_roles_and_reported_dialogue_land_where_people_mean_them(a
         "Eventually we had a calendar that never double booked, and complaints went from about thirty a month to two. "
         "I learned to ask users to walk me through the exact steps before I read any code."),
         bank.questions["debug-nobody-owned"])
-    got = [role for role, _ in roles(r)]
+    got = role_names(r)
     assert got[:3] == ["situation"] * 3, roles(r)
     assert got[3] == "task" and got[4:7] == ["action"] * 3 and got[7] == "result" and got[8] == "reflection", roles(r)
 
@@ -503,7 +507,7 @@ def test_an_announced_outcome_a_remit_aside_a_wall_hand_off_and_the_hook(analyze
         "So I converted every old script and I deleted the ones that no longer ran. "
         "Migrations stopped failing, from two a month to none in half a year. "
         "I would now automate anything I run by hand more than twice."), bank.questions["differently-fix-own-design"])
-    assert [role for role, _ in roles(r)][2:5] == ["action", "task", "action"], roles(r)
+    assert role_names(r)[2:5] == ["action", "task", "action"], roles(r)
     # "We sent the whole thing over to the growth team to build" passes the work on; "none of us were on the
     # hook, so I'll be the one" draws the boundary.
     story = ("Leadership wanted a referral program, with no spec at all. {task} "
@@ -1437,7 +1441,7 @@ def test_the_thirty_sixth_dev_round_a_scene_and_taking_it_on_in_one_breath_and_a
         "It went from one failure in four nights to none in ten weeks, and the database team stopped losing their "
         "Monday mornings. What I learned is to group failures before fixing any of them."),
         bank.questions["debug-nobody-owned"])
-    assert [role for role, _ in roles(r)[:2]] == ["situation", "task"], roles(r)[:2]
+    assert role_names(r)[:2] == ["situation", "task"], roles(r)[:2]
     assert not codes(r) & {"missing_situation", "no_scope_boundary", "generic_reflection"}, codes(r)
     # ...cut only once the scene has had its say: a short "it broke, so I took it on" stays one sentence.
     assert len(split_sentences(words_from_text("The build broke again, so I took it on."))) == 1
@@ -1475,7 +1479,7 @@ def test_the_thirty_seventh_dev_round_an_opening_that_says_whose_it_was_not_and_
         "builds the same spreadsheet. I ran it next to the manual one for three weeks in two stores. Forty store "
         "managers got their Sunday afternoons back. What I'd keep is running the new thing next to the old one."),
         bank.questions["replace-improve-process"])
-    assert [role for role, _ in roles(r)[:2]] == ["situation", "task"], roles(r)[:2]
+    assert role_names(r)[:2] == ["situation", "task"], roles(r)[:2]
     assert "missing_situation" not in codes(r), codes(r)
     opening = ("Our deploys had been failing one night in four for months, but it wasn't my team's pipeline, so I "
                "dug into it anyway.")
@@ -1520,7 +1524,7 @@ def test_the_thirty_eighth_dev_round_an_unasked_offer_a_hidden_place_and_the_com
         "The sign-up forms were a mess. I wanted one form for everyone. I spent two days reading the old forms, and "
         "I built one form with eight fields. Then I said I'd write it up for the wiki. Sign-ups went up by a third. "
         "What I learned is to read what people already fill in."), question)
-    assert [role for role, _ in roles(r)][:4] == ["situation", "task", "action", "action"], roles(r)
+    assert role_names(r)[:4] == ["situation", "task", "action", "action"], roles(r)
     assert "no_scope_boundary" in codes(r), r["flags"]
     # Where a thing sat, hard to find, is the scene; so is what the company made and for how many.
     r = analyzer.analyze(scripted(
@@ -1530,7 +1534,7 @@ def test_the_thirty_eighth_dev_round_an_unasked_offer_a_hidden_place_and_the_com
         "recordings and wrote down where each person tapped first. I put a small orders button on the home screen "
         "for a tenth of users. Calls to support asking where an order was dropped by about a third. What I'd repeat "
         "is watching recordings before asking people."), bank.questions["customer-real-behaviour"])
-    assert [role for role, _ in roles(r)][:3] == ["situation", "situation", "task"], roles(r)
+    assert role_names(r)[:3] == ["situation", "situation", "task"], roles(r)
     r = analyzer.analyze(scripted(
         "Okay so this is one where I had to clean up after myself, it was my mistake so it was mine to fix. We ran "
         "the class booking site for a few hundred gyms, and I pushed a timezone change late on a Sunday night. By "
@@ -1538,7 +1542,7 @@ def test_the_thirty_eighth_dev_round_an_unasked_offer_a_hidden_place_and_the_com
         "script that found every booking made in those nine hours. About four hundred members had the right time by "
         "lunch. What I do since is test anything with times on a fake clock set to another country."),
         bank.questions["incident-you-caused"])
-    assert [role for role, _ in roles(r)][:3] == ["task", "situation", "situation"], roles(r)
+    assert role_names(r)[:3] == ["task", "situation", "situation"], roles(r)
     # The cues themselves, in words no training answer has (the naive Bayes above has learned the story).
     assert cue_scores("The export button was hidden two menus deep behind settings.")["situation"] > 0
     assert cue_scores("So we made the payroll app for about two thousand small shops, and I merged a change on a "
@@ -1569,7 +1573,7 @@ def test_the_thirty_ninth_dev_round_the_scene_run_on_into_the_task_and_the_outco
         "just the approval screen as a small app in three weeks. Sales won back two of the five accounts that "
         "quarter. What I'd repeat is asking the people who lost the deals first."),
         bank.questions["ambiguity-unclear-requirements"])
-    assert [role for role, _ in roles(r)][:2] == ["situation", "task"], roles(r)
+    assert role_names(r)[:2] == ["situation", "task"], roles(r)
     assert "missing_situation" not in codes(r), codes(r)
     # A scene with a figure in it is not a Result the story then steps back out of (a dev answer as one machine's
     # stream heard it, "8%" where the recording gave "eight percent": every section moved 13 to 63 s)...
@@ -1584,7 +1588,7 @@ def test_the_thirty_ninth_dev_round_the_scene_run_on_into_the_task_and_the_outco
         "weeks. I wanted to know what they were waiting on. I read fifty of those call notes. So I added the step "
         "the claim was at and the date it would move. The calls about stuck claims dropped by about half. What I "
         "learned is to read the call notes first."), bank.questions["customer-interaction"])
-    assert [role for role, _ in roles(r)][:3] == ["situation", "result", "situation"], roles(r)
+    assert role_names(r)[:3] == ["situation", "result", "situation"], roles(r)
     r = analyzer.analyze(scripted(
         "so our web shop had an outage where nobody could pay for about an hour on a friday and the outcome was we "
         "haven't had a payment outage since and that was two years ago i ran the postmortem and i wanted the cause "
@@ -1592,7 +1596,7 @@ def test_the_thirty_ninth_dev_round_the_scene_run_on_into_the_task_and_the_outco
         "service had one worker and nobody knew it was stuck i wrote the fix plan with an alert and a second worker "
         "and i checked each item was done within a month the alert went off once that year before anything broke "
         "what i learned is to ask why nobody knew"), bank.questions["incident-postmortem"])
-    assert "result" in [role for role, _ in roles(r)][:3] and "missing_result" not in codes(r), roles(r)
+    assert "result" in role_names(r)[:3] and "missing_result" not in codes(r), roles(r)
     # Money no longer paid out is business; a kind of test said before the verb is a step.
     assert business_impact("we stopped paying for about thirty rooms a week at other hotels")
     assert concrete_steps("i load tested the queue at five times the traffic. i spot-checked twenty orders.") == 2

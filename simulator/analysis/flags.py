@@ -829,8 +829,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
                                                                    "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
-    offered = not hit and _find(segments, ["situation", "task"], _OFFERED, unless=_answers_an_ask)
-    if wants_scope and not (_find(segments, SECTION_NAMES, _SCOPE) or offered):
+    if wants_scope and not (_find(segments, SECTION_NAMES, _SCOPE)
+                            or not hit and _find(segments, ["situation", "task"], _OFFERED, unless=_answers_an_ask)):
         # Quote the Task, or the opening of the answer when there is no Task at all.
         quote, start = _first_words(segments, "task")
         if start is None and segments:

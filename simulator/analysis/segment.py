@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..types import SECTION_NAMES, Segment, Sentence, Word
+from .timing import SINGLE_FILLERS
 
 # A pause this long ends a sentence even without punctuation (transcripts of run-on speech).
 SENTENCE_PAUSE_S = 1.5
@@ -342,7 +343,8 @@ def _clause_comma(word: Word) -> bool:
     return word.text.endswith(",") and word.text.lower().strip(",") not in _HESITATIONS
 
 
-_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "like", "i", "so", "well", "and"}
+# The single-word fillers the delivery measures count, and the words a restart or a hesitation leaves before a comma.
+_HESITATIONS = SINGLE_FILLERS | {"like", "i", "so", "well", "and"}
 
 
 def _ahead(words: Sequence[Word], k: int, n: int) -> str:
