@@ -1652,6 +1652,51 @@ def test_the_forty_second_dev_round_comments_and_other_things_ending_in_ents_are
     assert business_impact("the students stopped waiting for their grades")
 
 
+def test_the_forty_third_dev_round_asks_in_reported_speech_a_lock_killed_by_others_and_a_person_kept(analyzer, bank):
+    from simulator.analysis.flags import business_impact, concrete_steps
+
+    question = bank.questions["xfn-explain-to-nontechnical"]
+    story = ("The marketing lead kept asking why the app couldn't notify everyone at once. {ask} I drew the push "
+             "provider's limit on a whiteboard and I showed her last month's dropped sends. She went with waves by "
+             "time zone, and the next campaign reached ninety percent of people instead of forty, so the open rate "
+             "went up. I learned to start from what she wanted.")
+    # The ask from above, told as reported speech ("was like" loses its hedge "like" before the match).
+    for ask in ("And my mentor was like, you explain it to her, you built the queue.",
+                "And my lead goes, can you take this one, you built the queue.",
+                "And my manager said, you should own this, you built the queue.",
+                "And my boss went, could you look into it, you built the queue."):
+        assert "assigned_task" in codes(analyzer.analyze(scripted(story.format(ask=ask)), question)), ask
+    assert "assigned_task" not in codes(analyzer.analyze(scripted(story.format(
+        ask="And I thought, I built the queue, so I can explain it.")), question))
+    # Passed on, and the others cleared what was stuck: a hand-off.
+    for fix in ("killed the lock", "cleared the queue"):
+        r = analyzer.analyze(scripted(
+            "I pushed a migration that locked the orders table at lunchtime. It was my change, so it was on me. I saw "
+            f"the alerts, I told the team it was mine, and then I passed it to the database team and they {fix}. "
+            "After that I rewrote the migration to copy in batches. About four hundred orders failed. What I learned "
+            "is to test migrations on production-sized data."), bank.questions["incident-you-caused"])
+        assert "handoff" in codes(r), (fix, r["flags"])
+    # A person kept and a newcomer's first day are business; a failure in front of someone is not done for them.
+    assert business_impact("she shipped her first feature in six weeks, and she's still on the team two years later")
+    assert business_impact("the setup script cut a new starter's first day from a whole day to about an hour")
+    assert not business_impact("the demo fell apart, the booking page just errored in front of the professor")
+    # "I went off and built it" is one step, the building.
+    assert concrete_steps("i went off and built the whole thing myself over a weekend") == 1
+    assert concrete_steps("i went ahead and rolled it back, and i wrote the postmortem") == 2
+    # Without punctuation: a step after "and I kind of", and what happened when the others met the work.
+    clauses = [c.text for c in split_sentences(words_from_text(
+        "so in my final year we had a group project building a scheduling app for the campus gym and i was in charge "
+        "of the backend i wanted to get the booking part done before the demo and i kind of went off and built the "
+        "whole thing myself over a weekend because i thought it'd be faster and when they pulled it in nothing "
+        "matched what the front end expected"))]
+    assert any(c.startswith("and i kind of went off") for c in clauses), clauses
+    assert any(c.startswith("and when they pulled it in") for c in clauses), clauses
+    clauses = [c.text for c in split_sentences(words_from_text(
+        "our nightly export kept timing out and the finance team got their numbers late every monday and i sort of "
+        "rewrote the query so it ran per region instead of all at once and it finished in ten minutes after that"))]
+    assert any(c.startswith("and i sort of rewrote") for c in clauses), clauses
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

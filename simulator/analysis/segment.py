@@ -45,7 +45,9 @@ _CLAUSE_START = re.compile(
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
-    r"|i (added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked|decided|rewrote|put|got|said"
+    # ("and i kind of went off and built it": the "and" and a hedge before the step, five words read ahead)
+    r"|(and )?i (kind of |sort of )?(added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked"
+    r"|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
@@ -83,6 +85,8 @@ _CLAUSE_START = re.compile(
     r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
     # ...and a student's outcome: "and we handed it in on time" (four words are read ahead).
     r"|and we (handed|turned) (it|them|everything)|we (handed|turned) (it|them|everything|the \w+) in"
+    # ...and what happened when the others met the work: "and when they pulled it in nothing matched".
+    r"|and (then )?when (they|we|he|she|everyone|the others) (pulled|merged|tried|ran|used|saw|opened|tested)"
     r"|(the|our|my|their) \w+ (still|now|no longer|stopped|started))\b"
 )
 CLAUSE_MIN_WORDS = 8
@@ -359,8 +363,8 @@ def _turns_on(words: Sequence[Word], k: int) -> bool:
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
-    # Four words ahead: "and our professor split", "it wasn't really anyone's".
-    return bool(_CLAUSE_START.match(_ahead(words, k, 4)))
+    # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went".
+    return bool(_CLAUSE_START.match(_ahead(words, k, 5)))
 
 
 def tokens(text: str) -> list[str]:
