@@ -1697,6 +1697,29 @@ def test_the_forty_third_dev_round_asks_in_reported_speech_a_lock_killed_by_othe
     assert any(c.startswith("and i sort of rewrote") for c in clauses), clauses
 
 
+def test_the_forty_fourth_dev_round_business_said_as_drop_off_call_volume_a_sale_day_and_work_not_done():
+    from simulator.analysis.flags import business_impact
+
+    for result in ("the drop-off on that last screen went from about thirty-five percent to twelve",
+                   "form abandonment fell by a third",
+                   "the call volume about bills dropped by about a fifth",
+                   "we were on the backup line in under a minute, and the agents barely noticed",
+                   "all eleven thousand products were up the day before the sale",
+                   "the landing site was ready two weeks ahead of the campaign",
+                   "it was done a month before the season",
+                   "the fix was out three days before the holidays",
+                   "setup went from a week to an afternoon, and we didn't hire the two people we'd planned for",
+                   "we hired one person that year instead of three",
+                   "we went with the open-source one, it took about two days instead of a quarter"):
+        assert business_impact(result), result
+    # A job's or a query's run time is the code's own speed, and a bare date is no one's.
+    for result in ("the nightly job took two hours instead of six",
+                   "the reindex took two hours instead of two weeks",
+                   "the slowest queries went from two seconds to about four hundred milliseconds",
+                   "the branch was merged two days before the refactor"):
+        assert not business_impact(result), result
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

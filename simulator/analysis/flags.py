@@ -400,7 +400,7 @@ _BUSINESS = re.compile(
     r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"
     # ("I was picking up tickets on my own" is the speaker's work queue, not support's load.)
     r"|support (tickets|load|time)|(?<!up )tickets|on-?call|pages|sla|downtime|outages?"
-    r"|hours (saved|a week|per week|of)|time to|hiring|onboarding|trust|complaints|nps|merchants|shoppers|orders"
+    r"|hours (saved|a week|per week|of)|time to|hir(e|ed|ing)|onboarding|trust|complaints|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
     # ("failed calls" and "API calls" are a service's calls, not people's)
@@ -432,7 +432,9 @@ _BUSINESS = re.compile(
     # a customer signing again: "they signed for the second year"
     r"|signed (up )?(for|on for) (another|a second|the second|a third|the next|a new)"
     # ...or early: "her feature went out two weeks before the release date", "a month ahead of schedule"
-    r"|(days?|weeks?|months?) (before|ahead of) (the |our |its |their )?([\w-]+ ){0,2}(date|deadline|schedule|launch)"
+    r"|(days?|weeks?|months?) (before|ahead of) (the |our |its |their )?([\w-]+ ){0,2}(date|deadline|schedule|launch"
+    # ...or before the day it was for: "all eleven thousand products were up the day before the sale"
+    r"|sale|campaign|season|holidays)"
     r"|ahead of (schedule|time)|(days?|weeks?|months?) early"
     # the translation said in so many words ("which meant the team had results before standup"), risk caught,
     # a tool taken up, a person kept.
@@ -443,6 +445,12 @@ _BUSINESS = re.compile(
     r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"
     r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
     r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
+    # where people give up, how many call, and a change nobody using it felt: "the drop-off on that screen went from
+    # thirty-five percent to twelve", "the call volume about bills dropped", "the agents barely noticed"
+    r"|drop[- ]?offs?|abandonment|call volumes?|(barely|hardly|never|didn't|did not|nobody|no one) (even )?noticed"
+    # engineering time not spent: "it took about two days instead of a quarter" (not a job's run time in hours)
+    r"|took (us )?(about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of "
+    r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
     # a person kept and a newcomer's first days: "she's still on the team two years later", "a new starter's first day"
     r"|(still|stayed) (on|with|at) (the|our|my) (team|company|org)|new (starters?|joiners?)"
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
