@@ -445,9 +445,11 @@ _BUSINESS = re.compile(
     r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"
     r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
     r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
-    # where people give up, how many call, and a change nobody using it felt: "the drop-off on that screen went from
-    # thirty-five percent to twelve", "the call volume about bills dropped", "the agents barely noticed"
-    r"|drop[- ]?offs?|abandonment|call volumes?|(barely|hardly|never|didn't|did not|nobody|no one) (even )?noticed"
+    # where people give up, how many call, other teams unblocked, and a change nobody using it felt: "the drop-off on
+    # that screen went from thirty-five percent to twelve", "the call volume about bills dropped", "teams stopped
+    # planning their releases around my calendar", "the agents barely noticed"
+    r"|drop[- ]?offs?|abandonment|call volumes?|teams (could|stopped|no longer|were able to|weren't|didn't)"
+    r"|(barely|hardly|never|didn't|did not|nobody|no one) (even )?noticed"
     # engineering time not spent: "it took about two days instead of a quarter" (not a job's run time in hours)
     r"|took (us )?(about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of "
     r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
