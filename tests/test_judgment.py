@@ -1723,6 +1723,19 @@ def test_the_forty_fourth_dev_round_business_said_as_drop_off_call_volume_a_sale
         assert not business_impact(result), result
 
 
+def test_the_forty_sixth_dev_round_a_version_a_status_page_and_a_team_size_are_no_measure():
+    from simulator.analysis.flags import measure
+
+    for result in ("version two shipped that spring and the breaking releases mostly went away",
+                   "the 404 page stopped showing up in the support inbox",
+                   "the team of five that joined after her got going without me"):
+        assert not measure(result), result
+    # ...but an amount next to them still is.
+    for result in ("version two cut the crashes by half", "the script fixed 404 broken links",
+                   "we went from a team of five to two people on call"):
+        assert measure(result), result
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -336,6 +336,7 @@ _YEAR_AFTER_WORDS = set("in since of until till by back early late mid during".s
 _CLOCK_HOUR = re.compile(r"\d{1,2}(:\d\d)?")
 _DIGITS = re.compile(r"\d+(\.\d+)*")
 _YEAR = re.compile(r"(19|20)\d\d")
+_STATUS_CODE = re.compile(r"[45]\d\d")
 
 
 def _names_a_thing(text: str, start: int) -> bool:
@@ -351,7 +352,13 @@ def _names_a_thing(text: str, start: int) -> bool:
         return True
     if _DIGITS.fullmatch(token) and before == ["version"]:
         return True
+    # an error page's status code: "the 404 page stopped showing up"
+    if _STATUS_CODE.fullmatch(token) and after and after[0].strip(",.;:!?") in ("page", "pages"):
+        return True
     return bool(_YEAR.fullmatch(token)) and bool(before) and before[0] in _YEAR_AFTER_WORDS
+
+
+_SIZE_OF = re.compile(r"\b(team|group|squad|class) of $")
 
 
 def measure(text: str) -> re.Match[str] | None:
@@ -366,6 +373,9 @@ def measure(text: str) -> re.Match[str] | None:
         if doubled_thing or done_twice_over:
             continue
         before = text[:m.start()].split()[-1:]
+        # A name or a size, said in words: "version two shipped", "the team of five that joined".
+        if before == ["version"] or _SIZE_OF.search(text, 0, m.start()):
+            continue
         after = text[m.end():].split()[:3]
         unit = bool(after) and bool(_UNITS.match(after[0].strip(",.")))
         # A span that opens the clause only dates what follows it: "two weeks later everything was running
