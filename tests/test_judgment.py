@@ -1736,6 +1736,33 @@ def test_the_forty_sixth_dev_round_a_version_a_status_page_and_a_team_size_are_n
         assert measure(result), result
 
 
+def test_the_forty_seventh_dev_round_a_go_ahead_and_an_ask_gone_against_are_not_the_work_handed_down(analyzer, bank):
+    question = bank.questions["debug-nobody-owned"]
+    story = ("Our staging environment was rebuilt by hand every couple of weeks, and it ate a day each time. Nobody "
+             "owned staging, so I figured I could script it. {ask} I wrote down every manual step from the last "
+             "rebuild and I turned them into one script. I ran it beside the next manual rebuild and fixed four "
+             "differences. A rebuild went from a day of someone's time to forty minutes. What I'd do again is write "
+             "the manual steps down first.")
+    for ask in ("I pitched it to my manager, and she told me to go for it.",
+                "I pitched it to my manager, and she told me to go ahead.",
+                "I pitched it to my manager, and she told me to run with it.",
+                "I pitched it to my manager, and she told me to give it a try.",
+                "I pitched it to my manager, and she wanted me to write it up first.",
+                "My manager wanted me to stay on the launch, but I thought this cost more, so I did it."):
+        assert "assigned_task" not in codes(analyzer.analyze(scripted(story.format(ask=ask)), question)), ask
+    # The work handed down is still that.
+    assert "assigned_task" in codes(analyzer.analyze(scripted(story.format(
+        ask="My manager told me to fix it before the launch.")), question))
+    # Taken on against the plan is a scope said.
+    for anyway in ("I took it on anyway", "I did it anyway"):
+        r = analyzer.analyze(scripted(
+            "A week before a launch, I noticed our reset links expired in five minutes. My lead wanted me on the "
+            f"launch work, so I waited a day, and then {anyway}. I traced it to a config change and fixed the "
+            "setting, and I added a test for the expiry. Reset tickets went from thirty a day to three. What I "
+            "learned is to say why you step off the plan."), bank.questions["debug-act-without-approval"])
+        assert "no_scope_boundary" not in codes(r), (anyway, r["flags"])
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -52,7 +52,9 @@ _ASSIGNED = re.compile(
     r"\b(?<!unless )(?<!if )(" + _AUTHORITY
     # "our manager asked a few of us to help him out": the speaker among the ones asked
     + r" ((asked|told|wanted|needed|expected|got|had) (me|us|(a few|some|two|three|a couple|both|all|each) of us) "
-    r"(to|if i could|whether i could)"
+    # ...not a go-ahead for the speaker's own pitch: "she told me to go for it", "he wanted me to write it up first"
+    r"(to|if i could|whether i could)(?! (go for it|go ahead|run with it|give it a (go|try|shot)"
+    r"|write (it|this|that) up first)\b)"
     r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
     r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
     # "my skip-level pulled me aside and said she needed someone to get it over the line"
@@ -153,6 +155,8 @@ _SCOPE_SHAPES = re.compile(
     r"|(had been|was|got) reorgani[sz]ed away|the (original )?(author|owner|person who wrote it) (had )?left"
     # "the person who built it had left", "it wasn't really anyone's, ..."
     r"|the (person|engineer|guy|team) (who|that) (built|wrote|made|set up|owned|ran) (it|this|that|the \w+) (had )?left"
+    # taken on against the plan: "my lead wanted me on the launch, but I took it on anyway"
+    r"|(took it on|did it) anyway"
     r"|(wasn'?t|was not|isn'?t) (really |actually )?(anyone|anybody)'?s(?=[,.]|$| (but|and|so)\b)"
     # ...or was away, and the speaker took it up: "the person building it got sick, and I said I'd finish it"
     r"|(person|engineer|developer|dev|guy|colleague|one) (who was )?(building|doing|writing|running|working on|leading)"
@@ -735,6 +739,11 @@ _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|ne
                    r"|engineer|nurse) (on|in|from|at|who))\b")
 
 
+# An ask the speaker then went against: "my lead wanted me to stay on the launch, but I thought locking people out
+# was worse".
+_PUSHED_AGAINST = re.compile(r"[^.]{0,60}?,? but i (thought|felt|figured|knew|decided|went|did|took)\b")
+
+
 def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
     """The first ask from above before the story's coda: (quoted words, time, section). "A teammate of mine had
     been stuck for three days; she asked me to have a look" is a peer's request, not the work handed down."""
@@ -748,6 +757,8 @@ def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
             # speaker was already at work, so it is not how the work came to them.
             judged = seg.name in ("situation", "task") or (seg.name == "action" and actions_told == 0)
             for m in _ASSIGNED.finditer(text) if judged and owner else ():
+                if _PUSHED_AGAINST.match(text, m.end()):
+                    continue  # the speaker went the other way: the ask is not how the work came to them
                 said = before + " " + text[:m.start()]
                 if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
                     continue
