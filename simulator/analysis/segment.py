@@ -83,7 +83,7 @@ _CLAUSE_START = re.compile(
     # of the work ("the club still uses it", "the front desk stopped").
     r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
     r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
-    # ...and a student's outcome: "and we handed it in on time" (four words are read ahead).
+    # ...and a student's outcome: "and we handed it in on time" (five words are read ahead).
     r"|and we (handed|turned) (it|them|everything)|we (handed|turned) (it|them|everything|the \w+) in"
     # ...and what happened when the others met the work: "and when they pulled it in nothing matched".
     r"|and (then )?when (they|we|he|she|everyone|the others) (pulled|merged|tried|ran|used|saw|opened|tested)"
