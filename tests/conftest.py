@@ -9,8 +9,14 @@ import time
 
 import pytest
 
-from simulator.analysis.report import Analyzer, build_segmenter, load_spacy
-from simulator.bank import load_bank
+# Under pytest-xdist (./scripts/test runs two workers) two processes share the two cores: CTranslate2's OpenMP
+# threads must sleep when idle instead of spinning on a core the other worker needs. Set before the model's
+# library loads, which reads it once; commands started as processes inherit it.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from simulator.analysis.report import Analyzer, build_segmenter, load_spacy  # noqa: E402
+from simulator.bank import load_bank  # noqa: E402
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -62,7 +68,9 @@ def decode_each_recording_once():
     remembered: dict[int, RememberedDecodes] = {}
 
     def shared_model(model_ref: str, cpu_threads: int):
-        model = real(model_ref, cpu_threads)  # the program's own cache: one model per folder and thread count
+        # One decoding thread per worker when two workers share the cores: the sum is the machine's cores.
+        threads = 1 if os.environ.get("PYTEST_XDIST_WORKER") else cpu_threads
+        model = real(model_ref, threads)  # the program's own cache: one model per folder and thread count
         if id(model) not in remembered:
             remembered[id(model)] = RememberedDecodes(model)
         return remembered[id(model)]
