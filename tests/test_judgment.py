@@ -1763,6 +1763,24 @@ def test_the_forty_seventh_dev_round_a_go_ahead_and_an_ask_gone_against_are_not_
         assert "no_scope_boundary" not in codes(r), (anyway, r["flags"])
 
 
+def test_the_forty_eighth_dev_round_a_mistake_that_never_reached_anyone_is_business(analyzer, bank):
+    question = bank.questions["incident-biggest-mistake"]
+    story = ("In my first month at a credit union I ran a cleanup script on the live database, and it wiped the "
+             "address field for two thousand members. It was my mistake, so it was on me to fix it. I told my lead "
+             "within five minutes, and I restored the column from the night's backup. All the addresses were back by "
+             "lunch, and {outcome}. What I took from it is to say it the minute you know.")
+    for outcome in ("no statements went out to the wrong place", "no letters went out wrong",
+                    "no invoices were sent out with the wrong address",
+                    "no member emails got sent out to the wrong people",
+                    "no parcels went out to the wrong door",
+                    "no notices went out wrong"):
+        r = analyzer.analyze(scripted(story.format(outcome=outcome)), question)
+        assert "no_business_impact" not in codes(r), (outcome, r["flags"])
+    # A thing that went out, wrong or not, is not yet an effect on anyone.
+    r = analyzer.analyze(scripted(story.format(outcome="the statements went out a day later")), question)
+    assert "no_business_impact" in codes(r)
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

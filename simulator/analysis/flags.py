@@ -464,6 +464,9 @@ _BUSINESS = re.compile(
     # planning their releases around my calendar", "the agents barely noticed"
     r"|drop[- ]?offs?|abandonment|call volumes?|teams (could|stopped|no longer|were able to|weren't|didn't)"
     r"|(barely|hardly|never|didn't|did not|nobody|no one) (even )?noticed"
+    # ...and a mistake that never reached them: "no statements went out to the wrong place"
+    r"|no (\w+ )?(statements?|letters?|invoices?|emails?|parcels?|notices?) "
+    r"(went|were sent|got sent) out (wrong|to the wrong|with (the |a )?wrong)"
     # engineering time not spent: "it took about two days instead of a quarter" (not a job's run time in hours)
     r"|took (us )?(about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of "
     r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
