@@ -1776,7 +1776,7 @@ def test_the_forty_eighth_dev_round_a_mistake_that_never_reached_anyone_is_busin
                     "no notices went out wrong"):
         r = analyzer.analyze(scripted(story.format(outcome=outcome)), question)
         assert "no_business_impact" not in codes(r), (outcome, r["flags"])
-    # A thing that went out, wrong or not, is not yet an effect on anyone.
+    # That the statements went out, even late, says nothing of what it meant for anyone.
     r = analyzer.analyze(scripted(story.format(outcome="the statements went out a day later")), question)
     assert "no_business_impact" in codes(r)
 
