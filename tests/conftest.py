@@ -9,10 +9,11 @@ import time
 
 import pytest
 
-# Under pytest-xdist (./scripts/test runs two workers) two processes share the two cores: CTranslate2's OpenMP
-# threads must sleep when idle instead of spinning on a core the other worker needs. Set before the model's
-# library loads, which reads it once; commands started as processes inherit it.
-if os.environ.get("PYTEST_XDIST_WORKER"):
+# Under pytest-xdist (./scripts/test runs two workers) the workers share the cores: CTranslate2's OpenMP threads
+# must sleep when idle instead of spinning on a core another worker needs. Set before the model's library loads,
+# which reads it once; commands started as processes inherit it.
+WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if WORKERS > 1:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from simulator.analysis.report import Analyzer, build_segmenter, load_spacy  # noqa: E402
@@ -68,9 +69,8 @@ def decode_each_recording_once():
     remembered: dict[int, RememberedDecodes] = {}
 
     def shared_model(model_ref: str, cpu_threads: int):
-        # One decoding thread per worker when two workers share the cores: the sum is the machine's cores.
-        threads = 1 if os.environ.get("PYTEST_XDIST_WORKER") else cpu_threads
-        model = real(model_ref, threads)  # the program's own cache: one model per folder and thread count
+        # The workers' decoding threads together are the machine's cores (one each on the project's two).
+        model = real(model_ref, max(1, cpu_threads // WORKERS))  # the program's cache: one per folder and threads
         if id(model) not in remembered:
             remembered[id(model)] = RememberedDecodes(model)
         return remembered[id(model)]
