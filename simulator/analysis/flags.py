@@ -338,13 +338,13 @@ _DOUBLED_THING = re.compile(r" (bookings?|booked|charges?|charged|clicks?|clicke
 _DUPLICATED = re.compile(r"\b(the same|everything|it all)( \w+)? $")
 _YEAR_AFTER_WORDS = set("in since of until till by back early late mid during".split())
 _CLOCK_HOUR = re.compile(r"\d{1,2}(:\d\d)?")
-_DIGITS = re.compile(r"\d+(\.\d+)*")
 _YEAR = re.compile(r"(19|20)\d\d")
 _STATUS_CODE = re.compile(r"[45]\d\d")
 
 
 def _names_a_thing(text: str, start: int) -> bool:
-    """Whether the digit at `start` belongs to a word that names a date, a version or a rank, not an amount."""
+    """Whether the digit at `start` belongs to a word that names a date, a rank or an error page, not an amount
+    (a version number is skipped in `measure`, in digits or in words)."""
     left = text.rfind(" ", 0, start) + 1
     right = text.find(" ", start)
     right = len(text) if right < 0 else right
@@ -353,8 +353,6 @@ def _names_a_thing(text: str, start: int) -> bool:
     if _NAMING_TOKEN.fullmatch(token):
         return True
     if _CLOCK_HOUR.fullmatch(token) and after and after[0].strip(",;!?") in _CLOCK_AFTER:
-        return True
-    if _DIGITS.fullmatch(token) and before == ["version"]:
         return True
     # an error page's status code: "the 404 page stopped showing up"
     if _STATUS_CODE.fullmatch(token) and after and after[0].strip(",.;:!?") in ("page", "pages"):
@@ -377,7 +375,7 @@ def measure(text: str) -> re.Match[str] | None:
         if doubled_thing or done_twice_over:
             continue
         before = text[:m.start()].split()[-1:]
-        # A name or a size, said in words: "version two shipped", "the team of five that joined".
+        # A name or a size: "version two shipped", "on version 4 of the app", "the team of five that joined".
         if before == ["version"] or _SIZE_OF.search(text, 0, m.start()):
             continue
         after = text[m.end():].split()[:3]
