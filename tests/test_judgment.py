@@ -1781,6 +1781,78 @@ def test_the_forty_eighth_dev_round_a_mistake_that_never_reached_anyone_is_busin
     assert "no_business_impact" in codes(r)
 
 
+def test_the_forty_ninth_dev_round_asks_said_loosely_and_handovers_that_worked(analyzer, bank):
+    question = bank.questions["customer-went-beyond"]  # ownership: a scope boundary is expected
+    story = ("I was working support at a small shop that sells sewing patterns, and a customer's download never came. "
+             "{task} I found the file in our shared drive and I emailed it to her myself, then I sent it to the "
+             "twenty-three other people who had bought that pattern. {result} Only two of them asked for a refund. I "
+             "learned to look for everyone a problem hit, not only the person who wrote in.")
+    plain_result = "She wrote back the same night."
+
+    def flags(task: str, result: str = plain_result) -> set[str]:
+        return codes(analyzer.analyze(scripted(story.format(task=task, result=result)), question))
+
+    # The ask from above, with a word between or said as the one above said it.
+    for ask in ("My supervisor just said see if you can do something about the downloads.",
+                "My manager then asked me to sort out the downloads.",
+                "My lead was like, why don't you take the downloads.",
+                "My mentor said it was up to me to figure out, so I, yeah, that was on me."):
+        got = flags(ask)
+        assert "assigned_task" in got and "no_scope_boundary" in got, (ask, got)
+    # Supposed to pass it on, and taking it instead; the denial said of a plural.
+    got = flags("Downloads weren't really my area, I was supposed to just forward those to the developer, but he was "
+                "off until Monday, so I took it on.")
+    assert not {"assigned_task", "no_scope_boundary"} & got, got
+    assert "no_scope_boundary" not in flags("Downloads aren't my area, but I took it on.")
+    assert "assigned_task" in flags("I was supposed to fix the downloads that week.")
+    # Said by the speaker, "it was up to me" is still a boundary.
+    assert "no_scope_boundary" not in flags("Nobody else was around, so it was up to me.")
+    # Others fixing it without the speaker is a handover that worked; others fixing it for the speaker is a hand-off.
+    for alone in ("without calling me", "on their own", "by themselves", "without me"):
+        got = flags("Nobody asked me, it wasn't my area.", f"Later it broke again and they fixed it {alone}.")
+        assert "handoff" not in got, (alone, got)
+    assert "handoff" in flags("Nobody asked me, it wasn't my area.", "Later it broke again and they fixed it.")
+
+
+def test_the_fiftieth_dev_round_an_ask_said_as_a_question_and_steps_done_each_time(analyzer, bank):
+    from simulator.analysis.flags import business_impact, concrete_steps, measure, plain
+
+    question = bank.questions["mentor-promoted"]
+    story = ("Dev, the youngest on my team, went silent in design reviews. {ask} I had him write the next design "
+             "doc himself. In the reviews I stayed quiet on purpose. He got promoted in the next cycle, eight months "
+             "after we started. I learned that practising the hard questions in private helps more than advice.")
+    for ask in ("His manager wanted him up for promotion that year and asked if I'd help with the design side.",
+                "My lead asked me whether I would help him with the design side.",
+                "So my director saw his reviews and asked if I could help him."):
+        r = analyzer.analyze(scripted(story.format(ask=ask)), question)
+        assert "assigned_task" in codes(r), (ask, r["flags"])
+    # The speaker asking the one above, and a peer asking, hand nothing down.
+    for ask in ("I told my manager about it and asked if I could help him with the design side.",
+                "A new engineer on the team next to mine had worked with him. She asked me if I'd help him with the "
+                "design side."):
+        r = analyzer.analyze(scripted(story.format(ask=ask)), question)
+        assert "assigned_task" not in codes(r), (ask, r["flags"])
+    # What the speaker did before each review is a step: "would", not "had".
+    assert concrete_steps(plain("I'd go through it with him the day before each review, and I'd ask the questions "
+                                "people would ask.")) >= 2
+    # A change from one rough span to another is a measure; a rough span alone is not.
+    assert measure(plain("Looking up a customer went from a couple of minutes to a few seconds."))
+    assert measure(plain("The report went from several hours to about a minute."))
+    assert not measure(plain("Looking up a customer takes a few seconds now."))
+    # How far the work got is no amount; a half taken off is.
+    assert not measure(plain("We demoed it on time, but the reporting part was only half done."))
+    assert measure(plain("We cut the build time in half."))
+    # People signing up are what a launch was for.
+    assert business_impact(plain("It held up when the ad ran, and eleven thousand people signed up in the first hour."))
+    assert not business_impact(plain("It held up when the ad ran, and the page stayed fast."))
+    # Without punctuation, the outcome after the last step opens a clause.
+    said = ("for our capstone we built an app for a food bank and i was doing the backend then i finally switched to "
+            "postgres and i rewrote the data layer over one weekend we demoed it on time but the reporting part was "
+            "only half done")
+    texts = [t.text for t in split_sentences(words_from_text(said))]
+    assert any(t.startswith("we demoed it") for t in texts), texts
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

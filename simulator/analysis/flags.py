@@ -49,13 +49,18 @@ _ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|superviso
 _AUTHORITY = r"((my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")|leadership|they|he|she)"
 _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
-    r"\b(?<!unless )(?<!if )(" + _AUTHORITY
+    # ("my supervisor just said see if you can...": a word may stand between who asked and the asking)
+    r"\b(?<!unless )(?<!if )(" + _AUTHORITY + r" ((just|basically|then|finally|eventually|also) )?"
     # "our manager asked a few of us to help him out": the speaker among the ones asked
-    + r" ((asked|told|wanted|needed|expected|got|had) (me|us|(a few|some|two|three|a couple|both|all|each) of us) "
+    + r"((asked|told|wanted|needed|expected|got|had) (me|us|(a few|some|two|three|a couple|both|all|each) of us) "
     # ...not a go-ahead for the speaker's own pitch: "she told me to go for it", "he wanted me to write it up first"
     r"(to|if i could|whether i could)(?! (go for it|go ahead|run with it|give it a (go|try|shot)"
     r"|write (it|this|that) up first)\b)"
+    # "his manager asked if I'd help with the design side"
+    r"|asked (me )?(if|whether) i('d| would| could)\b"
     r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
+    # "my mentor said it was up to me to figure out"
+    r"|said (that )?(it|this)('s| was| is) (all )?up to me"
     r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
     # "my skip-level pulled me aside and said she needed someone to get it over the line"
     r"|(pulled|took) me aside"
@@ -66,11 +71,18 @@ _ASSIGNED = re.compile(
     r"|great) (thing|idea|project|place) (for me )?to"
     r"|[^.]{0,30}(said|told me) (she|he|they) needed (someone|somebody|me|a person) to"
     # the ask as reported dialogue ("my mentor was like, you explain it to her"; the hedge "like" is dropped first)
-    r"|(was|goes|went|said),? (can you|could you|you (explain|take|handle|look|fix|own|do|go|talk|write|lead"
+    r"|(was|goes|went|said),? (can you|could you|see if you (can|could)|why don'?t you"
+    r"|you (explain|take|handle|look|fix|own|do|go|talk|write|lead"
     r"|need to|have to|should)))"
     # ("I was supposed to be on the search project that quarter, but..." is the work put aside, not handed over.)
+    # ("I was supposed to just forward those to the developer, but he was off" is routing the work, not doing it.)
     r"|i was (asked|assigned|told|tasked|given|supposed) to(?! be (on|in|off|working|doing|focus\w*)\b)"
+    r"(?! (just |only |simply )?(forward|pass|send|hand|route|escalate|refer|redirect|bounce)\b)"
     r"|i was (assigned|given) (it|this|the)"
+    # ...and after what else the one above did, as the clause's subject: "his manager wanted him up for promotion
+    # that year and asked if I'd help" (not "I told my manager and asked if I could take it": the speaker asking)
+    r"|(?:^|[,;] |\b(?:so|then|but|and|because) )(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
+    r"(?:(?!\bi\b)[^.]){0,80}? and asked (me )?(if|whether) i('d| would| could)\b"
     r"|(was|got) assigned to me|(gave|handed) (it|this) to me"
     # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
     # "my lead put me on it", "he dumped it on me", "I inherited the whole thing", "they picked me". The thing
@@ -112,7 +124,8 @@ _SCOPE_PHRASES = re.compile(
     r"|i('d| had)? (been|was) wrong"
     # ...and as people say it out loud: "nobody's job", "wasn't really my call", "not mine", "that was on me".
     r"|(nobody|no one|not anyone|any one team)'?s (job|problem|area|responsibility|charter|project)"
-    r"|(wasn'?t|was not|isn'?t) (really |in |on )?(my|our|anyone'?s|any one team'?s|the) (\w+ )?(call|area|project"
+    r"|(wasn'?t|was not|isn'?t|weren'?t|were not|aren'?t) (really |in |on )?(my|our|anyone'?s|any one team'?s|the) "
+    r"(\w+ )?(call|area|project"
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
     r"|, not mine|(it|this|that) was (all |kind of |sort of |basically |just )?(on|up to) me"
     r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
@@ -224,6 +237,15 @@ def _answers_an_ask(sentence: str) -> bool:
     return bool(_ASKED_OF_ME.search(sentence))
 
 
+# "It's on me" in the sentence that hands the work down is taking the ask, not a boundary: "my mentor said it was up
+# to me to figure out, so I, yeah, that was on me".
+_ON_ME = re.compile(r"\b(it|this|that)('s| was| is) (all |kind of |sort of |basically |just )?(on|up to) me\b")
+
+
+def _echoes_the_ask(sentence: str) -> bool:
+    return bool(_ASSIGNED.search(sentence)) and not _SCOPE.search(_ON_ME.sub("", sentence))
+
+
 # The pieces of a hand-off: passing word on, the other party, and them doing the work.
 _PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|reported|filed|opened (a )?tickets?"
               r"|put it on|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in"
@@ -282,6 +304,16 @@ def _vendors_own_fix(text: str) -> bool:
     return bool(_VENDOR.search(text)) and not _WORD_PASSED.search(text)
 
 
+# People fixing it without the speaker, after the speaker taught them how, is the handover working, not the problem
+# passed on: "while I was away it failed once and they fixed it without calling me".
+_WITHOUT_ME = re.compile(r"\b(without (calling|asking|paging|pinging|waking|needing|involving|bothering) me"
+                         r"|without me|on their own|by themselves)\b")
+
+
+def _not_passed_on(text: str) -> bool:
+    return _vendors_own_fix(text) or bool(_WITHOUT_ME.search(text))
+
+
 # Words quoted from a conversation ("so I said, can we try it for a week") are not who did the work.
 _REPORTED_SPEECH = re.compile(r"\b(said|asked|goes|was like|told (him|her|them|me|us)),\s+[^.?!]{0,160}")
 # "we" against "I": the one vocabulary for the answer's Action and for a follow-up reply.
@@ -307,7 +339,9 @@ NUMBER = re.compile(
     # which dates the outcome without measuring it)
     r"|(under|within|less than|inside) (a|an) (second|minute|hour|day)"
     # a change from a span said with "a": "the queue went from about a week to same day"
-    r"|from (about |around |over |nearly |almost )?(a|an) (minute|hour|day|week|month|year) to"
+    # ("looking a customer up went from a couple of minutes to a few seconds")
+    r"|from (about |around |over |nearly |almost )?(a|an|a couple of|a few|several) (second|minute|hour|day|week|month"
+    r"|year)s? to"
     # ...and how long the outcome took, said with "a": "she had a working file in about an hour"
     r"|in (about |around |roughly |just )?(a|an) (minute|hour|day|week)"
     # ...and a span ahead of or behind the date: "we finished a week early"
@@ -335,6 +369,7 @@ _NAMING_TOKEN = re.compile(r"(q[1-4]|v\d+(\.\d+)*|\d+(st|nd|rd|th)|\d{1,2}(:\d\d
 _CLOCK_AFTER = ("am", "pm", "a.m.", "p.m.", "o'clock")
 _DOUBLED_THING = re.compile(r" (bookings?|booked|charges?|charged|clicks?|clicked|counting|counted|entries|entry"
                             r"|submissions?|payments?|shifts?)\b")
+_HALF_WAY = re.compile(r" (done|finished|built|complete|ready|working|baked)\b")
 _DUPLICATED = re.compile(r"\b(the same|everything|it all)( \w+)? $")
 _YEAR_AFTER_WORDS = set("in since of until till by back early late mid during".split())
 _CLOCK_HOUR = re.compile(r"\d{1,2}(:\d\d)?")
@@ -372,7 +407,8 @@ def measure(text: str) -> re.Match[str] | None:
         # A kind of thing, not an amount: "the double bookings stopped", "redo the same screen twice".
         doubled_thing = word == "double" and _DOUBLED_THING.match(text, m.end())
         done_twice_over = word == "twice" and _DUPLICATED.search(text, 0, m.start())
-        if doubled_thing or done_twice_over:
+        half_way = word == "half" and _HALF_WAY.match(text, m.end())  # "only half done": how far, not how much
+        if doubled_thing or done_twice_over or half_way:
             continue
         before = text[:m.start()].split()[-1:]
         # A name or a size: "version two shipped", "on version 4 of the app", "the team of five that joined".
@@ -416,7 +452,7 @@ _BUSINESS = re.compile(
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
     # ("failed calls" and "API calls" are a service's calls, not people's)
-    r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?"
+    r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?|(signed|signing) up"
     r"|(?<!failed )(?<!api )(?<!service )(?<!network )(?<!database )(?<!http )(?<!outbound )(?<!external )calls"
     r"|rating|deadline|audit"
     # ...and what they pay for in their own words: "chargebacks dropped", "the auditors had nothing to write up",
@@ -620,6 +656,8 @@ _ACTION_STEP = re.compile(
     r"\bi " + _ADVERB + r"(" + _PAST_STEP + r"|" + _PRESENT_STEP + r")\b"
     # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
+    # ...and what the speaker did each time ("I'd go through it with him the day before each review"): would, not had
+    r"|\bi'd " + _ADVERB + r"(" + _PRESENT_STEP + r")\b"
     # Reading the evidence is a step: "I saw in the traces it was all timing out on the widget".
     r"|\bi " + _ADVERB + r"saw (in|on|from) (the|our|my|their) ([\w-]+ )?(traces?|logs?|dashboards?|graphs?|metrics"
     r"|data|dumps?|profiles?|query plans?|numbers)\b"
@@ -736,8 +774,9 @@ _ABOVE = re.compile(r"\b(" + _ABOVE_WORDS + r"|leadership)s?\b")
 _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
                    # (another contractor or intern, not the speaker: "I was an intern there" names no peer)
                    r"|(?<!was an )(?<!was a )(?<!as an )(?<!as a )(?<!i'm an )(?<!i'm a )(contractors?|interns?)"
-                   r"|customers?|one of (the|our|my|their) [\w-]+|a (guy|girl|woman|man|junior|designer|developer"
-                   r"|engineer|nurse) (on|in|from|at|who))\b")
+                   r"|customers?|one of (the|our|my|their) [\w-]+"
+                   r"|a (new |junior |fellow |young )?(guy|girl|woman|man|junior|designer|developer|engineer|nurse) "
+                   r"(on|in|from|at|who))\b")
 
 
 # An ask the speaker then went against: "my lead wanted me to stay on the launch, but I thought locking people out
@@ -869,7 +908,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         flags.append(Flag("assigned_task", hit[2], hit[0], hit[1], "The work was assigned to you, which hides "
                                                                    "ownership."))
     wants_scope = not principles or bool(SCOPE_PRINCIPLES & set(principles))
-    if wants_scope and not (_find(segments, SECTION_NAMES, _SCOPE)
+    if wants_scope and not (_find(segments, SECTION_NAMES, _SCOPE, unless=_echoes_the_ask if hit else None)
                             or not hit and _find(segments, ["situation", "task"], _OFFERED, unless=_answers_an_ask)):
         # Quote the Task, or the opening of the answer when there is no Task at all.
         quote, start = _first_words(segments, "task")
@@ -877,7 +916,7 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
             quote, start = _first_words(segments, segments[0].name)
         flags.append(Flag("no_scope_boundary", "task", quote, start,
                           "The Task never says whose job this was, so the interviewer assumes it was assigned."))
-    hit = _find(segments, ["action", "result", "task"], _HANDOFF, unless=_vendors_own_fix)
+    hit = _find(segments, ["action", "result", "task"], _HANDOFF, unless=_not_passed_on)
     if hit:
         flags.append(Flag("handoff", hit[2], hit[0], hit[1], "The problem was passed to others to solve."))
     result = _section_text(segments, "result")
