@@ -1853,6 +1853,30 @@ def test_the_fiftieth_dev_round_an_ask_said_as_a_question_and_steps_done_each_ti
     assert any(t.startswith("we demoed it") for t in texts), texts
 
 
+def test_the_fifty_first_dev_round_a_price_two_sayings_and_a_mentees_standing(analyzer, bank):
+    from simulator.analysis.flags import business_impact, plain
+
+    # What the work saved, said against a price, is money.
+    assert business_impact(plain("We went with the pricier one, and the failed drops it avoided were worth about four "
+                                 "times the price difference."))
+    assert not business_impact(plain("We went with the pricier one, and the drops went more smoothly."))
+    # Asking the mentee for reviews is the mentee's standing, not what the work did for anyone.
+    assert not business_impact(plain("He took it well, and the new folks started asking him for reviews."))
+    assert business_impact(plain("He took it well, and the new folks started opening their changes the same day."))
+    # Two sayings any story could close with.
+    question = bank.questions["scale-premature-complexity"]
+    story = ("At a startup we were about to split an app with two hundred users into services. I wrote a one-page "
+             "comparison of the monolith and six services, and I ran both on our real traffic for a week. We kept the "
+             "monolith and shipped the billing feature a month early. {lesson}")
+    for lesson in ("I learned that it's better to keep things simple until you actually need the complexity.",
+                   "I learned that people don't always know what they want until you show them."):
+        r = analyzer.analyze(scripted(story.format(lesson=lesson)), question)
+        assert "generic_reflection" in codes(r), (lesson, r["flags"])
+    r = analyzer.analyze(scripted(story.format(lesson="Now I run the real traffic through both designs before I "
+                                                      "split anything.")), question)
+    assert "generic_reflection" not in codes(r), r["flags"]
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -509,6 +509,8 @@ _BUSINESS = re.compile(
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
     # money said without the word: "the bill went down to twenty-six thousand a month".
     r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
+    # ...or as a price: "the failed drops it avoided were worth four times the price difference"
+    r"|prices?|pricing"
     # ...and who else it reached, said plainly: time freed up, a wait, the people it reached, data not lost.
     r"|freed (\w+ )?up"
     # "the average wait", "their waits", "no longer waiting" are people waiting; "he agreed to wait" is not.
@@ -592,7 +594,7 @@ _FOR_SOMEONE = re.compile(
     r"|newcomers|colleagues|teammates|patients|parents|students)"
     r"( (?!(?:was|were|is|are)\b)[a-z]+){0,4}? "
     # ("...the engineers started asking for her on their projects" is the mentee's standing, not what it did for them)
-    r"(could|can|were able to|was able to|stopped|started(?! (asking|requesting) for (her|him|me)\b)|got|didn't"
+    r"(could|can|were able to|was able to|stopped|started(?! (asking|requesting) ((him|her|me) )?for\b)|got|didn't"
     r"|did not|no longer|kept|used"
     r"|had (way |much |a lot )?(less|more|fewer)|weren't|wasn't|never|closed|finished|saved|knew|found)\b"
 )
@@ -622,6 +624,9 @@ _GENERIC = re.compile(
     # the sayings and virtues any story could close with: "fail fast", "lead by example", "I learned to delegate",
     # "every challenge is an opportunity", "it made me a better leader", "at the end of the day it's about people"
     r"|fail fast|measure twice|devil is in the details|no i in team|takes a village|can'?t please everyone"
+    # "keep things simple until you need the complexity", "people don't always know what they want"
+    r"|keep(ing)? (it|things|everything) simple|(people|users|customers) (don'?t|do not) (always |really )?know what "
+    r"they (want|need)"
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
     r"|honesty is the best|people (always )?come first|never assume|(not|never) (be )?afraid to ask"
