@@ -1860,6 +1860,7 @@ def test_the_fifty_first_dev_round_a_price_two_sayings_and_a_mentees_standing(an
     assert business_impact(plain("We went with the pricier one, and the failed drops it avoided were worth about four "
                                  "times the price difference."))
     assert not business_impact(plain("We went with the pricier one, and the drops went more smoothly."))
+    assert not business_impact(plain("We moved the price service onto the new cluster in a day."))
     # Asking the mentee for reviews is the mentee's standing, not what the work did for anyone.
     assert not business_impact(plain("He took it well, and the new folks started asking him for reviews."))
     assert business_impact(plain("He took it well, and the new folks started opening their changes the same day."))

@@ -509,8 +509,9 @@ _BUSINESS = re.compile(
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
     # money said without the word: "the bill went down to twenty-six thousand a month".
     r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
-    # ...or as a price: "the failed drops it avoided were worth four times the price difference"
-    r"|prices?|pricing"
+    # ...or as a price: "the failed drops it avoided were worth four times the price difference" (not a "price
+    # service", which is a system)
+    r"|prices?(?! (service|api|engine|feed|table|field|lookup|endpoint|cache)s?\b)"
     # ...and who else it reached, said plainly: time freed up, a wait, the people it reached, data not lost.
     r"|freed (\w+ )?up"
     # "the average wait", "their waits", "no longer waiting" are people waiting; "he agreed to wait" is not.
