@@ -1878,6 +1878,27 @@ def test_the_fifty_first_dev_round_a_price_two_sayings_and_a_mentees_standing(an
     assert "generic_reflection" not in codes(r), r["flags"]
 
 
+def test_the_fifty_second_dev_round_asking_to_take_it_and_what_we_built_after_the_asking(analyzer, bank):
+    question = bank.questions["customer-went-beyond"]  # ownership: a scope boundary is expected
+    story = ("A customer wrote that our app had deleted her photos. It landed with support, {ask} I found the upload "
+             "had stopped halfway, and I changed the app to mark an upload done only once the server confirms it. Her "
+             "photos came back that evening, and eleven hundred other accounts got theirs within a week. Now I read a "
+             "complaint as what the person saw, not as a diagnosis.")
+    for ask in ("but I had a feeling it was us, so I asked if I could take it.",
+                "and I asked whether I could have it, since I knew the sync code."):
+        r = analyzer.analyze(scripted(story.format(ask=ask)), question)
+        assert "no_scope_boundary" not in codes(r), (ask, r["flags"])
+    r = analyzer.analyze(scripted(story.format(ask="and I was on the sync team, so it came to me too.")), question)
+    assert "no_scope_boundary" in codes(r), r["flags"]
+    # Without punctuation, what was built after the asking opens a clause of its own.
+    said = ("i called six customers from the list and asked them what they would do with an export and they all "
+            "described the same report they were building by hand we built the export first in two weeks and about a "
+            "third of accounts used it in the first month")
+    for verb in ("built", "demoed", "shipped", "launched", "presented", "released"):
+        texts = [t.text for t in split_sentences(words_from_text(said.replace("we built", f"we {verb}")))]
+        assert any(t.startswith(f"we {verb} the export") for t in texts), texts
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -58,8 +58,9 @@ _CLAUSE_START = re.compile(
     # in under three minutes", "we haven't had one since", "what i'd say is a postmortem with two actions"
     r"|the next (\w+ )?(incidents?|times?|weeks?|months?|releases?|quarters?|sprints?)\b"
     r"|we (haven't|have not|never) (had|seen)|what i('d| would) say"
-    # ...and the outcome after the last step: "i rewrote the data layer over one weekend we demoed it on time"
-    r"|we (demoed|shipped|launched|presented|released|went live)"
+    # ...and the outcome after the last step: "i rewrote the data layer over one weekend we demoed it on time", "they
+    # were building by hand we built the export first in two weeks"
+    r"|we (demoed|shipped|launched|presented|released|built)"
     # ...a launch and a lesson said plainly: "it went live on time", "if i did it again i'd pair with them".
     r"|(it|we|they|the \w+) went (live|out)\b|if i (did it|did this|did that|had to|were to|could do)\b"
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
