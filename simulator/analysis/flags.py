@@ -131,7 +131,8 @@ _SCOPE_PHRASES = re.compile(
     r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
     r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision"
     r"|feature|release|launch)"
-    # ...and asking to take it on: "it landed with support, but I had a feeling it was us, so I asked if I could take it"
+    # ...and asking to take it on: "it landed with support, but I had a feeling it was us, so I asked if I could take
+    # it"
     r"|i asked (if|whether) i could (take|have|own|pick up|look at|run with) (it|this|that|the \w+)"
     r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
     r"|responsibility) to"
