@@ -1899,6 +1899,29 @@ def test_the_fifty_second_dev_round_asking_to_take_it_and_what_we_built_after_th
         assert any(t.startswith(f"we {verb} the export") for t in texts), texts
 
 
+def test_the_fifty_third_dev_round_a_fix_put_back_by_others_and_a_complaint_that_stopped(analyzer, bank):
+    from simulator.analysis.flags import _GENERIC, business_impact, concrete_steps, plain
+
+    question = bank.questions["incident-you-caused"]
+    story = ("I ran a migration that dropped an index on our orders table. It was my migration, so it was on me. When "
+             "the pages started I told the DBA team what I'd run, and {fix}. The next day I wrote it up for the "
+             "postmortem. Orders were slow for forty minutes. I learned to run every migration on a copy first.")
+    for fix in ("they restored the index", "they recovered the table", "they brought it back"):
+        r = analyzer.analyze(scripted(story.format(fix=fix)), question)
+        assert {"handoff", "vague_action"} <= codes(r), (fix, r["flags"])
+    # "What I'd run" is a step told before, not one more; "I'd go through it" each time is one.
+    for told in ("I told the DBA team what I'd run, and I wrote it up.",
+                 "I sent them the script that I'd run, and I wrote it up.",
+                 "I told them about the query, which I'd run twice, and I wrote it up."):
+        assert concrete_steps(plain(told)) < 2, told
+    assert concrete_steps(plain("Each Friday I'd go through it with him, and I wrote it up.")) >= 2
+    # A complaint that stopped, and the bad reviews, are what customers felt.
+    assert business_impact(plain("The drift reports went to zero, and our most common complaint stopped."))
+    assert business_impact(plain("The drift reports went to zero, and the one-star reviews stopped."))
+    assert not business_impact(plain("The drift reports went to zero, and the player code got simpler."))
+    assert _GENERIC.search(plain("What I took away is that it's all about knowing your audience."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

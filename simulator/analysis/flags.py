@@ -260,6 +260,8 @@ _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|
 # ...doing the work itself, not deciding about it or reacting to it: "they rebuilt the pipeline", not "she moved
 # the launch", "they delayed theirs", "he approved it", "they merged it".
 _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|rolled (out|back)|deployed|replaced"
+                 # ...or put back what broke: "I told the DBA team what I'd run, and they restored the index"
+                 r"|restored|recovered|brought (it|\w+) back"
                  r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
                  r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
                  # resources changed: "they bumped the memory and split the job"
@@ -451,7 +453,7 @@ _BUSINESS = re.compile(
     r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"
     # ("I was picking up tickets on my own" is the speaker's work queue, not support's load.)
     r"|support (tickets|load|time)|(?<!up )tickets|on-?call|pages|sla|downtime|outages?"
-    r"|hours (saved|a week|per week|of)|time to|hir(e|ed|ing)|onboarding|trust|complaints|nps|merchants|shoppers|orders"
+    r"|hours (saved|a week|per week|of)|time to|hir(e|ed|ing)|onboarding|trust|complaints?|nps|merchants|shoppers|orders"
     r"|renew\w*|contracts?|cancel\w*|incidents?|launch(es|ed)?|experiments?|roadmap"
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
     # ("failed calls" and "API calls" are a service's calls, not people's)
@@ -495,7 +497,7 @@ _BUSINESS = re.compile(
     r"|(both|every|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (of the )?(teams|groups|squads"
     r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"
     r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
-    r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars"
+    r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars|\w+[- ]star (reviews?|ratings?)"
     # where people give up, how many call, other teams unblocked, and a change nobody using it felt: "the drop-off on
     # that screen went from thirty-five percent to twelve", "the call volume about bills dropped", "teams stopped
     # planning their releases around my calendar", "the agents barely noticed"
@@ -629,7 +631,7 @@ _GENERIC = re.compile(
     # "every challenge is an opportunity", "it made me a better leader", "at the end of the day it's about people"
     r"|fail fast|measure twice|devil is in the details|no i in team|takes a village|can'?t please everyone"
     # "keep things simple until you need the complexity", "people don't always know what they want"
-    r"|keep(ing)? (it|things|everything) simple|(people|users|customers) (don'?t|do not) (always |really )?know what "
+    r"|know(ing)? (your|the) audience|keep(ing)? (it|things|everything) simple|(people|users|customers) (don'?t|do not) (always |really )?know what "
     r"they (want|need)"
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
@@ -666,7 +668,8 @@ _ACTION_STEP = re.compile(
     # "I'd sat in on three calls" (had), "I'm going through the heap dumps" (the present, as it happened).
     r"|\bi'd " + _ADVERB + r"(\w+ed|written|built|sat|set|made|taken|gone|done|put|found|gotten|got|dug|brought)\b"
     # ...and what the speaker did each time ("I'd go through it with him the day before each review"): would, not had
-    r"|\bi'd " + _ADVERB + r"(" + _PRESENT_STEP + r")\b"
+    # ("what I'd run" names a step already counted, or done before the story: not one more)
+    r"|(?<!what )(?<!which )(?<!that )\bi'd " + _ADVERB + r"(" + _PRESENT_STEP + r")\b"
     # Reading the evidence is a step: "I saw in the traces it was all timing out on the widget".
     r"|\bi " + _ADVERB + r"saw (in|on|from) (the|our|my|their) ([\w-]+ )?(traces?|logs?|dashboards?|graphs?|metrics"
     r"|data|dumps?|profiles?|query plans?|numbers)\b"
