@@ -1922,6 +1922,29 @@ def test_the_fifty_third_dev_round_a_fix_put_back_by_others_and_a_complaint_that
     assert _GENERIC.search(plain("What I took away is that it's all about knowing your audience."))
 
 
+def test_the_fifty_fourth_dev_round_paying_after_a_trial_and_a_lesson_opened_with_what_to_repeat():
+    from simulator.analysis.flags import _GENERIC, business_impact, plain
+
+    # People who pay after a trial, and a customer back to buy, are what the work meant for the business.
+    assert business_impact(plain("The checklist raised trial-to-paid from about eleven percent to fifteen."))
+    assert business_impact(plain("He left calm, and he came back a week later to buy a case from me."))
+    assert business_impact(plain("She came back to order the same cake for her sister."))
+    assert not business_impact(plain("The checklist raised the setup rate from about eleven percent to fifteen."))
+    assert not business_impact(plain("He left calm, and he came back a week later to say thanks."))
+    # "X is better than no X" could close any story.
+    for saying in ("I learned that a simple process is better than no process.",
+                   "I learned that something is better than nothing."):
+        assert _GENERIC.search(plain(saying)), saying
+    assert not _GENERIC.search(plain("I learned that a checklist in the repo is better than one in my head."))
+    # Without punctuation, a lesson opened with what the speaker would repeat or change starts a clause.
+    said = ("so i recorded myself running each export and then for my last two weeks i had the new owner run every "
+            "export while i just watched and answered questions "
+            "and finance got their numbers on the usual day what i'd {keep} is making the other person drive")
+    for keep in ("repeat", "keep", "do again", "do differently", "change"):
+        texts = [t.text for t in split_sentences(words_from_text(said.format(keep=keep)))]
+        assert any(t.startswith(f"what i'd {keep} is") for t in texts), texts
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

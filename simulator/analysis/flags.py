@@ -575,6 +575,10 @@ _BUSINESS = re.compile(
     r"|clients?|customers?|tenders?|bids?|business)|(stopped|stop|stopping) losing (\w+ )?(bids|deals|customers"
     r"|clients|accounts|tenders|business)|paid for itself"
     # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
+    # ...and people who pay after trying, or come back to buy: "trial-to-paid went from eleven percent to fifteen",
+    # "he came back a week later to buy a case"
+    r"|trial[- ]to[- ]paid"
+    r"|(came|come|coming) back (\w+ ){0,3}to (buy|order|shop|book)"
     r"|(finish|finished|finishing|complete|completed|completing) (paying|checking out|checkout|the checkout"
     r"|their (orders?|purchases?|payments?)))\b"
 )
@@ -633,6 +637,8 @@ _GENERIC = re.compile(
     r"|fail fast|measure twice|devil is in the details|no i in team|takes a village|can'?t please everyone"
     # "keep things simple until you need the complexity", "people don't always know what they want"
     r"|know(ing)? (your|the) audience|keep(ing)? (it|things|everything) simple"
+    # "a simple process is better than no process", "something is better than nothing"
+    r"|is (always |usually )?better than (no|nothing|none)\b"
     r"|(people|users|customers) (don'?t|do not) (always |really )?know what "
     r"they (want|need)"
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
