@@ -581,11 +581,11 @@ _BUSINESS = re.compile(
     r"|(won|win|winning) (back )?(the|an|a|our|their|that|this|two|three|\w+ more) (\w+ )?(accounts?|contracts?|deals?"
     r"|clients?|customers?|tenders?|bids?|business)|(stopped|stop|stopping) losing (\w+ )?(bids|deals|customers"
     r"|clients|accounts|tenders|business)|paid for itself"
-    # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
     # ...and people who pay after trying, or come back to buy: "trial-to-paid went from eleven percent to fifteen",
     # "he came back a week later to buy a case"
     r"|trial[- ]to[- ]paid"
     r"|(came|come|coming) back (\w+ ){0,3}to (buy|order|shop|book)"
+    # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
     r"|(finish|finished|finishing|complete|completed|completing) (paying|checking out|checkout|the checkout"
     r"|their (orders?|purchases?|payments?)))\b"
 )

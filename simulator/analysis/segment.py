@@ -57,7 +57,7 @@ _CLAUSE_START = re.compile(
     # ...the times after the fix, and a lesson opened with "what I'd say": "the next two incidents were picked up
     # in under three minutes", "we haven't had one since", "what i'd say is a postmortem with two actions"
     r"|the next (\w+ )?(incidents?|times?|weeks?|months?|releases?|quarters?|sprints?)\b"
-    # ...and the lessons opened with what the speaker would keep: "what i'd repeat is making the other person drive"
+    # ...and a lesson opened with what the speaker would repeat: "what i'd repeat is making the other person drive"
     r"|we (haven't|have not|never) (had|seen)|what i('d| would) (say|repeat)"
     # ...and the outcome after the last step: "i rewrote the data layer over one weekend we demoed it on time", "they
     # were building by hand we built the export first in two weeks"
