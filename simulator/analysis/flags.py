@@ -46,7 +46,11 @@ SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_
 # Who stands above the speaker: the ask from them is the work handed down.
 _ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client|founder"
                 r"|skip-level|head of \w+")
-_AUTHORITY = r"((my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")|leadership|they|he|she)"
+_ABOVE_ME = r"(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
+_AUTHORITY = r"(" + _ABOVE_ME + r"|leadership|they|he|she)"
+_ASKED_IF_I = r"asked (me )?(if|whether) i('d| would| could)\b"  # "his manager asked if I'd help"
+# "that was on me", "it was up to me": a scope when the speaker says it, the ask echoed when said with it (below)
+_ON_ME_WORDS = r"(it|this|that) was (all |kind of |sort of |basically |just )?(on|up to) me"
 _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
     # ("my supervisor just said see if you can...": a word may stand between who asked and the asking)
@@ -59,8 +63,7 @@ _ASSIGNED = re.compile(
     # ...nor rest: "my manager told me to take the afternoon off"
     r"(?! (take|have|go|get) (the |a |an |some )?(afternoon|day|evening|morning|week|time|break|rest)( off)?\b)"
     r"(?! go home\b)"
-    # "his manager asked if I'd help with the design side"
-    r"|asked (me )?(if|whether) i('d| would| could)\b"
+    r"|" + _ASKED_IF_I +
     r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
     # "my mentor said it was up to me to figure out"
     r"|said (that )?(it|this)('s| was| is) (all )?up to me"
@@ -84,8 +87,7 @@ _ASSIGNED = re.compile(
     r"|i was (assigned|given) (it|this|the)"
     # ...and after what else the one above did, as the clause's subject: "his manager wanted him up for promotion
     # that year and asked if I'd help" (not "I told my manager and asked if I could take it": the speaker asking)
-    r"|(?:^|[,;] |\b(?:so|then|but|and|because) )(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
-    r"(?:(?!\bi\b)[^.]){0,80}? and asked (me )?(if|whether) i('d| would| could)\b"
+    r"|(?:^|[,;] |\b(?:so|then|but|and|because) )" + _ABOVE_ME + r"(?:(?!\bi\b)[^.]){0,80}? and " + _ASKED_IF_I +
     r"|(was|got) assigned to me|(gave|handed) (it|this) to me"
     # The ways work is handed over, said out loud: "so I got handed the migration", "it landed on my desk",
     # "my lead put me on it", "he dumped it on me", "I inherited the whole thing", "they picked me". The thing
@@ -130,7 +132,7 @@ _SCOPE_PHRASES = re.compile(
     r"|(wasn'?t|was not|isn'?t|weren'?t|were not|aren'?t) (really |in |on )?(my|our|anyone'?s|any one team'?s|the) "
     r"(\w+ )?(call|area|project"
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
-    r"|, not mine|(it|this|that) was (all |kind of |sort of |basically |just )?(on|up to) me"
+    r"|, not mine|" + _ON_ME_WORDS +
     r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
     r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision"
     r"|feature|release|launch)"
@@ -247,9 +249,9 @@ def _answers_an_ask(sentence: str) -> bool:
     return bool(_ASKED_OF_ME.search(sentence))
 
 
-# "It's on me" in the sentence that hands the work down is taking the ask, not a boundary: "my mentor said it was up
+# "It was on me" in the sentence that hands the work down is taking the ask, not a boundary: "my mentor said it was up
 # to me to figure out, so I, yeah, that was on me".
-_ON_ME = re.compile(r"\b(it|this|that)('s| was| is) (all |kind of |sort of |basically |just )?(on|up to) me\b")
+_ON_ME = re.compile(r"\b" + _ON_ME_WORDS + r"\b")
 
 
 def _echoes_the_ask(sentence: str) -> bool:
