@@ -181,7 +181,7 @@ def fold_segmenters(bank, nlp, answers: Sequence[SpokenAnswer], folds: int = CV_
         taught = [a for k, a in enumerate(answers) if k % folds != fold]
         spoken = [(spoken_text(text, a.nopunct), section)
                   for a in taught for section, text in a.parts for _ in range(SPOKEN_REPEAT)]
-        segmenter = Segmenter(NaiveBayes(written + spoken), features)
+        segmenter = Segmenter(NaiveBayes(written + spoken), features, nlp=nlp)
         chosen.update({a.id: segmenter for k, a in enumerate(answers) if k % folds == fold})
     return chosen
 

@@ -1974,6 +1974,72 @@ def test_the_fifty_fifth_dev_round_told_to_rest_a_change_owned_by_two_and_someon
     assert "no_scope_boundary" in codes(r), r["flags"]
 
 
+def test_the_fifty_sixth_dev_round_steps_read_from_the_parse(nlp, analyzer, bank):
+    from simulator.analysis.flags import concrete_steps, parsed_steps, plain
+
+    # The parse reads verbs no word list names...
+    shrank = "I wrote a small scheduler that turns staging off at night. I also shrank the database in staging."
+    assert concrete_steps(plain(shrank)) < 2
+    assert concrete_steps(plain(shrank), nlp(shrank)) >= 2
+    # ...and the later verbs of a list that shares one "I".
+    assert parsed_steps(nlp("I loaded the new certificate, tested a login, and posted the fix in the channel.")) == 3
+    # A verb joined on with a subject of its own is someone else's work; being, wanting, thinking and what is
+    # still to come are no steps.
+    assert parsed_steps(nlp("I pinged the database team and they added an index and tuned a couple of queries.")) == 1
+    assert parsed_steps(nlp("I was on call, I wanted it gone and I thought it was the cache.")) == 0
+    assert parsed_steps(nlp("I'm going to rewrite it next week.")) == 0
+    # The analyzer reads the Action with its parse.
+    story = ("Our staging setup was a full copy of production, running all night and all weekend. I wanted the bill "
+             "down because finance kept asking about it. I wrote a small scheduler that turns staging off at night. "
+             "I also shrank the database in staging. The bill went from four thousand a month to twelve hundred. I "
+             "learned to look at what an environment does after six before paying for it.")
+    r = analyzer.analyze(scripted(story), bank.questions["scale-cost"])
+    assert "vague_action" not in codes(r), r["flags"]
+
+
+def test_the_fifty_sixth_dev_round_curiosity_as_the_aim_and_the_end_of_a_week_as_the_outcome(analyzer, bank):
+    from simulator.analysis.segment import cue_scores
+
+    def role_of(said: str, story: str, question: str) -> str:
+        r = analyzer.analyze(scripted(story), bank.questions[question])
+        return next(s["role"] for s in r["sentences"] if said in s["text"])
+
+    # (The model trained on the whole set already reads the dev answer's curiosity as its aim; the cue is what the
+    # folds that never saw it need.)
+    for aim in ("I got curious why so many people phoned in about permits.", "I was curious how they used it.",
+                "I wondered why it only failed on the build server."):
+        assert cue_scores(aim)["task"] >= 2, aim
+    assert cue_scores("I got the phone logs, and I wondered aloud about it.")["task"] == 0
+    story = ("I moved onto a team that ran Kafka and I had never used it. I needed to be useful within two weeks "
+             "because the one person who knew it was leaving. I read the docs and I broke a cluster on my laptop on "
+             "purpose. I paired with him for his last four days and wrote down each command. By the end of the "
+             "{span} I was doing the upgrades on my own, and I moved the last forty services over. I'd break it on "
+             "my laptop first again.")
+    for span in ("second week", "month"):
+        assert role_of("By the end", story.format(span=span), "scale-learn-fast") == "result", span
+
+
+def test_the_fifty_seventh_dev_round_verbs_of_managing_and_the_work_named_as_ones_own():
+    from simulator.analysis.flags import _SCOPE, concrete_steps, plain
+
+    # A verb of managing names no step, whatever it manages.
+    for managing in ("I coordinated with design and marketing.", "I handled the knowledge transfer.",
+                     "I supported him through the first couple of months.", "I helped him out with his reviews.",
+                     "I kept the whole team in the loop.", "I managed the release.", "I facilitated the retro.",
+                     "I dealt with the questions that came up.", "I took care of the rollback.",
+                     "I oversaw the migration."):
+        assert concrete_steps(plain(managing)) == 0, managing
+    assert concrete_steps(plain("I managed to get the logs.")) == 1
+    assert concrete_steps(plain("I rebuilt the import, and I helped him write the tests.")) == 2
+    # The work named as one's own is a scope boundary; a first job is not.
+    for own in ("The language routing was my code, so I wanted the real cause.",
+                "It was my import and I had the weekend.", "That part of the app was my service."):
+        assert _SCOPE.search(plain(own)), own
+    for scene in ("It was my first job out of college.", "It was my manager who asked me.",
+                  "The code was my first look at Kafka."):
+        assert not _SCOPE.search(plain(scene)), scene
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Sentence, Word
 from .timing import Delivery, answer_band, delivery
@@ -134,8 +135,11 @@ _SCOPE_PHRASES = re.compile(
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
     r"|, not mine|" + _ON_ME_WORDS +
     r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
-    r"|nobody else (wanted|had|was|would)|it was my (call|change|script|design|plan|project|doing|mistake|decision"
-    r"|feature|release|launch)"
+    r"|nobody else (wanted|had|was|would)"
+    # the work named as one's own: "it was my call", "it was my import", "the language routing was my code"
+    r"|(it|this|that|the [\w-]+( [\w-]+)?) was my (own )?(call|change|script|design|plan|project|doing|mistake"
+    r"|decision|feature|release|launch|code|import|export|service|test|tests|module|migration|job|pipeline|config"
+    r"|query|page|screen|app|tool|library|component|integration|fix|patch|commit|pr|deploy|rollout|idea|system)\b"
     # ...and asking to take it on: "it landed with support, but I had a feeling it was us, so I asked if I could take
     # it"
     r"|i asked (if|whether) i could (take|have|own|pick up|look at|run with) (it|this|that|the \w+)"
@@ -707,9 +711,12 @@ _ALSO_DID = re.compile(
     r"|profiled|patched|reverted|deployed|rolled|started|split|cut|mapped|scripted)\b"
 )
 # "I looked into it" names no step at all: it cancels the step its verb counted.
-_VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|dealt with|took care of|handled"
-                         r"|helped with)"
+_VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|helped with)"
                          r" (it|this|that|things|the (issue|problem|bug))\b"
+                         # ...nor does a verb of managing, whatever it manages: "I coordinated with design", "I
+                         # handled the knowledge transfer", "I supported him through the first months".
+                         r"|\bi " + _ADVERB + r"(coordinated|handled|dealt with|took care of|supported|facilitated"
+                         r"|oversaw|managed(?! to\b)|helped (\w+ )?out|kept (\w+ ){1,3}in the loop)\b"
                          # "I tried a bunch of different things" names none of them
                          r"|\bi " + _ADVERB + r"tried (a bunch of|a few|some|lots of|a lot of|all kinds of"
                          r"|different|various) (different )?(things|stuff|approaches|ideas|options)\b"
@@ -916,7 +923,9 @@ def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level:
     return flags
 
 
-def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -> list[Flag]:
+def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (), nlp: Any = None) -> list[Flag]:
+    """The content weaknesses of a segmented answer; with a spaCy pipeline, the Action's steps are also read
+    from its parse (see `parsed_steps`)."""
     flags = []
     action_text = _section_text(segments, "action")
     if action_text:
@@ -925,7 +934,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = ()) -
         if hit and says_we(we, i):
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
-        steps = concrete_steps(action_text)
+        parse = nlp(" ".join(s.text for s in segments if s.name == "action")) if nlp is not None else None
+        steps = concrete_steps(action_text, parse)
         if steps < 2:
             quote, start = _first_words(segments, "action")
             flags.append(Flag("vague_action", "action", quote, start,
@@ -989,11 +999,48 @@ def habit(text: str) -> re.Match[str] | None:
 _WENT_AND = re.compile(r"\bi went (off |ahead |away )?and ")
 
 
-def concrete_steps(text: str) -> float:
+def concrete_steps(text: str, parse: Any = None) -> float:
+    """First-person steps in the plain text: the word lists' count or, given the spaCy parse of the same words,
+    the parse's count when it reads more (each misses steps the other finds); passing word on counts half, and a
+    step that names nothing ("I looked into it") takes one back."""
     text = _WENT_AND.sub("i ", text)
-    telling = len(_TELLING_STEP.findall(text))
-    steps = len(_ACTION_STEP.findall(text)) + len(_ALSO_DID.findall(text))
-    return steps - telling / 2 - len(_VAGUE_STEP.findall(text))
+    listed = len(_ACTION_STEP.findall(text)) + len(_ALSO_DID.findall(text))
+    steps = max(listed, parsed_steps(parse)) if parse is not None else listed
+    return steps - len(_TELLING_STEP.findall(text)) / 2 - len(_VAGUE_STEP.findall(text))
+
+
+# Verbs whose subject is "I" that say what the speaker was, had, thought, wanted or said: not steps taken.
+_NOT_A_STEP = frozenset(
+    "was were am is are be been had has have could would should might must can will 'd 'm 've wanted want needed "
+    "need thought think knew know felt feel guessed guess meant mean hoped hope wished wish liked like loved love "
+    "realized realize realised realise learned learnt learn remembered remember believed believe wondered wonder "
+    "tried try decided decide figured figure got get kept keep started start began begin went go came come said "
+    "say saw see".split())
+
+
+def parsed_steps(parse: Any) -> int:
+    """Steps in a spaCy parse: each verb of doing, past or present, whose subject is "I", and each verb joined to it
+    that has no subject of its own ("I loaded the certificate, tested a login and posted the fix": three). The parse
+    reads verbs no word list names ("I shrank the database")."""
+    steps = set()
+    for token in parse:
+        if token.lower_ == "i" and token.dep_ == "nsubj":
+            steps |= {verb.i for verb in _sharing_the_subject(token.head)
+                      if verb.tag_ in ("VBD", "VBP", "VBZ") and verb.lower_ not in _NOT_A_STEP}
+    return len(steps)
+
+
+def _sharing_the_subject(verb: Any) -> list[Any]:
+    """The verb, and the verbs coordinated with it that name no subject of their own ("...and they added an index"
+    has one, so it is not the speaker's step)."""
+    verbs, todo = [verb], [verb]
+    while todo:
+        for child in todo.pop().children:
+            own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            if child.dep_ == "conj" and child.pos_ == "VERB" and not own_subject:
+                verbs.append(child)
+                todo.append(child)
+    return verbs
 
 
 # The past forms a story and its lesson tell the same verb in: "two services wrote most of it" and "look at what's

@@ -99,7 +99,7 @@ def build_segmenter(bank: Bank, nlp: Any = None, bank_dir: Path | None = None) -
     key = (id(bank), folder)
     if key not in _TRAINED or _TRAINED[key][0] is not bank:
         _TRAINED[key] = (bank, NaiveBayes([*training_examples(bank), *spoken_examples(folder)]))
-    return Segmenter(_TRAINED[key][1], spacy_features(nlp) if nlp is not None else None)
+    return Segmenter(_TRAINED[key][1], spacy_features(nlp) if nlp is not None else None, nlp=nlp)
 
 
 @dataclass
@@ -118,7 +118,7 @@ class Analyzer:
         spoken = delivery(transcript.words, not_silent=transcript.voice + transcript.unheard_speech)
         found = (
             flagging.timing_flags(timings, transcript.words, level)
-            + flagging.content_flags(segments, question.principles if question else ())
+            + flagging.content_flags(segments, question.principles if question else (), self.segmenter.nlp)
             + flagging.delivery_flags(spoken)
         )
         choice = choose_probe(found, question, self.bank)

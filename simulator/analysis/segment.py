@@ -194,6 +194,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # ...and the aim said as a cleft: "so what I wanted was to stop the plan", "what I needed to do was".
         (r"\bwhat i (wanted|needed|was trying|set out|had)( to do)? (was|is)\b", 3.0),
         (r"\b(had to (decide|figure out|find|get|make|deliver|fix|ship))\b", 1.2),
+        # The aim as curiosity: "I got curious why so many people phoned in", "I wondered why it only failed here".
+        (r"\bi (got|was|became) (really |so |kind of )?curious\b|\bi (wondered|started wondering) (why|how|what"
+         r"|whether|if)\b", 2.0),
         # Scope said the way people say it: "nobody's job", "it wasn't really my call", "that was on me".
         (r"\b(nobody|no one|anyone|any one team)'?s (job|problem|area|responsibility|charter|project)\b", 3.5),
         (r"\b(wasn'?t|was not|isn'?t) (really |in )?(my|our|anyone'?s|any one team'?s) \w+|, not mine\b", 3.0),
@@ -214,7 +217,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|\b(landed|fell) (on|to) me\b|\bon my plate\b", 2.5),
     ],
     "action": [
-        (r"\b(first|second|third|then|next|after that|finally|so i|i started|i began)\b", 1.2),
+        # (An ordinal that counts time is not the order of steps: "by the end of the second week", "next time".)
+        (r"\b((first|second|third|next)(?! (day|week|month|quarter|year|sprint|time)s?\b)|then|after that|finally"
+         r"|so i|i started|i began)\b", 1.2),
         # An answer that opens on its first step: "so the first thing I did, before anything else, was..."
         (r"\b(the )?first thing (i|we) did\b", 2.5),
         (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled"
@@ -247,7 +252,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(eventually|by the time|after (that|my fix|the fix|the change)|within (a|an|\w+) (days?|weeks?|months?"
          r"|quarters?|years?))\b"
          # the time after the work, by a span of the speaker's life: "by the end of my internship the team had..."
-         r"|\bby the end of (my|the|that|our) (internship|summer|semester|term|quarter|year|program|rotation)\b"
+         r"|\bby the end of (my|the|that|our) (first |second |third |next )?(internship|summer|semester|term|quarter"
+         r"|year|program|rotation|week|month)\b"
          # ...or by a count of days: "by day eight I did a deploy on my own"
          r"|\bby (day|week|month) (\w+)\b", 1.5),
         (r"\b(it|that) (worked|paid off|made a difference)\b|\b(was|got) promoted\b|\bcaught up\b|\bback to normal\b"
@@ -444,10 +450,12 @@ def spacy_features(nlp: Any) -> Features:
 class Segmenter:
     """Scores sentence roles and finds the best ordered labelling."""
 
-    def __init__(self, model: NaiveBayes | None = None, features: Features | None = None, nb_weight: float = 0.6):
+    def __init__(self, model: NaiveBayes | None = None, features: Features | None = None, nb_weight: float = 0.6,
+                 nlp: Any = None):
         self.model = model
         self.features = features
         self.nb_weight = nb_weight
+        self.nlp = nlp  # the spaCy pipeline the flags read the Action's parse with; None reads the word lists only
 
     def role_scores(self, sentences: Sequence[Sentence], span_s: float | None = None) -> list[dict[str, float]]:
         """Role scores per sentence. The position prior uses the sentence's place among all of them, or,
