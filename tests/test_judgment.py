@@ -2040,6 +2040,32 @@ def test_the_fifty_seventh_dev_round_verbs_of_managing_and_the_work_named_as_one
         assert not _SCOPE.search(plain(scene)), scene
 
 
+def test_the_fifty_eighth_dev_round_a_hand_off_in_two_sentences_and_time_not_spent():
+    from simulator.analysis.flags import _SCOPE, business_impact, content_flags, plain
+    from simulator.types import Segment, Sentence
+
+    def flags_of(*parts):
+        return [f.code for f in content_flags([Segment(name, 0.0, 1.0, tuple(
+            Sentence(k, words_from_text(text)) for k, text in enumerate(sentences))) for name, *sentences in parts])]
+
+    raised = "I found the bad date format in the logs, and I raised it with the platform team."
+    done = "The platform team changed the date handling, and they rolled it out two weeks later."
+    # Word passed on, and the next step of the Action is them doing the work: a hand-off...
+    assert "handoff" in flags_of(("action", raised, done), ("result", "The export has not failed since."))
+    assert "handoff" in flags_of(("action", raised, "So they patched the library the next day."))
+    # ...not when the speaker did the next step, nor when what they did is how it ended (the Result).
+    assert "handoff" not in flags_of(("action", raised, "I changed the date handling on our side."))
+    assert "handoff" not in flags_of(("action", raised), ("result", done))
+    assert "handoff" not in flags_of(("action", "I rewrote the export's date handling."), ("result", raised, done))
+    assert "handoff" not in flags_of(("action", "I found the bad date format in the logs.", done))
+    # "X, not who should own it" sets two things side by side; it denies nobody's ownership.
+    assert not _SCOPE.search(plain("I asked what they actually needed from search, not who should own it."))
+    assert _SCOPE.search(plain("Nobody knew who owned it, so I asked what they needed."))
+    # Engineering time not spent, said as when the work was done.
+    assert business_impact(plain("He shipped that one service in three weeks instead of a quarter."))
+    assert not business_impact(plain("Her changes went through review in about a day instead of a week."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -240,7 +240,8 @@ _DENIAL = r"(?:not|no|nobody|nobody's|no one|no one's|none|never|neither|without
 _OWNING = (r"(?:own|owned|owner|owners|owning|owns|ownership|responsib\w*|assign\w*|job|role|lane|ours|mine"
            r"|priorit\w*|rotation|remit|charter|plate|radar|roadmap|goals|okrs|scope|team's|else's|everybody's)")
 _NEAR = r"(?:[^\w']+[\w']+){0,5}[^\w']+"  # up to five words between
-_SCOPE_DENIED = re.compile(rf"\b{_DENIAL}{_NEAR}{_OWNING}\b")
+# ("...what they needed, not who should own it" sets two things side by side: it denies nobody's ownership.)
+_SCOPE_DENIED = re.compile(rf"\b(?!not (?:who|whose|which|what)\b){_DENIAL}{_NEAR}{_OWNING}\b")
 _SCOPE = re.compile(f"(?:{_SCOPE_PHRASES.pattern})|(?:{_SCOPE_SHAPES.pattern})|(?:{_SCOPE_DENIED.pattern})")
 # Putting oneself forward, unasked, while the story is still being set up: "nobody really knew what that meant and
 # our supervisor said it was up to us, so I said I'd go and find out". Said back to an ask ("she asked me if I'd
@@ -330,6 +331,25 @@ _WITHOUT_ME = re.compile(r"\b(without (calling|asking|paging|pinging|waking|need
 
 def _not_passed_on(text: str) -> bool:
     return _vendors_own_fix(text) or bool(_WITHOUT_ME.search(text))
+
+
+# The hand-off told in two sentences of the Action: word passed on to someone ("I raised it with the platform team"),
+# then the next step is them doing the work ("The platform team changed the date handling, and they rolled it out").
+# (In the Result, what the others then did is how it ended: "I sent the steps to reproduce to billing. They fixed the
+# bug that week".)
+_WORD_PASSED_TO = re.compile(r"\b(" + _PASSED_ON + r")\b[^.]{0,80}?\b(" + _SOMEONE_ELSE + r")\b")
+_THEY_DID_IT = re.compile(r"^((so|and|then|well|um|uh),? )*(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")")
+
+
+def _handed_on_then_done(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
+    for before, sentence in (pair for seg in segments if seg.name == "action"
+                             for pair in zip(seg.sentences, seg.sentences[1:], strict=False)):
+        first = plain(before.text)
+        text, owner = _plain_words(sentence.words)
+        m = _THEY_DID_IT.search(text)
+        if m and owner and _WORD_PASSED_TO.search(first) and not _not_passed_on(first + " " + text):
+            return (*_quoted(sentence, owner, m), "action")
+    return None
 
 
 # Words quoted from a conversation ("so I said, can we try it for a week") are not who did the work.
@@ -523,6 +543,10 @@ _BUSINESS = re.compile(
     # engineering time not spent: "it took about two days instead of a quarter" (not a job's run time in hours)
     r"|took (us )?(about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of "
     r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
+    # ...said as when it was done: "he shipped it in three weeks instead of a quarter" (not "his reviews went through
+    # in a day instead of a week": how fast one person's work moves)
+    r"|in (about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of (a|an|the|\w+) "
+    r"(\w+ )?(quarters?|months?|years?)"
     # a person kept and a newcomer's first days: "she's still on the team two years later", "a new starter's first day"
     r"|(still|stayed) (on|with|at) (the|our|my) (team|company|org)|new (starters?|joiners?)"
     r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
@@ -955,7 +979,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (), n
             quote, start = _first_words(segments, segments[0].name)
         flags.append(Flag("no_scope_boundary", "task", quote, start,
                           "The Task never says whose job this was, so the interviewer assumes it was assigned."))
-    hit = _find(segments, ["action", "result", "task"], _HANDOFF, unless=_not_passed_on)
+    hit = _find(segments, ["action", "result", "task"], _HANDOFF, unless=_not_passed_on) or _handed_on_then_done(
+        segments)
     if hit:
         flags.append(Flag("handoff", hit[2], hit[0], hit[1], "The problem was passed to others to solve."))
     result = _section_text(segments, "result")
