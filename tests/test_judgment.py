@@ -2066,6 +2066,24 @@ def test_the_fifty_eighth_dev_round_a_hand_off_in_two_sentences_and_time_not_spe
     assert not business_impact(plain("Her changes went through review in about a day instead of a week."))
 
 
+def test_the_fifty_ninth_dev_round_taken_on_oneself_a_museum_and_an_opinion_passed_on():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    # Taking it on oneself says nobody handed it over.
+    for own in ("So I took it on myself to find out what they needed.", "I took it upon myself to ask them."):
+        assert _SCOPE.search(plain(own)), own
+    assert not _SCOPE.search(plain("So I took it to the museum to find out what they needed."))
+    # Who the work was for, named as the place they run: a museum, a gallery, a library, a charity, a council (not a
+    # branch: "the branch was merged" is code).
+    for place in ("museum", "gallery", "library", "charity", "council"):
+        assert business_impact(plain(f"The {place} picked the second version, and they still use it.")), place
+    assert not business_impact(plain("The tester picked the second version, and they still use it."))
+    # ...but what they said they felt is an opinion, as what they felt is.
+    for opinion in ("The charity said they liked it a lot.", "The museum told us they were really happy.",
+                    "The library said that they loved it."):
+        assert not business_impact(plain(opinion)), opinion
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

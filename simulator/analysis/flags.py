@@ -143,8 +143,8 @@ _SCOPE_PHRASES = re.compile(
     # ...and asking to take it on: "it landed with support, but I had a feeling it was us, so I asked if I could take
     # it"
     r"|i asked (if|whether) i could (take|have|own|pick up|look at|run with) (it|this|that|the \w+)"
-    r"|i (volunteered|offered) to|no one had|nobody had (set|defined|owned|looked)|it was my (job|role"
-    r"|responsibility) to"
+    r"|i (volunteered|offered) to|i took it (up)?on myself|no one had|nobody had (set|defined|owned|looked)"
+    r"|it was my (job|role|responsibility) to"
     r"|(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)"
     r"|(not|not only|beyond|outside) (the |what )?(\w+ )?(my|our) (own )?team"  # "not [just] the parts my team built"
     r"|(nobody|no one)( else)?( on [\w ]{2,20})? (owned|wanted|had time)|(wasn'?t|not) on (the|my|our) (roadmap|plate"
@@ -475,9 +475,9 @@ def measure(text: str) -> re.Match[str] | None:
 
 
 # "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not): people it was for,
-# then only how they felt about it.
-_OPINION = (r"(?! (really |all |just |seemed to )?(liked|loved|enjoyed|appreciated|(were|was) (really |very |so |all )?"
-            r"(happy|pleased|glad|thrilled|excited))\b)")
+# then only how they felt about it, in their words too ("the charity said they liked it a lot").
+_OPINION = (r"(?! ((said|told (us|me)),? (that )?(they|he|she) )?(really |all |just |seemed to )?(liked|loved|enjoyed"
+            r"|appreciated|(were|was) (really |very |so |all )?(happy|pleased|glad|thrilled|excited))\b)")
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)" + _OPINION +
     r"|churn|conversion|retention"
@@ -574,7 +574,8 @@ _BUSINESS = re.compile(
     # ("it errored in front of the professor": the audience of a failure, not someone it did something for)
     r"|\b(?<!front of the )((nurses|doctors|teachers|professors?|analysts|new hires|managers|owners|treasurer|operators"
     r"|reps|buyers|travell?ers|families|parents|residents|finance|legal|ops|marketing|warehouse|stores?|shops?"
-    r"|restaurants?|clinics?|hospitals?|wards?|schools?|labs?|front desk|call cent(er|re)|the business)\b" + _OPINION +
+    r"|restaurants?|clinics?|hospitals?|wards?|schools?|labs?|museums?|galler(y|ies)|librar(y|ies)|charit(y|ies)"
+    r"|councils?|front desk|call cent(er|re)|the business)\b" + _OPINION +
     r"|(didn't|did not|don't|no longer|never) (have|had|need|needed) to|(weren't|wasn't) (stuck|chasing|waiting)"
     r"|(got|get|gave|give|had|have) (\w+ ){0,5}(evenings?|weekends?|mornings?|nights?|afternoons?|time|lives?) back"
     # a service given back to the people who use it, with how soon: "logins were back in about forty minutes"
