@@ -2084,6 +2084,25 @@ def test_the_fifty_ninth_dev_round_taken_on_oneself_a_museum_and_an_opinion_pass
         assert not business_impact(plain(opinion)), opinion
 
 
+def test_the_sixtieth_dev_round_a_deliverable_handed_over_a_soft_suggestion_and_demos_booked():
+    from simulator.analysis.flags import _ASSIGNED, business_impact, plain
+
+    # A deliverable handed over is the work handed down; what someone gave the speaker to read is not.
+    for handed in ("My manager gave me the landing page.", "My lead gave me the signup form.",
+                   "My manager gave me the monthly report.", "My lead gave me the partner integration.",
+                   "My manager gave me the next release."):
+        assert _ASSIGNED.search(plain(handed)), handed
+    assert not _ASSIGNED.search(plain("My manager gave me the numbers from last quarter."))
+    # A suggestion from above, said softly with "one".
+    assert _ASSIGNED.search(plain("My lead, um, she kind of said it'd be a good one for me to dig into."))
+    assert not _ASSIGNED.search(plain("My lead said it'd be a good one to ship before the holidays."))
+    # People booking time with the business.
+    for booked in ("About a hundred and forty people booked demos through it.", "Forty parents booked tours.",
+                   "Sixty people requested a call.", "Twelve clinics scheduled consultations."):
+        assert business_impact(plain(booked)), booked
+    assert not business_impact(plain("Forty engineers booked a meeting room."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

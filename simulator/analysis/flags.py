@@ -73,9 +73,10 @@ _ASSIGNED = re.compile(
     r"|(pulled|took) me aside"
     # the ask sent by message: "my manager messaged me and said can you take a look"
     r"|(messaged|pinged|called|texted|emailed|slacked) me,?( and)? (said|asked)( me)?,? (can|could|would) you"
-    # a suggestion from above is the ask, said softly: "my mentor said it'd be a good thing to look at"
+    # a suggestion from above is the ask, said softly: "my mentor said it'd be a good thing to look at", "she said it'd
+    # be a good one for me to dig into"
     r"|(said|suggested|thought|mentioned) (that )?(it'?d|it would|this would|that would) be a (good|nice|useful"
-    r"|great) (thing|idea|project|place) (for me )?to"
+    r"|great) ((thing|idea|project|place) (for me )?to|one for me to)"
     r"|[^.]{0,30}(said|told me) (she|he|they) needed (someone|somebody|me|a person) to"
     # the ask as reported dialogue ("my mentor was like, you explain it to her"; the hedge "like" is dropped first)
     r"|(was|goes|went|said),? (can you|could you|see if you (can|could)|why don'?t you"
@@ -102,7 +103,7 @@ _ASSIGNED = re.compile(
     r"|(?<!nobody )(?<!no one )(gave|handed|dumped|threw|passed) (me|us|my (team|group)) (the|this|that|a) "
     r"([\w-]+ ){0,2}"
     r"(project|task|ticket|job|work|part|migration|feature|problem|assignment|deadline|rewrite|launch|module|system"
-    r"|codebase|service|area|audit)"
+    r"|codebase|service|area|audit|page|site|website|app|screen|form|report|dashboard|integration|release)"
     r"|(dumped|threw|pushed|dropped) (it|this|that|the whole thing) (on|onto|in) (me|my lap)"
     r"|(got|was) (routed|given|handed|passed|dropped) (to|on) me"
     # "it ended up on my plate because I'd touched it last", "it fell to me", "I drew the short straw"
@@ -500,6 +501,8 @@ _BUSINESS = re.compile(
     # someone woken or interrupted ("it used to page someone three times a week")
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
+    # people booking time with the business: "a hundred and forty people booked demos through it"
+    r"|(booked|requested|scheduled) (\w+ )?(demos?|calls?|appointments?|visits?|tours?|consultations?)"
     r"|(left|wrote|gave) (us )?a (good|great|five star) review"
     r"|(minutes?|hours?|days?|weeks?) (a|per|each|every) (day|week|month|quarter|year|release|sprint)"
     r"|the wait|wait(ing)? time|(days?|weeks?|hours?|months?) of waiting"
