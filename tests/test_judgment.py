@@ -2103,6 +2103,39 @@ def test_the_sixtieth_dev_round_a_deliverable_handed_over_a_soft_suggestion_and_
     assert not business_impact(plain("Forty engineers booked a meeting room."))
 
 
+def test_the_sixty_first_dev_round_a_slip_as_the_scene_and_run_ons_that_turn_to_the_outcome_and_the_lesson():
+    from simulator.analysis.flags import business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # The speaker's own slip opens an incident story: the scene, not a step.
+    for slip in ("I changed a cleanup job and I got the where clause wrong.", "I made a silly mistake in the config."):
+        assert cue_scores(slip)["situation"] >= 1.5, slip
+    assert cue_scores("I changed a cleanup job and I got the where clause right.")["situation"] < 1.5
+    # Without punctuation, the outcome told as what people could now do opens a clause, and so does a lesson told
+    # as what the speaker would do; neither does inside the step before it.
+    said = ("so every new developer spent three days getting the app running on their laptop and nobody asked me "
+            "to fix it i wrote one setup script with a dev container and i sat with the next two new people and i "
+            "fixed every place where the script broke new people could get the app running on their first morning and "
+            "they were pushing real changes that same week i'd watch a new person do it earlier because the steps i'd "
+            "forgotten were the ones they got stuck on")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    assert any(t.startswith("new people could get") for t in texts), texts
+    assert any(t.startswith("i'd watch a new person") for t in texts), texts
+    bound = ("so our deploys took a whole afternoon and it was nobody's job to fix them so i wrote the checks down "
+             "and posted the numbers on the wall every week so people could see them and the other teams could see "
+             "where we were i kept posting them every week in the channel and figured i'd write the runbook too")
+    texts = [s.text for s in split_sentences(words_from_text(bound))]
+    assert not any(t.startswith(("people could", "teams could", "i'd write")) for t in texts), texts
+    # ...and a step the lists had left out: "I cut the scope down".
+    cut = ("so the partner launch had lost its only engineer with a week to go and nobody else was going to pick it "
+           "up and I knew the page templates I cut the scope down to the one page and the sign up form")
+    texts = [s.text for s in split_sentences(words_from_text(cut))]
+    assert any(t.startswith("I cut the scope") for t in texts), texts
+    # New people at work sooner is what the work meant beyond the code.
+    assert business_impact(plain("New people could get the app running on their first morning."))
+    assert not business_impact(plain("The app could get running on the first morning."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

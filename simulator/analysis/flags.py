@@ -493,6 +493,8 @@ _BUSINESS = re.compile(
     # who the work was for, and what they got: members, patients, sellers; calls, sign-ups, a deadline met.
     # ("failed calls" and "API calls" are a service's calls, not people's)
     r"|members|patients|sellers|drivers|partners?|accounts|sign[ -]?ups?|(signed|signing) up"
+    # new people at work sooner: "new people could get the app running on their first morning"
+    r"|new (people|starters|joiners|developers|engineers|staff|colleagues) (could|were|got|started)"
     r"|(?<!failed )(?<!api )(?<!service )(?<!network )(?<!database )(?<!http )(?<!outbound )(?<!external )calls"
     r"|rating|deadline|audit"
     # ...and what they pay for in their own words: "chargebacks dropped", "the auditors had nothing to write up",

@@ -49,7 +49,7 @@ _CLAUSE_START = re.compile(
     r"|(and )?i (kind of |sort of )?(added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked"
     r"|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
-    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose)"
+    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -156,6 +156,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(was|were) (getting|taking|failing|crashing|sitting|running|losing|using|sending|asking)\b", 1.0),
         (r"\b(kept|keep) [a-z]+ing\b|(?<!\bi )(?<!\bi')\bwould (go|fall|take|show|come|sometimes|just|disappear|get"
          r"|crash|fail|break|back up)\b", 1.2),
+        # The speaker's own slip as the scene of an incident story: "I changed a cleanup job and I got the where
+        # clause wrong" opens the story; the steps come after it.
+        (r"\bi (got|had) (the|a|an|my) ([\w-]+ ){0,2}wrong\b|\bi (made|had made) (a|one|the) (\w+ )?mistake\b", 1.5),
     ],
     "task": [
         (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned"
@@ -374,7 +377,27 @@ def _turns_on(words: Sequence[Word], k: int) -> bool:
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
     # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went".
-    return bool(_CLAUSE_START.match(_ahead(words, k, 5)))
+    ahead = _ahead(words, k, 5)
+    before = _ahead(words, k - 1, 1)
+    return bool(_CLAUSE_START.match(ahead) or _ABLE_NOW.match(ahead) and before not in _BINDING
+                or _WOULD_NOW.match(ahead) and before not in _REPORTING)
+
+
+# The outcome told as what people could now do, after the last step without a full stop: "...and i fixed every
+# place it broke new people could get the app running on their first morning". Not after a word that binds it
+# to the step before ("so that people could", "which people could").
+_ABLE_NOW = re.compile(r"^((the|our|all the|every|new|most) )?(people|everyone|everybody|users|customers|hires"
+                       r"|staff|folks|teams?|new (people|hires|starters|joiners)) (could|can|were able to)\b")
+# The lesson told as what the speaker would do, after the outcome without a full stop: "...pushing real changes
+# that same week i'd watch a new person do it earlier". Not the speaker's word given or reported ("i said i'd
+# write it", "so i'd have time").
+_WOULD_NOW = re.compile(r"^i'?d (\w+ )?(watch|start|build|do|ask|bring|write|talk|try|spend|push|check|set|involve"
+                        r"|test|look|pair|go|get|put|plan|measure|loop|share|say|sit|keep)\b")
+_REPORTING = {"said", "told", "that", "thought", "knew", "decided", "figured", "promised", "if", "because", "so",
+              "agreed", "offered", "guess", "hoped", "felt"}
+# ...and not inside a longer subject: "the other teams could see".
+_BINDING = {"so", "that", "because", "until", "till", "where", "when", "if", "once", "while", "unless", "which", "who",
+            "the", "other", "our", "their", "new", "all", "every", "most", "some", "more"}
 
 
 def tokens(text: str) -> list[str]:
