@@ -2136,6 +2136,36 @@ def test_the_sixty_first_dev_round_a_slip_as_the_scene_and_run_ons_that_turn_to_
     assert not business_impact(plain("The app could get running on the first morning."))
 
 
+def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_on():
+    from simulator.analysis.flags import _ASSIGNED, _GENERIC, business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # The work handed down, said the ways people say it; the speaker's own offer is not.
+    for handed in ("Before she left she signed me up as the release owner.", "She put my name on the release page.",
+                   "In sprint planning the ticket just came to me.", "My manager goes, you know the code, you're on "
+                   "it.", "She said it's yours now.", "And it got dumped in my lap."):
+        assert _ASSIGNED.search(plain(handed)), handed
+    for offered in ("I put my name down for the migration.", "People came to me with their questions.",
+                    "Once you're on this team you learn the code."):
+        assert not _ASSIGNED.search(plain(offered)), offered
+    # What customers are billed is business.
+    assert business_impact(plain("We reissued about three hundred invoices within the week."))
+    assert not business_impact(plain("We reissued about three hundred certificates within the week."))
+    assert _GENERIC.search(plain("I learned that when everyone works together you can really move fast."))
+    # Nobody in charge is whose job it was not; asking the one above to take it on is the Task.
+    assert cue_scores("Nobody was in charge of keeping them in step.")["task"] >= 3.5
+    assert cue_scores("So I asked our supervisor if I could run a short check in.")["task"] >= 2.5
+    assert cue_scores("So I asked the customer if I could see the logs.")["task"] < 2.5
+    # Without punctuation, the work handed over and an outcome dated from the work open clauses of their own.
+    said = ("so our upload service was fine with a few hundred files a day and then we signed a school district "
+            "and it was suddenly fifty thousand and it got dumped in my lap i moved the thumbnails into a queue "
+            "and i sat with the two teams who were most against it so the others could see it work within two "
+            "quarters six of the seven teams had moved")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    assert any(t.startswith("and it got dumped") for t in texts), texts
+    assert any(t.startswith("within two quarters") for t in texts), texts
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -100,6 +100,11 @@ _ASSIGNED = re.compile(
     r"|i was the one (they|he|she) (picked|chose)"
     # "I kind of got roped into it", "you're on point for fixing it", "my lead volunteered me"
     r"|roped (me )?in(to)?|(you'?re|you are|i was|i'?m) on point for|volunteered me"
+    # ...or signed up by the one above, the ticket routed in planning: "she signed me up as the release owner",
+    # "she put my name on the release page", "the ticket just came to me", "my manager goes, you're on it"
+    # (not "I put my name down for it": the speaker's own offer)
+    r"|signed me up (as|for)|(?<!i )put my name (on|down for)|(ticket|task|bug|job|project|work) (just )?(came|went) "
+    r"(straight )?to me|you'?re on it\b"
     r"|(?<!nobody )(?<!no one )(gave|handed|dumped|threw|passed) (me|us|my (team|group)) (the|this|that|a) "
     r"([\w-]+ ){0,2}"
     r"(project|task|ticket|job|work|part|migration|feature|problem|assignment|deadline|rewrite|launch|module|system"
@@ -107,11 +112,12 @@ _ASSIGNED = re.compile(
     r"|(dumped|threw|pushed|dropped) (it|this|that|the whole thing) (on|onto|in) (me|my lap)"
     r"|(got|was) (routed|given|handed|passed|dropped) (to|on) me"
     # "it ended up on my plate because I'd touched it last", "it fell to me", "I drew the short straw"
-    r"|(dropped|landed|ended up|fell) (in|on|onto) my (lap|desk|plate)|(it|this|that) fell to me|drew the short straw"
+    r"|(dropped|dumped|landed|ended up|fell) (in|on|onto) my (lap|desk|plate)|(it|this|that) fell to me"
+    r"|drew the short straw"
     r"|(chose|picked) me|i inherited|(?<!i )made it my (project|job|task|responsibility)"
     r"|suggested (that )?i (take|own|do)|put me (on|in charge)|came to me and (said|asked)|i was tasked with"
     r"|assigned (the|this|that|it) ([\w-]+ ){0,2}to me"
-    r"|made me (the|a) ([\w-]+ ){0,2}(owner|lead|point person|person)|(this|it) (is|was) (yours|mine) now"
+    r"|made me (the|a) ([\w-]+ ){0,2}(owner|lead|point person|person)|(this|it)('s| is| was) (yours|mine) now"
     r"|(dropped|dumped|threw) (the|this|that) ([\w-]+ ){0,2}on me)\b"
 )
 # Taking the whole of it on: "I told her I'd take the whole thing, the design, the legal review, the rollout".
@@ -503,6 +509,8 @@ _BUSINESS = re.compile(
     # someone woken or interrupted ("it used to page someone three times a week")
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
+    # what customers are billed: "we reissued about three hundred invoices"
+    r"|invoices?"
     # people booking time with the business: "a hundred and forty people booked demos through it"
     r"|(booked|requested|scheduled) (\w+ )?(demos?|calls?|appointments?|visits?|tours?|consultations?)"
     r"|(left|wrote|gave) (us )?a (good|great|five star) review"
@@ -655,7 +663,7 @@ _FOR_SOMEONE = re.compile(
 _IMPACT = re.compile(f"(?:{_BUSINESS.pattern})|(?:{_FOR_SOMEONE.pattern})")
 _GENERIC = re.compile(
     r"\b(communication is (important|key)|teamwork|team work|i learned a lot|learned the importance|great learning"
-    r"|always (be|communicate)|it'?s important to|never give up|hard work|work together|be more careful"
+    r"|always (be|communicate)|it'?s important to|never give up|hard work|work(s|ing)? together|be more careful"
     r"|everything happens|good experience|valuable experience|collaboration is (key|important)"
     r"|great experience|(simple|simpler|simplicity) is (usually |always )?better|as a team is|speak up"
     r"|(is|are) (really |very |so )?important(?=[.!,]|$| (when|if|whenever) )|look for ways to improve"

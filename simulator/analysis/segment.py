@@ -85,6 +85,12 @@ _CLAUSE_START = re.compile(
     r"|after (about|around|a|an|one|two|three|four|five|six)\b"
     # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
     # of the work ("the club still uses it", "the front desk stopped").
+    # ...("and it got dumped in my lap", the work handed over said of the work)
+    r"|(and )?(it|this|that|the \w+) (got|was) (dumped|handed|given|passed|dropped|assigned|routed)\b"
+    # ...(an outcome dated from the work: "so the others could see it work within two quarters six of the seven
+    # teams had moved")
+    r"|within (a|an|one|two|three|four|five|six|a few|a couple of|about|the first|the next|\d+) "
+    r"(\w+ )?(days?|weeks?|months?|quarters?|years?|sprints?)\b"
     r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
     r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
     # ...and a student's outcome: "and we handed it in on time" (five words are read ahead).
@@ -162,7 +168,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "task": [
         (r"\b(not my team|wasn'?t my|was not my|outside (of )?my|nobody asked|no one asked|no ticket|not assigned"
-         r"|nobody owned|no one owned|no clear owner|no owner"
+         r"|nobody owned|no one owned|no clear owner|no owner|(nobody|no one) was (really )?(in charge|responsible)"
          # "I wasn't on the team that had the outage, but I ran the review": not one's own, as the flags hear it
          r"|i (wasn'?t|was not) (even )?on (the|that|their|his|her) ([\w-]+ ){0,2}(team|project|rota"
          r"|rotation))\b", 3.5),
@@ -189,7 +195,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b(technically|strictly speaking),? (the|it|this|that)\b|\bthe ask (i got |we got )?was\b", 2.0),
         # ...and the remit said sideways: "not anything in my backlog", "so I asked if I could have a go at it"
         (r"\bnot (anything |something )?(in|on) my (backlog|list|plate)\b|\basked if i could (have a go|take|try"
-         r"|look|own|pick)\b", 2.5),
+         r"|look|own|pick)\b"
+         # ...or asked of the one above: "so I asked our supervisor if I could run a short check-in"
+         r"|\basked (my|our|the) (\w+ )?(supervisor|manager|lead|boss|director|professor|mentor|teacher|tutor)"
+         r" (if|whether) i could\b", 2.5),
         # ("I volunteered as the tech lead for a food charity" is where the story is set, not an offer.)
         (r"\b(i owned|it fell to me|i volunteered(?! (as|at|for|with|in)\b)|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
