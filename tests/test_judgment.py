@@ -2156,7 +2156,8 @@ def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_
     assert cue_scores("Nobody was in charge of keeping them in step.")["task"] >= 3.5
     assert cue_scores("So I asked our supervisor if I could run a short check in.")["task"] >= 2.5
     assert cue_scores("So I asked the customer if I could see the logs.")["task"] < 2.5
-    # Without punctuation, the work handed over and an outcome dated from the work open clauses of their own.
+    # Without punctuation, the work handed over and an outcome dated from the work open clauses of their own; the
+    # time a step took does not ("i checked each item was done within a month", as in the thirty-ninth round).
     said = ("so our upload service was fine with a few hundred files a day and then we signed a school district "
             "and it was suddenly fifty thousand and it got dumped in my lap i moved the thumbnails into a queue "
             "and i sat with the two teams who were most against it so the others could see it work within two "
@@ -2164,6 +2165,10 @@ def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_
     texts = [s.text for s in split_sentences(words_from_text(said))]
     assert any(t.startswith("and it got dumped") for t in texts), texts
     assert any(t.startswith("within two quarters") for t in texts), texts
+    done = ("so our web shop had an outage where nobody could pay for about an hour on a friday and i ran the "
+            "postmortem i wrote the fix plan with an alert and a second worker and i checked each item was done "
+            "within a month the alert went off once that year")
+    assert not any(s.text.startswith("within") for s in split_sentences(words_from_text(done)))
 
 
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):

@@ -87,10 +87,6 @@ _CLAUSE_START = re.compile(
     # of the work ("the club still uses it", "the front desk stopped").
     # ...("and it got dumped in my lap", the work handed over said of the work)
     r"|(and )?(it|this|that|the \w+) (got|was) (dumped|handed|given|passed|dropped|assigned|routed)\b"
-    # ...(an outcome dated from the work: "so the others could see it work within two quarters six of the seven
-    # teams had moved")
-    r"|within (a|an|one|two|three|four|five|six|a few|a couple of|about|the first|the next|\d+) "
-    r"(\w+ )?(days?|weeks?|months?|quarters?|years?|sprints?)\b"
     r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
     r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
     # ...and a student's outcome: "and we handed it in on time" (five words are read ahead).
@@ -389,7 +385,17 @@ def _starts_clause(words: Sequence[Word], k: int) -> bool:
     ahead = _ahead(words, k, 5)
     before = _ahead(words, k - 1, 1)
     return bool(_CLAUSE_START.match(ahead) or _ABLE_NOW.match(ahead) and before not in _BINDING
-                or _WOULD_NOW.match(ahead) and before not in _REPORTING)
+                or _WOULD_NOW.match(ahead) and before not in _REPORTING
+                or _WITHIN.match(ahead) and before not in _COMPLETED)
+
+
+# An outcome dated from the work, after the last step without a full stop: "...so the others could see it work
+# within two quarters six of the seven teams had moved". Not the time a step took: "i checked each item was done
+# within a month".
+_WITHIN = re.compile(r"^within (a|an|one|two|three|four|five|six|a few|a couple of|about|the first|the next|\d+) "
+                     r"(\w+ )?(days?|weeks?|months?|quarters?|years?|sprints?)\b")
+_COMPLETED = {"done", "finished", "complete", "completed", "fixed", "shipped", "live", "ready", "delivered", "out",
+              "over", "built", "migrated", "moved", "replaced"}
 
 
 # The outcome told as what people could now do, after the last step without a full stop: "...and i fixed every
