@@ -2171,6 +2171,28 @@ def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_
     assert not any(s.text.startswith("within") for s in split_sentences(words_from_text(done)))
 
 
+def test_the_sixty_third_dev_round_a_measure_named_at_length_and_bookings():
+    from simulator.analysis.flags import business_impact, plain
+
+    # Without punctuation, a measure that moved opens a clause even when it is named in more than five words; a
+    # thing that fell apart is no measure, and "that the bill dropped" is bound to the clause before it.
+    said = ("so forty percent of our cloud bill was one analytics database that ran all day and nobody owned the cost "
+            "i set it to scale down at night and i moved the three nightly reports onto a small instance and checked "
+            "with each team that their numbers matched the bill for that database dropped by a bit over half")
+    texts = [s.text for s in split_sentences(words_from_text(said))]
+    assert any(t.startswith("the bill for that database dropped") for t in texts), texts
+    for kept in ("matched and the demo kind of fell apart in front of the professor",
+                 "matched and it turned out that the bill for that database dropped by half"):
+        said = ("so in my final year we built a scheduling app for the campus gym and i was in charge of the backend "
+                "and i built the whole booking part myself over a weekend and when they pulled it in nothing " + kept)
+        texts = [s.text for s in split_sentences(words_from_text(said))]
+        assert not any(t.startswith(("the demo", "the bill")) for t in texts), texts
+    # Bookings and reservations are people buying time from the business.
+    assert business_impact(plain("Online repair bookings went from about three a week to around twenty."))
+    assert business_impact(plain("Table reservations doubled in a month."))
+    assert not business_impact(plain("Build times went from about three minutes to twenty seconds."))
+
+
 def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache(tmp_path, analyzer, bank):
     """The drill's live words are decoded once and kept; the guess and the cues are replayed over them. A Situation
     spoken for 45 s against its 30 s target gets one cue, and it is right; the Task after it gets none."""

@@ -510,7 +510,7 @@ _BUSINESS = re.compile(
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
     r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
     # what customers are billed: "we reissued about three hundred invoices"
-    r"|invoices?"
+    r"|invoices?|bookings|reservations"
     # people booking time with the business: "a hundred and forty people booked demos through it"
     r"|(booked|requested|scheduled) (\w+ )?(demos?|calls?|appointments?|visits?|tours?|consultations?)"
     r"|(left|wrote|gave) (us )?a (good|great|five star) review"
