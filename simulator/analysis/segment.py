@@ -380,16 +380,6 @@ def _turns_on(words: Sequence[Word], k: int) -> bool:
     return bool(_TO_A_STEP.match(ahead) or _DATED_OUTCOME.match(ahead))
 
 
-def _starts_clause(words: Sequence[Word], k: int) -> bool:
-    # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went".
-    ahead = _ahead(words, k, 5)
-    before = _ahead(words, k - 1, 1)
-    return bool(_CLAUSE_START.match(ahead) or _ABLE_NOW.match(ahead) and before not in _BINDING
-                or _WOULD_NOW.match(ahead) and before not in _REPORTING
-                or _WITHIN.match(ahead) and before not in _COMPLETED
-                or _CHANGED.match(_ahead(words, k, 7)) and before not in _BINDING)
-
-
 # A measure that moved, named at more length than the five words a cut reads: "...checked with each team that their
 # numbers matched the bill for that database dropped by a bit over half".
 # (A change by an amount, not "the demo kind of fell apart".)
@@ -420,6 +410,17 @@ _REPORTING = {"said", "told", "that", "thought", "knew", "decided", "figured", "
 # ...and not inside a longer subject: "the other teams could see".
 _BINDING = {"so", "that", "because", "until", "till", "where", "when", "if", "once", "while", "unless", "which", "who",
             "the", "other", "our", "their", "new", "all", "every", "most", "some", "more"}
+
+
+def _starts_clause(words: Sequence[Word], k: int) -> bool:
+    # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went" (seven for a
+    # measure named at length).
+    ahead = _ahead(words, k, 5)
+    before = _ahead(words, k - 1, 1)
+    return bool(_CLAUSE_START.match(ahead) or _ABLE_NOW.match(ahead) and before not in _BINDING
+                or _WOULD_NOW.match(ahead) and before not in _REPORTING
+                or _WITHIN.match(ahead) and before not in _COMPLETED
+                or _CHANGED.match(_ahead(words, k, 7)) and before not in _BINDING)
 
 
 def tokens(text: str) -> list[str]:
