@@ -45,6 +45,11 @@ def reply_after_weak_answer(analyzer, bank, question_id, probe_id, reply):
     return analyzer.analyze_followup(scripted(reply), analyzer.analyze(scripted(q.weak.text), q), q, probe_id)
 
 
+def clause_texts(said: str) -> list[str]:
+    """The sentences (or, without punctuation, the clauses) a transcript of these words is cut into."""
+    return [s.text for s in split_sentences(words_from_text(said))]
+
+
 def roles(report):
     return [(s["role"], s["text"]) for s in report["sentences"]]
 
@@ -1029,7 +1034,7 @@ def test_the_twenty_first_dev_round_openings_offers_and_platitudes_as_people_say
     said = ("so at my last place we shipped to production like ten times a day and maybe once a week something went "
             "out that broke checkout for some people i was a senior on the payments team and honestly it was not our "
             "code breaking it")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("i was a senior on the payments team") for t in texts), texts
     # People who went back to the tool are an outcome; a platitude in the second person is not a lesson.
     assert business_impact(plain("The sales people went back to pulling it up in their Monday meetings."))
@@ -1095,7 +1100,7 @@ def test_the_twenty_fourth_dev_round_losses_kept_small_and_a_suppliers_own_fix()
     said = ("i found the last backup and restored it and i recreated the test accounts from my notes they lost about "
             "half a day of testing instead of two days on the release what i changed after that is my scripts now "
             "print the database name")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("they lost about half a day") for t in texts), texts
     assert any(t.startswith("what i changed after that") for t in texts), texts
     # A loss kept small, and who it did not reach, are what the Result meant for people.
@@ -1145,7 +1150,7 @@ def test_the_twenty_fifth_dev_round_scopes_said_sideways_and_outcomes_a_learner_
             "on call engineer that day so it was mine to deal with first thing was getting the timeouts on a graph "
             "and they lined up exactly with a spike in calls to the fraud check service what i ended up doing was "
             "turning on the cached fraud scores")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     for start in ("i was the on call engineer", "first thing was getting", "what i ended up doing"):
         assert any(t.startswith(start) for t in texts), (start, texts)
 
@@ -1168,7 +1173,7 @@ def test_the_twenty_sixth_dev_round_scenes_said_in_a_clause_and_outcomes_in_shar
             "on call the next two incidents were picked up in under three minutes and we haven't had a checkout "
             "outage longer than ten minutes since what i'd say is a postmortem with two actions that get done beats "
             "one with twelve")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     for start in ("the next two incidents", "we haven't had a checkout outage", "what i'd say is"):
         assert any(t.startswith(start) for t in texts), (start, texts)
     # A feature of one's own is a scope.
@@ -1686,16 +1691,16 @@ def test_the_forty_third_dev_round_asks_in_reported_speech_a_lock_killed_by_othe
     assert concrete_steps("i went off and built the whole thing myself over a weekend") == 1
     assert concrete_steps("i went ahead and rolled it back, and i wrote the postmortem") == 2
     # Without punctuation: a step after "and I kind of", and what happened when the others met the work.
-    clauses = [c.text for c in split_sentences(words_from_text(
+    clauses = clause_texts(
         "so in my final year we had a group project building a scheduling app for the campus gym and i was in charge "
         "of the backend i wanted to get the booking part done before the demo and i kind of went off and built the "
         "whole thing myself over a weekend because i thought it'd be faster and when they pulled it in nothing "
-        "matched what the front end expected"))]
+        "matched what the front end expected")
     assert any(c.startswith("and i kind of went off") for c in clauses), clauses
     assert any(c.startswith("and when they pulled it in") for c in clauses), clauses
-    clauses = [c.text for c in split_sentences(words_from_text(
+    clauses = clause_texts(
         "our nightly export kept timing out and the finance team got their numbers late every monday and i sort of "
-        "rewrote the query so it ran per region instead of all at once and it finished in ten minutes after that"))]
+        "rewrote the query so it ran per region instead of all at once and it finished in ten minutes after that")
     assert any(c.startswith("and i sort of rewrote") for c in clauses), clauses
 
 
@@ -1851,7 +1856,7 @@ def test_the_fiftieth_dev_round_an_ask_said_as_a_question_and_steps_done_each_ti
     said = ("for our capstone we built an app for a food bank and i was doing the backend then i finally switched to "
             "postgres and i rewrote the data layer over one weekend we demoed it on time but the reporting part was "
             "only half done")
-    texts = [t.text for t in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("we demoed it") for t in texts), texts
 
 
@@ -2118,18 +2123,18 @@ def test_the_sixty_first_dev_round_a_slip_as_the_scene_and_run_ons_that_turn_to_
             "fixed every place where the script broke new people could get the app running on their first morning and "
             "they were pushing real changes that same week i'd watch a new person do it earlier because the steps i'd "
             "forgotten were the ones they got stuck on")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("new people could get") for t in texts), texts
     assert any(t.startswith("i'd watch a new person") for t in texts), texts
     bound = ("so our deploys took a whole afternoon and it was nobody's job to fix them so i wrote the checks down "
              "and posted the numbers on the wall every week so people could see them and the other teams could see "
              "where we were i kept posting them every week in the channel and figured i'd write the runbook too")
-    texts = [s.text for s in split_sentences(words_from_text(bound))]
+    texts = clause_texts(bound)
     assert not any(t.startswith(("people could", "teams could", "i'd write")) for t in texts), texts
     # ...and a step the lists had left out: "I cut the scope down".
     cut = ("so the partner launch had lost its only engineer with a week to go and nobody else was going to pick it "
            "up and I knew the page templates I cut the scope down to the one page and the sign up form")
-    texts = [s.text for s in split_sentences(words_from_text(cut))]
+    texts = clause_texts(cut)
     assert any(t.startswith("I cut the scope") for t in texts), texts
     # New people at work sooner is what the work meant beyond the code.
     assert business_impact(plain("New people could get the app running on their first morning."))
@@ -2162,7 +2167,7 @@ def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_
             "and it was suddenly fifty thousand and it got dumped in my lap i moved the thumbnails into a queue "
             "and i sat with the two teams who were most against it so the others could see it work within two "
             "quarters six of the seven teams had moved")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("and it got dumped") for t in texts), texts
     assert any(t.startswith("within two quarters") for t in texts), texts
     done = ("so our web shop had an outage where nobody could pay for about an hour on a friday and i ran the "
@@ -2179,13 +2184,13 @@ def test_the_sixty_third_dev_round_a_measure_named_at_length_and_bookings():
     said = ("so forty percent of our cloud bill was one analytics database that ran all day and nobody owned the cost "
             "i set it to scale down at night and i moved the three nightly reports onto a small instance and checked "
             "with each team that their numbers matched the bill for that database dropped by a bit over half")
-    texts = [s.text for s in split_sentences(words_from_text(said))]
+    texts = clause_texts(said)
     assert any(t.startswith("the bill for that database dropped") for t in texts), texts
     for kept in ("matched and the demo kind of fell apart in front of the professor",
                  "matched and it turned out that the bill for that database dropped by half"):
         said = ("so in my final year we built a scheduling app for the campus gym and i was in charge of the backend "
                 "and i built the whole booking part myself over a weekend and when they pulled it in nothing " + kept)
-        texts = [s.text for s in split_sentences(words_from_text(said))]
+        texts = clause_texts(said)
         assert not any(t.startswith(("the demo", "the bill")) for t in texts), texts
     # Bookings and reservations are people buying time from the business.
     assert business_impact(plain("Online repair bookings went from about three a week to around twenty."))

@@ -412,15 +412,18 @@ _BINDING = {"so", "that", "because", "until", "till", "where", "when", "if", "on
             "the", "other", "our", "their", "new", "all", "every", "most", "some", "more"}
 
 
+# The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
+_GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
+                   (_CHANGED, 7, _BINDING))
+
+
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
-    # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went" (seven for a
-    # measure named at length).
-    ahead = _ahead(words, k, 5)
+    # Five words ahead: "and our professor split", "it wasn't really anyone's", "and i kind of went".
+    if _CLAUSE_START.match(_ahead(words, k, 5)):
+        return True
     before = _ahead(words, k - 1, 1)
-    return bool(_CLAUSE_START.match(ahead) or _ABLE_NOW.match(ahead) and before not in _BINDING
-                or _WOULD_NOW.match(ahead) and before not in _REPORTING
-                or _WITHIN.match(ahead) and before not in _COMPLETED
-                or _CHANGED.match(_ahead(words, k, 7)) and before not in _BINDING)
+    return any(before not in ruled_out and pattern.match(_ahead(words, k, n))
+               for pattern, n, ruled_out in _GUARDED_STARTS)
 
 
 def tokens(text: str) -> list[str]:
