@@ -172,16 +172,16 @@ def fold_segmenters(bank, nlp, answers: Sequence[SpokenAnswer], folds: int = CV_
     """For each dev answer, a segmenter whose naive Bayes trained on the bank and on the other folds only (the
     folds of `cross_validated`): the live guess replayed over dev answers without the model's memory of them."""
     from .analysis.report import SPOKEN_REPEAT, spoken_text, training_examples
-    from .analysis.segment import NaiveBayes, Segmenter, spacy_features
+    from .analysis.segment import NaiveBayes, Segmenter, SentenceParses
 
     written = list(training_examples(bank))
-    features = spacy_features(nlp) if nlp is not None else None
+    parses = SentenceParses(nlp) if nlp is not None else None  # one store: the folds parse the same sentences
     chosen: dict[str, Any] = {}
     for fold in range(folds):
         taught = [a for k, a in enumerate(answers) if k % folds != fold]
         spoken = [(spoken_text(text, a.nopunct), section)
                   for a in taught for section, text in a.parts for _ in range(SPOKEN_REPEAT)]
-        segmenter = Segmenter(NaiveBayes(written + spoken), features, nlp=nlp)
+        segmenter = Segmenter(NaiveBayes(written + spoken), parses)
         chosen.update({a.id: segmenter for k, a in enumerate(answers) if k % folds == fold})
     return chosen
 

@@ -2000,6 +2000,47 @@ def test_the_fifty_sixth_dev_round_steps_read_from_the_parse(nlp, analyzer, bank
              "learned to look at what an environment does after six before paying for it.")
     r = analyzer.analyze(scripted(story), bank.questions["scale-cost"])
     assert "vague_action" not in codes(r), r["flags"]
+    # Read sentence by sentence, the same verb's place in two sentences is two steps, not one.
+    assert parsed_steps([t for text in ("I loaded the certificate.", "I tested a login.") for t in nlp(text)]) == 2
+
+
+class CountingPipeline:
+    """The real spaCy pipeline, noting each text it is asked to parse."""
+
+    def __init__(self, nlp):
+        self.nlp, self.parsed = nlp, []
+
+    def pipe(self, texts):
+        self.parsed += texts
+        return self.nlp.pipe(texts)
+
+
+def test_each_sentence_is_parsed_once_for_the_segmenter_and_the_flags(nlp, analyzer, bank):
+    from simulator.analysis.report import Analyzer
+    from simulator.analysis.segment import Segmenter, SentenceParses
+
+    counting = CountingPipeline(nlp)
+    parses = SentenceParses(counting)
+    segmenter = Segmenter(analyzer.segmenter.model, parses)
+    story = ("Our staging setup was a full copy of production. I wanted the bill down because finance kept asking. "
+             "I wrote a small scheduler that turns staging off at night. I also shrank the database in staging. The "
+             "bill went from four thousand a month to twelve hundred. I learned to look at what runs after six.")
+    r = Analyzer(bank, segmenter).analyze(scripted(story), bank.questions["scale-cost"])
+    assert "vague_action" not in codes(r), r["flags"]  # the flags read the Action's parse...
+    assert sorted(counting.parsed) == sorted(s["text"] for s in r["sentences"])  # ...parsed once, with the rest
+    Analyzer(bank, segmenter).analyze(scripted(story), bank.questions["scale-cost"])
+    assert len(counting.parsed) == len(r["sentences"])  # and kept for the next look (a live drill's)
+    # Only the most recent sentences are kept.
+    small = SentenceParses(counting, keep=2)
+    small(["One.", "Two."])
+    small(["Three."])
+    assert [d.text for d in small(["Two.", "One."])] == ["Two.", "One."]
+    assert counting.parsed[-4:] == ["One.", "Two.", "Three.", "One."]
+    small(["Two."])  # kept: the least recently read went ("Three.")
+    assert counting.parsed[-4:] == ["One.", "Two.", "Three.", "One."]
+    # ...and more sentences than that at once are still all parsed, each once, and handed back in their order.
+    assert [d.text for d in small(["A.", "B.", "C.", "A."])] == ["A.", "B.", "C.", "A."]
+    assert counting.parsed[-3:] == ["A.", "B.", "C."]
 
 
 def test_the_fifty_sixth_dev_round_curiosity_as_the_aim_and_the_end_of_a_week_as_the_outcome(analyzer, bank):

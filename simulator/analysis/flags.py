@@ -9,7 +9,7 @@ so the user can hear and read exactly why a flag was raised.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Sentence, Word
@@ -961,9 +961,10 @@ def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level:
     return flags
 
 
-def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (), nlp: Any = None) -> list[Flag]:
-    """The content weaknesses of a segmented answer; with a spaCy pipeline, the Action's steps are also read
-    from its parse (see `parsed_steps`)."""
+def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (),
+                  parses: Callable[[list[str]], list[Any]] | None = None) -> list[Flag]:
+    """The content weaknesses of a segmented answer; given spaCy's parses of sentences (`SentenceParses`), the
+    Action's steps are also read from the parse of its sentences (see `parsed_steps`)."""
     flags = []
     action_text = _section_text(segments, "action")
     if action_text:
@@ -972,7 +973,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (), n
         if hit and says_we(we, i):
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
-        parse = nlp(" ".join(s.text for s in segments if s.name == "action")) if nlp is not None else None
+        parse = None if parses is None else [token for doc in parses(
+            [sentence.text for s in segments if s.name == "action" for sentence in s.sentences]) for token in doc]
         steps = concrete_steps(action_text, parse)
         if steps < 2:
             quote, start = _first_words(segments, "action")
@@ -1057,14 +1059,15 @@ _NOT_A_STEP = frozenset(
     "say saw see".split())
 
 
-def parsed_steps(parse: Any) -> int:
-    """Steps in a spaCy parse: each verb of doing, past or present, whose subject is "I", and each verb joined to it
-    that has no subject of its own ("I loaded the certificate, tested a login and posted the fix": three). The parse
-    reads verbs no word list names ("I shrank the database")."""
+def parsed_steps(parse: Iterable[Any]) -> int:
+    """Steps in a spaCy parse (the tokens of one Doc, or of each sentence's Doc in turn): each verb of doing, past or
+    present, whose subject is "I", and each verb joined to it that has no subject of its own ("I loaded the
+    certificate, tested a login and posted the fix": three). The parse reads verbs no word list names ("I shrank the
+    database")."""
     steps = set()
     for token in parse:
         if token.lower_ == "i" and token.dep_ == "nsubj":
-            steps |= {verb.i for verb in _sharing_the_subject(token.head)
+            steps |= {(id(verb.doc), verb.i) for verb in _sharing_the_subject(token.head)
                       if verb.tag_ in ("VBD", "VBP", "VBZ") and verb.lower_ not in _NOT_A_STEP}
     return len(steps)
 

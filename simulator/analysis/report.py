@@ -21,7 +21,7 @@ from ..types import DEFAULT_TARGETS, JSON, Bank, Flag, Question, SectionTiming, 
 from . import flags as flagging
 from .probe import choose_probe, find_probe
 from .score import followup_flags, marker_hits, score_answer, score_followup
-from .segment import NaiveBayes, Segmenter, spacy_features, split_sentences
+from .segment import NaiveBayes, Segmenter, SentenceParses, split_sentences
 from .timing import answer_band, delivery, no_speech_message, section_timings
 from .transcripts import words_from_text
 
@@ -99,7 +99,7 @@ def build_segmenter(bank: Bank, nlp: Any = None, bank_dir: Path | None = None) -
     key = (id(bank), folder)
     if key not in _TRAINED or _TRAINED[key][0] is not bank:
         _TRAINED[key] = (bank, NaiveBayes([*training_examples(bank), *spoken_examples(folder)]))
-    return Segmenter(_TRAINED[key][1], spacy_features(nlp) if nlp is not None else None, nlp=nlp)
+    return Segmenter(_TRAINED[key][1], SentenceParses(nlp) if nlp is not None else None)
 
 
 @dataclass
@@ -118,7 +118,8 @@ class Analyzer:
         spoken = delivery(transcript.words, not_silent=transcript.voice + transcript.unheard_speech)
         found = (
             flagging.timing_flags(timings, transcript.words, level)
-            + flagging.content_flags(segments, question.principles if question else (), self.segmenter.nlp)
+            + flagging.content_flags(segments, question.principles if question else (),
+                                     self.segmenter.parses)
             + flagging.delivery_flags(spoken)
         )
         choice = choose_probe(found, question, self.bank)

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..types import SECTION_NAMES, Segment, Sentence, Word
@@ -468,43 +468,54 @@ def cue_scores(text: str) -> dict[str, float]:
     return scores
 
 
-Features = Callable[[list[str]], list[dict[str, float]]]
+class SentenceParses:
+    """spaCy's parse of each sentence, kept for the next reader. The segmenter's evidence and the flags' count of
+    the Action's steps read the same sentences, and a live drill segments the same opening again every 3 s; parsing
+    is most of an analysis's time, so a sentence is parsed once. The most recent `keep` sentences are kept: a kept
+    parse holds about 27 KB, and an answer is 10 to 40 sentences (a sentence no longer kept is parsed again)."""
+
+    def __init__(self, nlp: Any, keep: int = 64):
+        self.nlp = nlp
+        self.keep = keep
+        self._docs: OrderedDict[str, Any] = OrderedDict()  # read and written by one thread (the analysis's)
+
+    def __call__(self, texts: Sequence[str]) -> list[Any]:
+        new = [text for text in dict.fromkeys(texts) if text not in self._docs]
+        self._docs.update(zip(new, self.nlp.pipe(new), strict=True))
+        for text in texts:
+            self._docs.move_to_end(text)
+        docs = [self._docs[text] for text in texts]
+        while len(self._docs) > self.keep:
+            self._docs.popitem(last=False)
+        return docs
 
 
-def spacy_features(nlp: Any) -> Features:
-    """Role evidence from spaCy: tense, first-person pronouns and entity types, per sentence."""
-
-    def features(texts: list[str]) -> list[dict[str, float]]:
-        out = []
-        for doc in nlp.pipe(texts):
-            f = dict.fromkeys(SECTION_NAMES, 0.0)
-            past = sum(t.tag_ in ("VBD", "VBN") for t in doc)
-            modal = sum(t.tag_ == "MD" for t in doc)
-            first_subj = sum(t.lower_ in ("i", "we") and t.dep_ == "nsubj" and t.head.tag_ == "VBD" for t in doc)
-            ents = {e.label_ for e in doc.ents}
-            if ents & {"MONEY", "PERCENT", "QUANTITY"}:
-                f["result"] += 1.5
-            if ents & {"DATE", "ORG", "GPE"}:
-                f["situation"] += 0.6
-            if first_subj:
-                f["action"] += 0.8
-            if modal and not past:
-                f["reflection"] += 0.8
-            out.append(f)
-        return out
-
-    return features
+def parse_features(doc: Any) -> dict[str, float]:
+    """Role evidence from spaCy's parse of one sentence: tense, first-person subjects and entity types."""
+    f = dict.fromkeys(SECTION_NAMES, 0.0)
+    past = sum(t.tag_ in ("VBD", "VBN") for t in doc)
+    modal = sum(t.tag_ == "MD" for t in doc)
+    first_subj = sum(t.lower_ in ("i", "we") and t.dep_ == "nsubj" and t.head.tag_ == "VBD" for t in doc)
+    ents = {e.label_ for e in doc.ents}
+    if ents & {"MONEY", "PERCENT", "QUANTITY"}:
+        f["result"] += 1.5
+    if ents & {"DATE", "ORG", "GPE"}:
+        f["situation"] += 0.6
+    if first_subj:
+        f["action"] += 0.8
+    if modal and not past:
+        f["reflection"] += 0.8
+    return f
 
 
 class Segmenter:
     """Scores sentence roles and finds the best ordered labelling."""
 
-    def __init__(self, model: NaiveBayes | None = None, features: Features | None = None, nb_weight: float = 0.6,
-                 nlp: Any = None):
+    def __init__(self, model: NaiveBayes | None = None, parses: SentenceParses | None = None,
+                 nb_weight: float = 0.6):
         self.model = model
-        self.features = features
+        self.parses = parses  # spaCy's evidence for the roles, and the Action's parse for the flags; None: words only
         self.nb_weight = nb_weight
-        self.nlp = nlp  # the spaCy pipeline the flags read the Action's parse with; None reads the word lists only
 
     def role_scores(self, sentences: Sequence[Sentence], span_s: float | None = None) -> list[dict[str, float]]:
         """Role scores per sentence. The position prior uses the sentence's place among all of them, or,
@@ -523,7 +534,7 @@ class Segmenter:
 
     def content_scores(self, texts: Sequence[str]) -> list[dict[str, float]]:
         """What each sentence's own words say of its role (cues, naive Bayes, parse), wherever it falls."""
-        extra = self.features(list(texts)) if self.features and texts else [{}] * len(texts)
+        extra = [parse_features(doc) for doc in self.parses(texts)] if self.parses else [{}] * len(texts)
         out = []
         for i, text in enumerate(texts):
             scores = cue_scores(text)

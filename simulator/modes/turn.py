@@ -53,7 +53,8 @@ def _own_start(segmenter, section: Segment) -> float:
     result-first opening read as the Situation it leads into), and a cue timed from there fired early (dev
     u105-u164 at 80 wpm, replayed: 5 of 8 wrong cues, none of the 37 right ones). A section no sentence of
     which says so on its own words is taken to have only just begun. Its scores are computed again here, for
-    the last section's few sentences only (a spaCy pass over them every 3 s), to keep segment()'s interface."""
+    the last section's few sentences only, to keep segment()'s interface (their parses are kept from segment(): no
+    second spaCy pass)."""
     own = segmenter.content_scores([s.text for s in section.sentences])
     for sentence, scores in zip(section.sentences, own, strict=True):
         if scores[section.name] >= max(scores.values()):
