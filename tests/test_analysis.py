@@ -188,6 +188,21 @@ def test_followup_repair_is_judged_on_the_targeted_weakness(analyzer, bank):
     assert bad["followup"]["repaired"]["repaired"] is False
 
 
+def test_a_reply_s_steps_are_read_off_its_parse_as_the_answer_s_are(analyzer, bank, nlp):
+    """A step no word list names repairs a vague or missing Action in a reply as it does in the answer; a habit
+    ("I tend to...") is no step."""
+    from simulator.analysis.flags import repaired
+
+    steps = "I shrank the webhook retry window for payments to a tenth of what it was."
+    assert not repaired("vague_action", scripted(steps).words, "")[0]  # the word lists alone hear no step
+    q = bank.questions["debug-nobody-owned"]
+    r = analyzer.analyze(scripted(q.weak.text), q, followup=scripted(steps),
+                         probe_id=bank.weaknesses["vague_action"].probe.id)
+    assert r["followup"]["repaired"]["repaired"] is True, r["followup"]["repaired"]
+    for habit in ("I tend to want to be involved in everything.", "I seem to end up with these problems."):
+        assert not repaired("vague_action", scripted(habit).words, "", list(nlp(habit)))[0], habit
+
+
 def test_no_words_is_no_speech(analyzer):
     from simulator.errors import NoSpeechError
     from simulator.types import Transcript

@@ -1050,13 +1050,13 @@ def concrete_steps(text: str, parse: Any = None) -> float:
     return steps - len(_TELLING_STEP.findall(text)) / 2 - len(_VAGUE_STEP.findall(text))
 
 
-# Verbs whose subject is "I" that say what the speaker was, had, thought, wanted or said: not steps taken.
+# Verbs whose subject is "I" that say what the speaker was, had, thought, wanted, said or tends to do: not steps taken.
 _NOT_A_STEP = frozenset(
     "was were am is are be been had has have could would should might must can will 'd 'm 've wanted want needed "
     "need thought think knew know felt feel guessed guess meant mean hoped hope wished wish liked like loved love "
     "realized realize realised realise learned learnt learn remembered remember believed believe wondered wonder "
     "tried try decided decide figured figure got get kept keep started start began begin went go came come said "
-    "say saw see".split())
+    "say saw see tend seem".split())
 
 
 def parsed_steps(parse: Iterable[Any]) -> int:
@@ -1160,8 +1160,10 @@ def delivery_flags(d: Delivery) -> list[Flag]:
     return flags
 
 
-def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> tuple[bool, str]:
-    """Did the follow-up reply supply what the targeted weakness lacked? Returns (repaired, evidence)."""
+def repaired(code: str | None, reply_words: Sequence[Word], story_text: str,
+             parse: Iterable[Any] | None = None) -> tuple[bool, str]:
+    """Did the follow-up reply supply what the targeted weakness lacked? Returns (repaired, evidence). Given the
+    reply's spaCy parse, its steps are counted as the answer's Action's are (`concrete_steps`)."""
     text = " ".join(w.text for w in reply_words)
     low = text.lower()
     if code is None:
@@ -1190,7 +1192,7 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str) -> 
     if code in ("we_language", "handoff", "vague_action", "missing_action", "short_action"):
         i = len(I_WORDS.findall(low))
         we = len(WE_WORDS.findall(low))
-        steps = concrete_steps(low)
+        steps = concrete_steps(low, parse)
         # "we" is repaired by owning the work; vague or missing actions by naming a step of your own.
         owned = i > we if code == "we_language" else i >= 1
         ok = owned and steps >= 1 and not _HANDOFF.search(low)

@@ -169,7 +169,10 @@ class Analyzer:
             raise NoSpeechError(no_speech_message("follow-up reply", reply.unheard_speech))
         duration = reply.words[-1].end_s - reply.words[0].start_s
         found = followup_flags(probe, reply.words, duration, story_text, question.probes if question else ())
-        ok, evidence = flagging.repaired(targets, reply.words, story_text)
+        parses = self.segmenter.parses
+        parse = None if parses is None else [t for doc in parses([s.text for s in split_sentences(reply.words)])
+                                             for t in doc]
+        ok, evidence = flagging.repaired(targets, reply.words, story_text, parse)
         off_topic = next((f for f in found if f.code == "followup_off_topic"), None)
         if off_topic:  # what a reply about something else happens to contain repairs nothing
             ok, evidence = False, off_topic.message
