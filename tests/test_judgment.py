@@ -2289,3 +2289,33 @@ def test_a_reply_is_read_for_business_impact_as_the_result_is():
     assert not repaired("no_business_impact", words_from_text("The client was happy with the launch."), "")[0]
     ok, evidence = repaired("no_business_impact", words_from_text("The client renewed for a year."), "")
     assert ok and evidence.startswith("gave a business consequence"), evidence
+
+
+def test_the_sixty_fourth_dev_round_asks_placements_and_a_chore_that_takes_less_time():
+    from simulator.analysis.flags import _ASSIGNED, business_impact, plain
+
+    # The head of a place, named with "the" or "our" before it, is above the speaker.
+    for asked in ("The head of the office asked if I could help.", "The head of our department asked me to fix it.",
+                  "The head of marketing asked me to look at it."):
+        assert _ASSIGNED.search(plain(asked)), asked
+    # A place on a duty is not the work the story tells; being put on the work, or in charge of it, is.
+    for placed in ("My manager put me on the support rota for a week.", "My lead put me on the on call rotation.",
+                   "They put me on a night shift that month.", "She put us on the weekend rota."):
+        assert not _ASSIGNED.search(plain(placed)), placed
+    for handed in ("My lead put me on the migration.", "My manager put me in charge of the release."):
+        assert _ASSIGNED.search(plain(handed)), handed
+    # Without punctuation, the outcome told as what the chore takes, runs or costs now opens a clause of its own;
+    # not when a word of saying binds it to the clause before.
+    start = ("so our release notes took most of a day every two weeks and it wasn't my job but i wrote a script that "
+             "grouped the merged tickets and i sat with her for two releases until she trusted it ")
+    for outcome in ("now it takes her about forty minutes instead of a full day",
+                    "now the report runs in about two minutes every morning",
+                    "now it only costs about two hundred a month"):
+        texts = clause_texts(start + outcome)
+        assert any(t.startswith(outcome[:12]) for t in texts), texts
+    texts = clause_texts(start.replace("until she trusted it", "and she said") + "now it takes about forty minutes")
+    assert not any(t.startswith("now it takes") for t in texts), texts
+    # Someone's chore taking less time is business; how long a job runs is not.
+    assert business_impact(plain("Now it takes her about forty minutes instead of a full day."))
+    assert business_impact(plain("It took them two hours instead of a week."))
+    assert not business_impact(plain("Now the build takes about four minutes instead of ten."))

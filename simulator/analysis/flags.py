@@ -46,7 +46,7 @@ SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_
 # manager", "leadership", "the client".
 # Who stands above the speaker: the ask from them is the work handed down.
 _ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client|founder"
-                r"|skip-level|head of \w+")
+                r"|skip-level|head of (the |our )?\w+")  # "the head of the office asked if I could help"
 _ABOVE_ME = r"(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
 _AUTHORITY = r"(" + _ABOVE_ME + r"|leadership|they|he|she)"
 _ASKED_IF_I = r"asked (me )?(if|whether) i('d| would| could)\b"  # "his manager asked if I'd help"
@@ -65,7 +65,9 @@ _ASSIGNED = re.compile(
     r"(?! (take|have|go|get) (the |a |an |some )?(afternoon|day|evening|morning|week|time|break|rest)( off)?\b)"
     r"(?! go home\b)"
     r"|" + _ASKED_IF_I +
-    r"|assigned (me|us|it to me|this to me)|put (me|us) on|(told|said to) me (it|this) was (mine|my|on me)"
+    # ("my manager put me on the support rota for a week" is a place on a duty, not the work the story tells)
+    r"|assigned (me|us|it to me|this to me)|put (me|us) on(?! ([\w-]+ ){0,3}(rota|rotation|shift)\b)"
+    r"|(told|said to) me (it|this) was (mine|my|on me)"
     # "my mentor said it was up to me to figure out"
     r"|said (that )?(it|this)('s| was| is) (all )?up to me"
     r"|told (me|us) (that )?(i|we) (had|needed|were going) to"
@@ -115,7 +117,7 @@ _ASSIGNED = re.compile(
     r"|(dropped|dumped|landed|ended up|fell) (in|on|onto) my (lap|desk|plate)|(it|this|that) fell to me"
     r"|drew the short straw"
     r"|(chose|picked) me|i inherited|(?<!i )made it my (project|job|task|responsibility)"
-    r"|suggested (that )?i (take|own|do)|put me (on|in charge)|came to me and (said|asked)|i was tasked with"
+    r"|suggested (that )?i (take|own|do)|put me in charge|came to me and (said|asked)|i was tasked with"
     r"|assigned (the|this|that|it) ([\w-]+ ){0,2}to me"
     r"|made me (the|a) ([\w-]+ ){0,2}(owner|lead|point person|person)|(this|it)('s| is| was) (yours|mine) now"
     r"|(dropped|dumped|threw) (the|this|that) ([\w-]+ ){0,2}on me)\b"
@@ -598,6 +600,9 @@ _BUSINESS = re.compile(
     # ...time taken off a chore, or half of it given back: "which took a day off their average handling time",
     # "the reviewers were spending about half the time on his changes"
     r"|(took|shaved|knocked|cut) (a |an |\w+ ){1,3}(days?|hours?|minutes?|weeks?) off"
+    # ...said as how long the chore takes someone now: "now it takes her about forty minutes instead of a full day"
+    r"|(takes|took) (her|him|them|us|people|everyone|the team) (about |around |only |just )?(\w+ ){1,2}"
+    r"(minutes?|hours?|days?) instead of"
     r"|spen(d|t|ding) (about |around |roughly |maybe )?(half|a third|a quarter|a fraction of) (the|their|our) time"
     # ...a loss kept small, and who it did not reach: "they lost half a day instead of two", "nobody outside the
     # QA team was affected"
