@@ -2319,3 +2319,33 @@ def test_the_sixty_fourth_dev_round_asks_placements_and_a_chore_that_takes_less_
     assert business_impact(plain("Now it takes her about forty minutes instead of a full day."))
     assert business_impact(plain("It took them two hours instead of a week."))
     assert not business_impact(plain("Now the build takes about four minutes instead of ten."))
+
+
+def test_the_sixty_fifth_dev_round_the_work_on_me_and_a_delivery_ahead_of_plan():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    # Whose job it was, said of the work itself.
+    for scope in ("I was the only front end person on it so getting it out on time was on me.",
+                  "Fixing it was on me.", "Getting the release notes right was kind of up to me."):
+        assert _SCOPE.search(plain(scope)), scope
+    assert not _SCOPE.search(plain("Getting it out on time was hard on me."))
+    # A delivery ahead of its plan is business; a job that finished sooner than expected is not.
+    assert business_impact(plain("The team got the billing change out a week earlier than planned."))
+    assert not business_impact(plain("The build finished a minute earlier than expected."))
+
+
+def test_the_sixty_sixth_dev_round_platitudes_a_vendor_s_patch_and_what_had_been_built():
+    from simulator.analysis.flags import _GENERIC, _HANDOFF, plain
+    from simulator.analysis.segment import cue_scores
+
+    for platitude in ("It's all about putting the user first, really.", "In the end it's all about the customer.",
+                      "I learned to put the customer first."):
+        assert _GENERIC.search(plain(platitude)), platitude
+    assert not _GENERIC.search(plain("I'd put the export first next time, because customers asked for it most."))
+    # Word passed up, and the one above getting someone else to ship the fix, is a hand-off.
+    assert _HANDOFF.search(plain("I flagged it to my manager and she got the vendor to ship a patch the week after."))
+    # What had been built before the story starts is its scene, though it names a number; what the speaker would
+    # build is not.
+    opening = "We'd built a saved searches feature and almost nobody used it, like two percent of users."
+    assert cue_scores(opening)["situation"] >= 2
+    assert cue_scores("I'd build it smaller next time.")["situation"] == 0

@@ -51,7 +51,9 @@ _ABOVE_ME = r"(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
 _AUTHORITY = r"(" + _ABOVE_ME + r"|leadership|they|he|she)"
 _ASKED_IF_I = r"asked (me )?(if|whether) i('d| would| could)\b"  # "his manager asked if I'd help"
 # "that was on me", "it was up to me": a scope when the speaker says it, the ask echoed when said with it (below)
-_ON_ME_WORDS = r"(it|this|that) was (all |kind of |sort of |basically |just )?(on|up to) me"
+# ...and said of the work itself: "getting it out on time was on me"
+_ON_ME_WORDS = (r"(it|this|that|[a-z]+ing( [\w']+){0,4}?) was (all |kind of |sort of |basically |just )?"
+                r"(on|up to) me")
 _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
     # ("my supervisor just said see if you can...": a word may stand between who asked and the asking)
@@ -294,7 +296,8 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  # a stuck thing cleared: "I passed it to the database team and they killed the lock"
                  r"|killed (the|it)|cleared (the|it))\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
-                 r"|rewriting|changing|handling)|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle)")
+                 r"|rewriting|changing|handling)"
+                 r"|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle|ship)")
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
     r"it|gave|handed|passed|looped in|brought in|pulled in|called in)"
@@ -538,6 +541,8 @@ _BUSINESS = re.compile(
     # ...or before the day it was for: "all eleven thousand products were up the day before the sale"
     r"|sale|campaign|season|holidays)"
     r"|ahead of (schedule|time)|(days?|weeks?|months?) early"
+    # "the team got the billing change out a week earlier than planned"
+    r"|(days?|weeks?|months?) earlier than (planned|expected|promised|scheduled)"
     # the translation said in so many words ("which meant the team had results before standup"), risk caught,
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
@@ -699,6 +704,10 @@ _GENERIC = re.compile(
     r"they (want|need)"
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
+    # "it's all about putting the user first", as an answer's words are read: the hedge "all" taken out ("all about
+    # the customer", below, is the same said in a reply's words)
+    r"|(it'?s|it is) about (putting )?(the |your )?(users?|customers?|people)\b"
+    r"|put(ting)? (the |your )?(users?|customers?) first"
     r"|honesty is the best|people (always )?come first|never assume|(not|never) (be )?afraid to ask"
     r"|over-?communicat\w*|(be|being|stay|staying) (more )?(positive|proactive|humble|flexible|patient|empathetic"
     r"|organi[sz]ed)|the value of (patience|teamwork|communication|hard work|collaboration|persistence|listening)"

@@ -141,6 +141,10 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"^(so,? |okay,? |well,? |and )*(we|our team|our company|the company) (ran|run|make|made|sold|sell|built"
          r"|build) (the|a|an|our) [\w -]{1,40}? (for|used by) (a few |about |around |over |some )?(\w+ )?"
          r"(hundred|thousand|dozen|million|\d+)", 1.5),
+        # ...and what had been done before the story starts, told in the past perfect: "we'd built a saved searches
+        # feature and almost nobody used it" (not "I'd build", what the speaker would do).
+        (r"^(so,? |okay,? |well,? |and |um,? )*(we|i|our team|the team)('d| had) (built|made|launched|shipped|written"
+         r"|released|added|rolled out|spent)\b", 2.0),
         # ...and where things sat, hard to find: "the orders page was buried three taps deep".
         (r"\b(was|were) (buried|hidden|tucked away|scattered|spread) (\w+ ){0,3}(in|across|under|over|behind|deep"
          r"|among)\b", 1.5),
