@@ -50,6 +50,19 @@ def clause_texts(said: str) -> list[str]:
     return [s.text for s in split_sentences(words_from_text(said))]
 
 
+def assert_opens_clauses(said: str, *openings: str) -> None:
+    """Each opening starts one of the clauses these words are cut into."""
+    texts = clause_texts(said)
+    for opening in openings:
+        assert any(t.startswith(opening) for t in texts), (opening, texts)
+
+
+def assert_opens_no_clause(said: str, *openings: str) -> None:
+    """None of the clauses these words are cut into starts with any of the openings."""
+    texts = clause_texts(said)
+    assert not any(t.startswith(openings) for t in texts), (openings, texts)
+
+
 def roles(report):
     return [(s["role"], s["text"]) for s in report["sentences"]]
 
@@ -1100,9 +1113,7 @@ def test_the_twenty_fourth_dev_round_losses_kept_small_and_a_suppliers_own_fix()
     said = ("i found the last backup and restored it and i recreated the test accounts from my notes they lost about "
             "half a day of testing instead of two days on the release what i changed after that is my scripts now "
             "print the database name")
-    texts = clause_texts(said)
-    assert any(t.startswith("they lost about half a day") for t in texts), texts
-    assert any(t.startswith("what i changed after that") for t in texts), texts
+    assert_opens_clauses(said, "they lost about half a day", "what i changed after that")
     # A loss kept small, and who it did not reach, are what the Result meant for people.
     assert business_impact(plain("They lost about half a day instead of two days."))
     assert business_impact(plain("It was rolled back and nobody outside the QA team was affected."))
@@ -2164,19 +2175,15 @@ def test_the_sixty_first_dev_round_a_slip_as_the_scene_and_run_ons_that_turn_to_
             "fixed every place where the script broke new people could get the app running on their first morning and "
             "they were pushing real changes that same week i'd watch a new person do it earlier because the steps i'd "
             "forgotten were the ones they got stuck on")
-    texts = clause_texts(said)
-    assert any(t.startswith("new people could get") for t in texts), texts
-    assert any(t.startswith("i'd watch a new person") for t in texts), texts
+    assert_opens_clauses(said, "new people could get", "i'd watch a new person")
     bound = ("so our deploys took a whole afternoon and it was nobody's job to fix them so i wrote the checks down "
              "and posted the numbers on the wall every week so people could see them and the other teams could see "
              "where we were i kept posting them every week in the channel and figured i'd write the runbook too")
-    texts = clause_texts(bound)
-    assert not any(t.startswith(("people could", "teams could", "i'd write")) for t in texts), texts
+    assert_opens_no_clause(bound, "people could", "teams could", "i'd write")
     # ...and a step the lists had left out: "I cut the scope down".
     cut = ("so the partner launch had lost its only engineer with a week to go and nobody else was going to pick it "
            "up and I knew the page templates I cut the scope down to the one page and the sign up form")
-    texts = clause_texts(cut)
-    assert any(t.startswith("I cut the scope") for t in texts), texts
+    assert_opens_clauses(cut, "I cut the scope")
     # New people at work sooner is what the work meant beyond the code.
     assert business_impact(plain("New people could get the app running on their first morning."))
     assert not business_impact(plain("The app could get running on the first morning."))
@@ -2208,13 +2215,11 @@ def test_the_sixty_second_dev_round_asks_said_new_ways_and_the_clauses_of_a_run_
             "and it was suddenly fifty thousand and it got dumped in my lap i moved the thumbnails into a queue "
             "and i sat with the two teams who were most against it so the others could see it work within two "
             "quarters six of the seven teams had moved")
-    texts = clause_texts(said)
-    assert any(t.startswith("and it got dumped") for t in texts), texts
-    assert any(t.startswith("within two quarters") for t in texts), texts
+    assert_opens_clauses(said, "and it got dumped", "within two quarters")
     done = ("so our web shop had an outage where nobody could pay for about an hour on a friday and i ran the "
             "postmortem i wrote the fix plan with an alert and a second worker and i checked each item was done "
             "within a month the alert went off once that year")
-    assert not any(s.text.startswith("within") for s in split_sentences(words_from_text(done)))
+    assert_opens_no_clause(done, "within")
 
 
 def test_the_sixty_third_dev_round_a_measure_named_at_length_and_bookings():
@@ -2225,14 +2230,12 @@ def test_the_sixty_third_dev_round_a_measure_named_at_length_and_bookings():
     said = ("so forty percent of our cloud bill was one analytics database that ran all day and nobody owned the cost "
             "i set it to scale down at night and i moved the three nightly reports onto a small instance and checked "
             "with each team that their numbers matched the bill for that database dropped by a bit over half")
-    texts = clause_texts(said)
-    assert any(t.startswith("the bill for that database dropped") for t in texts), texts
+    assert_opens_clauses(said, "the bill for that database dropped")
     for kept in ("matched and the demo kind of fell apart in front of the professor",
                  "matched and it turned out that the bill for that database dropped by half"):
         said = ("so in my final year we built a scheduling app for the campus gym and i was in charge of the backend "
                 "and i built the whole booking part myself over a weekend and when they pulled it in nothing " + kept)
-        texts = clause_texts(said)
-        assert not any(t.startswith(("the demo", "the bill")) for t in texts), texts
+        assert_opens_no_clause(said, "the demo", "the bill")
     # Bookings and reservations are people buying time from the business.
     assert business_impact(plain("Online repair bookings went from about three a week to around twenty."))
     assert business_impact(plain("Table reservations doubled in a month."))
@@ -2311,10 +2314,9 @@ def test_the_sixty_fourth_dev_round_asks_placements_and_a_chore_that_takes_less_
     for outcome in ("now it takes her about forty minutes instead of a full day",
                     "now the report runs in about two minutes every morning",
                     "now it only costs about two hundred a month"):
-        texts = clause_texts(start + outcome)
-        assert any(t.startswith(outcome[:12]) for t in texts), texts
-    texts = clause_texts(start.replace("until she trusted it", "and she said") + "now it takes about forty minutes")
-    assert not any(t.startswith("now it takes") for t in texts), texts
+        assert_opens_clauses(start + outcome, outcome[:12])
+    assert_opens_no_clause(start.replace("until she trusted it", "and she said") + "now it takes about forty minutes",
+                           "now it takes")
     # Someone's chore taking less time is business; how long a job runs is not.
     assert business_impact(plain("Now it takes her about forty minutes instead of a full day."))
     assert business_impact(plain("It took them two hours instead of a week."))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Sentence, Word
+from .segment import SentenceParses
 from .timing import Delivery, answer_band, delivery
 
 CONTENT_CODES = (
@@ -976,7 +977,7 @@ def timing_flags(timings: Sequence[SectionTiming], words: Sequence[Word], level:
 
 
 def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (),
-                  parses: Callable[[list[str]], list[Any]] | None = None) -> list[Flag]:
+                  parses: SentenceParses | None = None) -> list[Flag]:
     """The content weaknesses of a segmented answer; given spaCy's parses of sentences (`SentenceParses`), the
     Action's steps are also read from the parse of its sentences (see `parsed_steps`)."""
     flags = []
@@ -987,8 +988,8 @@ def content_flags(segments: Sequence[Segment], principles: Sequence[str] = (),
         if hit and says_we(we, i):
             flags.append(Flag("we_language", "action", hit[0], hit[1],
                               f"The Action says 'we' {we} times and 'I' {i} times: what did you do?"))
-        parse = None if parses is None else [token for doc in parses(
-            [sentence.text for s in segments if s.name == "action" for sentence in s.sentences]) for token in doc]
+        parse = None if parses is None else parses.tokens(
+            [sentence.text for s in segments if s.name == "action" for sentence in s.sentences])
         steps = concrete_steps(action_text, parse)
         if steps < 2:
             quote, start = _first_words(segments, "action")

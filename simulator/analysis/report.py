@@ -170,8 +170,7 @@ class Analyzer:
         duration = reply.words[-1].end_s - reply.words[0].start_s
         found = followup_flags(probe, reply.words, duration, story_text, question.probes if question else ())
         parses = self.segmenter.parses
-        parse = None if parses is None else [t for doc in parses([s.text for s in split_sentences(reply.words)])
-                                             for t in doc]
+        parse = None if parses is None else parses.tokens([s.text for s in split_sentences(reply.words)])
         ok, evidence = flagging.repaired(targets, reply.words, story_text, parse)
         off_topic = next((f for f in found if f.code == "followup_off_topic"), None)
         if off_topic:  # what a reply about something else happens to contain repairs nothing

@@ -416,11 +416,11 @@ _BINDING = {"so", "that", "because", "until", "till", "where", "when", "if", "on
             "the", "other", "our", "their", "new", "all", "every", "most", "some", "more"}
 
 
-# The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 # The outcome told in the present, after the last step without a full stop: "...until she trusted what it spat out
 # now it takes her about forty minutes". Not what binds it to the clause before ("she said now it takes").
 _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
 
+# The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING))
 
@@ -496,6 +496,10 @@ class SentenceParses:
         while len(self._docs) > self.keep:
             self._docs.popitem(last=False)
         return docs
+
+    def tokens(self, texts: Sequence[str]) -> list[Any]:
+        """The tokens of these sentences' parses, one sentence after another (what `flags.parsed_steps` reads)."""
+        return [token for doc in self(texts) for token in doc]
 
 
 def parse_features(doc: Any) -> dict[str, float]:
