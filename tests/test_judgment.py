@@ -2351,3 +2351,41 @@ def test_the_sixty_sixth_dev_round_platitudes_a_vendor_s_patch_and_what_had_been
     opening = "We'd built a saved searches feature and almost nobody used it, like two percent of users."
     assert cue_scores(opening)["situation"] >= 2
     assert cue_scores("I'd build it smaller next time.")["situation"] == 0
+
+
+def test_the_sixty_seventh_dev_round_who_runs_the_place_steps_in_a_run_on_and_outcomes_for_the_people_served():
+    from simulator.analysis.flags import _ASSIGNED, business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Who runs a volunteer place, a club or a school is above the speaker, and in a run-on the ask opens the Task.
+    for asked in ("The coordinator asked if I could make something simpler.", "The club president asked me to do it.",
+                  "Our organiser asked me to fix the sign-up sheet."):
+        assert _ASSIGNED.search(plain(asked)), asked
+    scene = ("so in my second year i volunteered at a food bank on saturdays and they tracked everything on paper "
+             "like who came in and what they took home ")
+    assert_opens_clauses(scene + "and the coordinator asked if i could make something simpler and i said yes "
+                         "so i sat at the front desk for two saturdays", "and the coordinator asked")
+    # A step said plainly opens a clause in a run-on, as the other first-person steps do.
+    took_on = ("our lead was out sick the week of a big release and the build kept failing on the payment tests "
+               "every single time anyone pushed anything and nobody else was free so i said i'd take it on ")
+    for step in ("i reran the failing tests on my laptop", "i checked the logs from the last three builds",
+                 "i compared the two configs line by line"):
+        assert_opens_clauses(took_on + step + " and they all passed", step)
+    # "finally" opens the last step, not after the word it qualifies.
+    done = ("so i sat at the front desk for two saturdays and watched how they did it and then i built a sign-in "
+            "form on a tablet with the five questions they used and showed the volunteers ")
+    assert_opens_clauses(done + "finally i left a printed page next to it", "finally i left")
+    assert_opens_no_clause(done + "and the coordinator could finally tell the council", "finally")
+    # The step told as a cleft is the Action, not an outcome.
+    cleft = cue_scores("So what I ended up doing was writing a little bot that posts the handover.")
+    assert cleft["action"] > cleft["result"]
+    assert cue_scores("We ended up with a bot that posts the handover.")["result"] > 0
+    # Outcomes for the people served, said in their terms: visits kept, people who stayed, a queue at the door.
+    for served in ("Their missed appointments went down from about twelve a week to four.",
+                   "The share of people still using the app a month after they joined went from a fifth to a third.",
+                   "The queue at the door went from forty minutes on a busy Saturday to about ten."):
+        assert business_impact(plain(served)), served
+    # A tool its people kept is not retention; a system named by what it handles is not a payment.
+    assert not business_impact(plain("They kept using it after the hackathon."))
+    assert not business_impact(plain("The release went out and the payment tests have been green since."))
+    assert business_impact(plain("Failed payments dropped by half."))

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ..types import SECTION_NAMES, Flag, SectionTiming, Segment, Sentence, Word
-from .segment import SentenceParses
+from .segment import ABOVE_WORDS, SentenceParses
 from .timing import Delivery, answer_band, delivery
 
 CONTENT_CODES = (
@@ -44,11 +44,9 @@ LONG_PAUSES_COUNT = 2
 SCOPE_PRINCIPLES = {"ownership", "bias_for_action", "are_right_a_lot", "deliver_results", "have_backbone"}
 
 # Someone with a say over the work: "my manager", "the team lead", "the head of product", "my engineering
-# manager", "leadership", "the client".
+# manager", "leadership", "the client" (who they are: segment.ABOVE_WORDS).
 # Who stands above the speaker: the ask from them is the work handed down.
-_ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|client|founder"
-                r"|skip-level|head of (the |our )?\w+")  # "the head of the office asked if I could help"
-_ABOVE_ME = r"(my|our|the|his|her) ([\w-]+ ){0,2}(" + _ABOVE_WORDS + r")"
+_ABOVE_ME = r"(my|our|the|his|her) ([\w-]+ ){0,2}(" + ABOVE_WORDS + r")"
 _AUTHORITY = r"(" + _ABOVE_ME + r"|leadership|they|he|she)"
 _ASKED_IF_I = r"asked (me )?(if|whether) i('d| would| could)\b"  # "his manager asked if I'd help"
 # "that was on me", "it was up to me": a scope when the speaker says it, the ask echoed when said with it (below)
@@ -514,9 +512,14 @@ _BUSINESS = re.compile(
     r"|auditors?|chargebacks?|disputes|fraud|bounce rate|open rate|click[- ]?through|prescriptions?"
     # someone woken or interrupted ("it used to page someone three times a week")
     r"|pag(e|ed|ing) (someone|somebody|people|the on-?call|on-?call|us|me|the team)"
-    r"|refunds?|payouts?|payments?|checkouts?|transactions|shipments|leads"
+    # (not "the payment tests have been green since": a system named by what it handles)
+    r"|refunds?|payouts?"
+    r"|payments?(?! (tests?|service|api|code|module|library|gateway|endpoint|table|schema|job|queue)s?\b)"
+    r"|checkouts?|transactions|shipments|leads"
     # what customers are billed: "we reissued about three hundred invoices"
     r"|invoices?|bookings|reservations"
+    # ...and the visits they book, kept or missed: "their missed appointments went down from twelve a week to four"
+    r"|appointments?|no[- ]shows?"
     # people booking time with the business: "a hundred and forty people booked demos through it"
     r"|(booked|requested|scheduled) (\w+ )?(demos?|calls?|appointments?|visits?|tours?|consultations?)"
     r"|(left|wrote|gave) (us )?a (good|great|five star) review"
@@ -552,6 +555,10 @@ _BUSINESS = re.compile(
     r"|(both|every|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (of the )?(teams|groups|squads"
     r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"
     r"|(use|used|using) it (every|each|daily)|went back to (using|opening|pulling|checking|relying on)"
+    # ...and who stayed: "the share of people still using the app a month after they joined" (retention, said plainly;
+    # not "they kept using it after the hackathon", a tool kept by the ones it was built for)
+    r"|(people|users|customers|members|shoppers|players|students|subscribers|clients|patients) (who (were |are )?)?"
+    r"(still|kept) (using|coming back|opening|logging in|ordering|buying|booking)"
     r"|performance plan|promo(ted|tion)?|reviews online|online reviews|stars|\w+[- ]star (reviews?|ratings?)"
     # where people give up, how many call, other teams unblocked, and a change nobody using it felt: "the drop-off on
     # that screen went from thirty-five percent to twelve", "the call volume about bills dropped", "teams stopped
@@ -580,6 +587,8 @@ _BUSINESS = re.compile(
     r"|freed (\w+ )?up"
     # "the average wait", "their waits", "no longer waiting" are people waiting; "he agreed to wait" is not.
     r"|(the|a|their|his|her|its|\w+'s?) (\w+ )?waits?|waiting (time|times|list|lists|room)"
+    # ...or queue where they are served: "the queue at the door went from forty minutes to ten"
+    r"|queues? (at|outside|in) (the )?(door|desk|front desk|counter|till|register|entrance|gate|window|reception)"
     r"|(no longer|stopped|without|weren't|wasn't|not) waiting|people (who|whose|that)"
     r"|(lost|lose|losing) (\w+ ){0,2}data|data loss"
     # what people did that was lost: "we lost maybe two hundred uploads"
@@ -859,7 +868,7 @@ def _quoted(sentence: Sentence, owner: list[int], m: re.Match[str]) -> tuple[str
 # Who asks, when the ask names no one ("she asked me to have a look", "he came to me and asked"): someone above the
 # speaker if the answer named one before it, or named nobody; a peer if the answer named only peers.
 _ASKER_UNNAMED = re.compile(r"^(he|she|they)\b|\bcame to me\b")
-_ABOVE = re.compile(r"\b(" + _ABOVE_WORDS + r"|leadership)s?\b")
+_ABOVE = re.compile(r"\b(" + ABOVE_WORDS + r"|leadership)s?\b")
 _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|new hires?|classmates?|partners?"
                    # (another contractor or intern, not the speaker: "I was an intern there" names no peer)
                    r"|(?<!was an )(?<!was a )(?<!as an )(?<!as a )(?<!i'm an )(?<!i'm a )(contractors?|interns?)"

@@ -35,9 +35,16 @@ from .timing import SINGLE_FILLERS
 # A pause this long ends a sentence even without punctuation (transcripts of run-on speech).
 SENTENCE_PAUSE_S = 1.5
 MAX_SENTENCE_WORDS = 45
+# Who stands above the speaker, named the ways people name them: an ask from them is the work handed down
+# (flags.py), and in a run-on it opens the Task ("...and the coordinator asked if I could").
+ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor|professor|teacher|lecturer|tutor"
+               r"|instructor|client|founder|skip-level"
+               # ...and who runs the place outside a company: "the coordinator asked if I could make it simpler"
+               r"|coordinator|organi[sz]er|chair|president|principal"
+               r"|head of (the |our )?\w+")  # "the head of the office asked if I could help"
 # Where a spoken clause starts, for transcripts that come without punctuation.
 _CLAUSE_START = re.compile(
-    r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|finally|eventually"
+    r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
     r"|(it|this|that) (was|wasn't) (my|not|nobody)"
     r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
@@ -49,7 +56,9 @@ _CLAUSE_START = re.compile(
     r"|(and )?i (kind of |sort of )?(added|wrote|built|changed|found|fixed|started|set|ran|moved|asked|talked"
     r"|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
-    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut)"
+    r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut"
+    # ("...so i said i'd take it on i reran the failing tests on my laptop")
+    r"|reran|reproduced|reverted|checked|compared|tried|replayed)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -87,8 +96,8 @@ _CLAUSE_START = re.compile(
     # of the work ("the club still uses it", "the front desk stopped").
     # ...("and it got dumped in my lap", the work handed over said of the work)
     r"|(and )?(it|this|that|the \w+) (got|was) (dumped|handed|given|passed|dropped|assigned|routed)\b"
-    r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (professor|teacher|manager"
-    r"|lead|client|boss|director|mentor|lecturer|tutor|instructor) (split|asked|told|gave|wanted|said|put|assigned)"
+    r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (" + ABOVE_WORDS + r") "
+    r"(split|asked|told|gave|wanted|said|put|assigned)"
     # ...and a student's outcome: "and we handed it in on time" (five words are read ahead).
     r"|and we (handed|turned) (it|them|everything)|we (handed|turned) (it|them|everything|the \w+) in"
     # ...and what happened when the others met the work: "and when they pulled it in nothing matched".
@@ -115,8 +124,8 @@ _TO_THE_TASK = re.compile(r"^(and )?so,? i (took it on|took it|picked it up|said
                           # ...or to the ask, the aim or the speaker's part: "..., and my lead asked me to find out
                           # why", "..., so my job was to get it built", "..., and I wanted to get her to lead one",
                           # "..., and I wasn't on call", "..., but I thought it would stall every feature".
-                          r"|^(and |so |but )?(my|our|the) (\w+ )?(lead|manager|boss|director|vp|cto|mentor|professor"
-                          r"|supervisor|client) (asked|told|wanted|gave|put|assigned)\b"
+                          r"|^(and |so |but )?(my|our|the) (\w+ )?(" + ABOVE_WORDS + r") (asked|told|wanted|gave|put"
+                          r"|assigned)\b"
                           r"|^(and|so) (i (was|got) (asked|told|tasked|given)|my (job|task|goal|role|aim) was)\b"
                           r"|^(and|so) i (wanted|needed|had|decided|chose|set out) to\b"
                           r"|^(and |but )?i (wasn't|was not) (even )?(on call|on-call|asked|the owner|responsible)\b"
@@ -233,7 +242,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\b((first|second|third|next)(?! (day|week|month|quarter|year|sprint|time)s?\b)|then|after that|finally"
          r"|so i|i started|i began)\b", 1.2),
         # An answer that opens on its first step: "so the first thing I did, before anything else, was..."
-        (r"\b(the )?first thing (i|we) did\b", 2.5),
+        # ...or as a cleft: "so what I ended up doing was writing a little bot"
+        (r"\b(the )?first thing (i|we) did\b|\bwhat i (ended up doing|did) (was|is)\b", 2.5),
         (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled"
          r"|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped"
          r"|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked"
@@ -248,8 +258,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
     ],
     "result": [
         # ("...every page ended up with me" is where the work landed, the scene, not an outcome.)
-        (r"\b(as a result|in the end|the result|the outcome|end result|ended up(?! (with|on|at) me\b)|overall"
-         r"|all in all)\b", 2.5),
+        # (nor is the step told as a cleft: "what I ended up doing was writing a bot")
+        (r"\b(as a result|in the end|the result|the outcome|end result|ended up(?! (with|on|at) me\b)(?! doing\b)"
+         r"|overall|all in all)\b", 2.5),
         (r"\b(dropped|reduced|increased|improved|saved|cut|grew|rose|fell|went (from|down|up)|down to|up to|halved"
          r"|doubled|recovered|eliminated|zero)\b", 1.6),
         (r"\b(revenue|customers?|users?|churn|conversion|retention|per (week|month|quarter|year)|dollars|hours"
@@ -419,10 +430,14 @@ _BINDING = {"so", "that", "because", "until", "till", "where", "when", "if", "on
 # The outcome told in the present, after the last step without a full stop: "...until she trusted what it spat out
 # now it takes her about forty minutes". Not what binds it to the clause before ("she said now it takes").
 _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
+# "finally" opens the last step or the outcome ("...finally i got the vendor on a call"), not after the verb it
+# qualifies ("the coordinator could finally tell the council").
+_FINALLY = re.compile(r"^finally\b")
+_QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
 
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
-                   (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING))
+                   (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
