@@ -2389,3 +2389,31 @@ def test_the_sixty_seventh_dev_round_who_runs_the_place_steps_in_a_run_on_and_ou
     assert not business_impact(plain("They kept using it after the hackathon."))
     assert not business_impact(plain("The release went out and the payment tests have been green since."))
     assert business_impact(plain("Failed payments dropped by half."))
+
+
+def test_the_sixty_eighth_dev_round_work_taken_off_the_board_a_teammate_taught_and_a_meeting_that_names_no_work():
+    from simulator.analysis.flags import _HANDOFF, _not_passed_on, concrete_steps, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Work taken off the board is the Task, not the scene.
+    for taken in ("And I picked a change to how we retried failed payments off the board.",
+                  "So I picked up the ticket about the broken export."):
+        scores = cue_scores(taken)
+        assert scores["task"] > scores["situation"], taken
+    # Without punctuation, the aim opens a clause, but not as the reason for the clause before it.
+    intern = ("so this was an internship and the marketing team needed a landing page for a conference that was like "
+              "eight days away and i asked my manager if i could take it because ")
+    assert_opens_no_clause(intern + "i wanted something front end and she said sure", "i wanted")
+    assert_opens_clauses(intern.replace(" because ", " and ") + "i wanted something front end so she said sure",
+                         "and i wanted")
+    # ...and copying is a step that opens one.
+    assert_opens_clauses(intern + "it was a fun one i copied the layout from our main site", "i copied the layout")
+    # The one the speaker taught doing the fix is no hand-off; the one above having her team do it is.
+    taught = plain("I showed her how to run it a hundred times in a loop to prove it, and she wrote the fix.")
+    assert _HANDOFF.search(taught) and _not_passed_on(taught)
+    assert not _not_passed_on(plain("I showed the logs to the platform team, and they wrote the fix."))
+    assert _HANDOFF.search(plain("I sent it to our tech lead and she had someone on her team do it."))
+    # People called together and a hearing given name no work.
+    assert concrete_steps(plain("I got everyone together and we talked it through, and I made sure everyone had a "
+                                "chance to say what they saw. I wrote it up and shared it around.")) < 2
+    assert concrete_steps(plain("I pulled the deploy logs, and I wrote the timeline before the meeting.")) >= 2

@@ -315,7 +315,8 @@ _HANDOFF = re.compile(
     # shipped a patch", "I raised it with my manager and she got the vendor to fix it".
     r"|(" + _PASSED_ON + r")[^.]{0,80}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")"
     # "my lead got someone from the payments team to change it"
-    r"|(got|had) (someone|somebody|one of (their|the) \w+|a \w+) (from|on|in) [\w ]{1,25}? to (fix|change|build|do"
+    # ...or "she had someone on her team do it"
+    r"|(got|had) (someone|somebody|one of (their|the) \w+|a \w+) (from|on|in) [\w ]{1,25}? (to )?(fix|change|build|do"
     r"|patch|handle|write|implement)"
     # ...or said as where the work went: "the fix itself was done by the payments team", "I assigned the ticket to
     # the mobile team" (not "it was written by a guy who had left": that is history).
@@ -340,8 +341,13 @@ _WITHOUT_ME = re.compile(r"\b(without (calling|asking|paging|pinging|waking|need
                          r"|without me|on their own|by themselves)\b")
 
 
+# ...nor is the one the speaker taught doing the fix: "I showed her how to run it a hundred times in a loop, and she
+# wrote the fix" (unblocking a teammate: the point is that she fixed it).
+_TAUGHT = re.compile(r"\b(showed|taught|coached|walked) (him|her|them) (how|through)\b")
+
+
 def _not_passed_on(text: str) -> bool:
-    return _vendors_own_fix(text) or bool(_WITHOUT_ME.search(text))
+    return _vendors_own_fix(text) or bool(_WITHOUT_ME.search(text) or _TAUGHT.search(text))
 
 
 # The hand-off told in two sentences of the Action: word passed on to someone ("I raised it with the platform team"),
@@ -786,7 +792,12 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          # made sure they were comfortable": who with, and the wish, not the work.
                          r"|\bi " + _ADVERB + r"(worked with [\w ]{1,30}? on (it|this|that|things)|tried to (share|help"
                          r"|support|explain|make|get|do)|made sure (they|he|she|everyone|everybody|people|it) "
-                         r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b")
+                         r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b"
+                         # ...nor do people called together and a hearing given: "I got everyone together", "I made
+                         # sure everyone had a chance to say what they saw".
+                         r"|\bi " + _ADVERB + r"((got|brought|pulled) (everyone|everybody|people|the team|them"
+                         r"|us|all of us) together|made sure (everyone|everybody|people) (had|got) (a|their) (chance"
+                         r"|say|turn))\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|spoke|rang|messaged|pinged|emailed|escalated"
                            r"|followed|raised|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"

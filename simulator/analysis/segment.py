@@ -58,7 +58,7 @@ _CLAUSE_START = re.compile(
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut"
     # ("...so i said i'd take it on i reran the failing tests on my laptop")
-    r"|reran|reproduced|reverted|checked|compared|tried|replayed)"
+    r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -96,7 +96,7 @@ _CLAUSE_START = re.compile(
     # of the work ("the club still uses it", "the front desk stopped").
     # ...("and it got dumped in my lap", the work handed over said of the work)
     r"|(and )?(it|this|that|the \w+) (got|was) (dumped|handed|given|passed|dropped|assigned|routed)\b"
-    r"|(and )?i (wanted|needed|had to|was (given|asked|told|supposed))|(and )?(our|my|the) (" + ABOVE_WORDS + r") "
+    r"|(and )?(our|my|the) (" + ABOVE_WORDS + r") "
     r"(split|asked|told|gave|wanted|said|put|assigned)"
     # ...and a student's outcome: "and we handed it in on time" (five words are read ahead).
     r"|and we (handed|turned) (it|them|everything)|we (handed|turned) (it|them|everything|the \w+) in"
@@ -227,6 +227,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bi (volunteered(?! (as|at|for|with|in)\b)|offered|stepped up|asked to take|took (it|this) on|said i'?d"
          r"|told my manager i'?d)\b"
          r"|\bi (put|stuck) my hand up\b|\bi raised my hand\b", 2.5),
+        # ...or taken off the board: "I picked a change to how we retried failed payments off the board"
+        (r"\bi (picked|grabbed|pulled|took) ([\w-]+ ){1,10}?(off|from) the (board|backlog|queue)\b"
+         r"|\bi picked up (the|a|that|this) (ticket|task|story|bug|issue)\b", 2.5),
         # ...and the commitment told as an aside: "it was my team's test, so I'd told my lead I'd spend two days".
         (r"\bi'?d? told (my|the|our) (manager|lead|boss|team lead|tech lead|team) (that )?i'?d\b"
          r"|\b(it|this|that) was (my|our) team'?s (test|code|service|job|problem|bug|pipeline|system|project|mess"
@@ -434,10 +437,15 @@ _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
 # qualifies ("the coordinator could finally tell the council").
 _FINALLY = re.compile(r"^finally\b")
 _QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
+# The aim or the ask opens a clause ("...and i wanted her to lead one"), not after a word that makes it the reason
+# for the clause before ("i asked my manager if i could take it because i wanted something front end").
+_AIM = re.compile(r"^(and )?i (wanted|needed|had to|was (given|asked|told|supposed))\b")
+_BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
-                   (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED))
+                   (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
+                   (_AIM, 5, _BECAUSE))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
