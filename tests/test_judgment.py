@@ -2417,3 +2417,28 @@ def test_the_sixty_eighth_dev_round_work_taken_off_the_board_a_teammate_taught_a
     assert concrete_steps(plain("I got everyone together and we talked it through, and I made sure everyone had a "
                                 "chance to say what they saw. I wrote it up and shared it around.")) < 2
     assert concrete_steps(plain("I pulled the deploy logs, and I wrote the timeline before the meeting.")) >= 2
+
+
+def test_the_sixty_ninth_dev_round_scope_said_sideways_a_script_working_again_and_two_sayings():
+    from simulator.analysis.flags import _GENERIC, _HANDOFF, business_impact, plain
+
+    # Without punctuation: whose it was by right opens the Task; what broke, working again, opens the outcome; and
+    # "nobody" opens a clause, not after the word that binds it.
+    script = ("so there was this reporting script that everyone on the sales side used every single monday morning "
+              "for their numbers and it had been broken for weeks since the guy who wrote it left the company ")
+    assert_opens_clauses(script + "technically it belonged to the data team but they were swamped so i adopted it",
+                         "technically it belonged")
+    fixed = script + "so i pointed it at the new database and put it in our repo with a test that runs on sample data "
+    assert_opens_clauses(fixed + "the monday report came out again that week", "the monday report came out")
+    assert_opens_no_clause(fixed + "until the monday report came out again", "the monday report")
+    assert_opens_clauses(script + "and nobody owned it so i fixed the two queries that didn't match", "nobody owned")
+    assert_opens_no_clause(script + "and the only reason it broke was nobody's name was on it", "nobody")
+    # The others having it done is a hand-off.
+    assert _HANDOFF.search(plain("Then we passed the build to the identity team, and they had it done in four weeks."))
+    # Two more sayings any story could close with.
+    for saying in ("It's a marathon, not a sprint.",
+                   "People don't care how much you know until they know how much you care."):
+        assert _GENERIC.search(plain(saying)), saying
+    # A conversion said as what a visit ended in is business.
+    assert business_impact(plain("Searches that ended in a click went from about half to two thirds."))
+    assert not business_impact(plain("The searches ended in a timeout less often."))

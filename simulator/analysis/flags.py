@@ -292,6 +292,8 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  r"|bumped|increased|resized|scaled (up|out|it|the)|split (the|it)"
                  r"|added (the|a|an)"
                  r"|made the (changes?|fix(es)?)|did the"
+                 # "we passed the build to the identity team, and they had it done in four weeks"
+                 r"|had (it|the \w+) (done|built|fixed|working|live|shipped|finished)"
                  # a stuck thing cleared: "I passed it to the database team and they killed the lock"
                  r"|killed (the|it)|cleared (the|it))\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
@@ -654,6 +656,8 @@ _BUSINESS = re.compile(
     # ...and people who pay after trying, or come back to buy: "trial-to-paid went from eleven percent to fifteen",
     # "he came back a week later to buy a case"
     r"|trial[- ]to[- ]paid"
+    # ...or said as what a visit ended in: "searches that ended in a click went from about half to two thirds"
+    r"|(ended|end|ending) (in|with) a (click|purchase|sale|booking|sign[- ]?up|order)"
     r"|(came|come|coming) back (\w+ ){0,3}to (buy|order|shop|book)"
     # ...and people who pay, said as what they did: "a lot more people finished paying with the guest option"
     r"|(finish|finished|finishing|complete|completed|completing) (paying|checking out|checkout|the checkout"
@@ -720,6 +724,8 @@ _GENERIC = re.compile(
     r"they (want|need)"
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
+    # ("people don't care how much you know until...", read with the filler "you know" taken out)
+    r"|marathon,? (and )?not a sprint|(don'?t|do not) care how much"
     # "it's all about putting the user first", as an answer's words are read: the hedge "all" taken out ("all about
     # the customer", below, is the same said in a reply's words)
     r"|(it'?s|it is) about (putting )?(the |your )?(users?|customers?|people)\b"

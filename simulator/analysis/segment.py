@@ -48,7 +48,7 @@ _CLAUSE_START = re.compile(
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
     r"|(it|this|that) (was|wasn't) (my|not|nobody)"
     r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
-    r"|i (wasn't|was not|had no)|i (didn't|did not) (wait|bother|ask|think twice)|nobody|my (manager|lead|mentor|job"
+    r"|i (wasn't|was not|had no)|i (didn't|did not) (wait|bother|ask|think twice)|my (manager|lead|mentor|job"
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
     # went from four hours to".
@@ -91,6 +91,8 @@ _CLAUSE_START = re.compile(
     r"|(he|she|they) (was|were) (running|up|able|back|using)"
     r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
+    # ...whose it was by right: "technically it belonged to the data team but they were swamped"
+    r"|technically (it|this|that|the \w+) (belonged|was|sat|lived)"
     r"|after (about|around|a|an|one|two|three|four|five|six)\b"
     # ...the aim or the assignment ("and i wanted her to", "and our professor split the project"), and what became
     # of the work ("the club still uses it", "the front desk stopped").
@@ -436,6 +438,12 @@ _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
 # "finally" opens the last step or the outcome ("...finally i got the vendor on a call"), not after the verb it
 # qualifies ("the coordinator could finally tell the council").
 _FINALLY = re.compile(r"^finally\b")
+# What broke, working again after the last step: "...a test that runs it on sample data the monday report came out
+# again that week". Not inside a longer clause ("so that the report ran again").
+_AGAIN = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,3}(came (back|out)|ran|worked|went out|loaded|synced) again\b")
+# "nobody" opens a clause ("...and nobody owned the pipeline"), not after a word that binds it ("the only reason it
+# broke was nobody's name was on it").
+_NOBODY = re.compile(r"^nobody\b")
 _QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
 # The aim or the ask opens a clause ("...and i wanted her to lead one"), not after a word that makes it the reason
 # for the clause before ("i asked my manager if i could take it because i wanted something front end").
@@ -445,7 +453,7 @@ _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
-                   (_AIM, 5, _BECAUSE))
+                   (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDING | {"was", "is", "were"}))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
