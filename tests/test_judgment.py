@@ -2442,3 +2442,21 @@ def test_the_sixty_ninth_dev_round_scope_said_sideways_a_script_working_again_an
     # A conversion said as what a visit ended in is business.
     assert business_impact(plain("Searches that ended in a click went from about half to two thirds."))
     assert not business_impact(plain("The searches ended in a timeout less often."))
+
+
+def test_the_seventieth_dev_round_words_that_bind_a_run_on_time_spent_with_people_and_a_saying(nlp):
+    from simulator.analysis.flags import _GENERIC, concrete_steps, plain
+
+    carts = ("so we had a feature on the shop where you could save your cart for later and come back to it on "
+             "another day and it had been there for years without anyone on the team looking at it and product "
+             "thought ")
+    # "nobody" after a word of thinking or deciding is what was thought, not a new clause.
+    assert_opens_no_clause(carts + "nobody used it and wanted to remove it before the next release", "nobody")
+    assert_opens_no_clause(carts + "it was dead and i'd always look at who uses a thing before deciding nobody does",
+                           "nobody")
+    # A time right after what people did dates that, not the outcome: "got bought within a week".
+    assert_opens_no_clause(carts + "it was dead but a fifth of saved carts got bought within a week", "within a week")
+    # Time spent with people names no work.
+    spent = "I spent time with a couple of people on the team and went over things with them. I wrote a runbook."
+    assert concrete_steps(plain(spent), nlp(plain(spent))) < 2
+    assert _GENERIC.search(plain("Knowledge is power, but only when you share it."))

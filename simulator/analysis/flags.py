@@ -725,7 +725,7 @@ _GENERIC = re.compile(
     r"|trust but verify|quality over quantity|less is more|two heads are better|practice makes perfect"
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
     # ("people don't care how much you know until...", read with the filler "you know" taken out)
-    r"|marathon,? (and )?not a sprint|(don'?t|do not) care how much"
+    r"|marathon,? (and )?not a sprint|(don'?t|do not) care how much|knowledge is power"
     # "it's all about putting the user first", as an answer's words are read: the hedge "all" taken out ("all about
     # the customer", below, is the same said in a reply's words)
     r"|(it'?s|it is) about (putting )?(the |your )?(users?|customers?|people)\b"
@@ -801,6 +801,9 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b"
                          # ...nor do people called together and a hearing given: "I got everyone together", "I made
                          # sure everyone had a chance to say what they saw".
+                         # ...and time spent with people, not on anything: "I spent time with a couple of people on
+                         # the team and went over things with them"
+                         r"|\bi " + _ADVERB + r"spent (some |a lot of )?time with\b"
                          r"|\bi " + _ADVERB + r"((got|brought|pulled) (everyone|everybody|people|the team|them"
                          r"|us|all of us) together|made sure (everyone|everybody|people) (had|got) (a|their) (chance"
                          r"|say|turn))\b")

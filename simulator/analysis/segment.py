@@ -412,7 +412,9 @@ _CHANGED = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,4}((dropped|fell|rose|s
 _WITHIN = re.compile(r"^within (a|an|one|two|three|four|five|six|a few|a couple of|about|the first|the next|\d+) "
                      r"(\w+ )?(days?|weeks?|months?|quarters?|years?|sprints?)\b")
 _COMPLETED = {"done", "finished", "complete", "completed", "fixed", "shipped", "live", "ready", "delivered", "out",
-              "over", "built", "migrated", "moved", "replaced"}
+              "over", "built", "migrated", "moved", "replaced",
+              # ...nor what people did with it, dated: "a fifth of saved carts got bought within a week"
+              "bought", "sold", "paid", "used", "opened", "read", "sent"}
 
 
 # The outcome told as what people could now do, after the last step without a full stop: "...and i fixed every
@@ -442,8 +444,9 @@ _FINALLY = re.compile(r"^finally\b")
 # again that week". Not inside a longer clause ("so that the report ran again").
 _AGAIN = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,3}(came (back|out)|ran|worked|went out|loaded|synced) again\b")
 # "nobody" opens a clause ("...and nobody owned the pipeline"), not after a word that binds it ("the only reason it
-# broke was nobody's name was on it").
+# broke was nobody's name was on it", "product thought nobody used it", "before deciding nobody does").
 _NOBODY = re.compile(r"^nobody\b")
+_BINDS_NOBODY = _BINDING | _REPORTING | {"was", "is", "were", "deciding", "thinking", "saying", "assuming"}
 _QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
 # The aim or the ask opens a clause ("...and i wanted her to lead one"), not after a word that makes it the reason
 # for the clause before ("i asked my manager if i could take it because i wanted something front end").
@@ -453,7 +456,7 @@ _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
-                   (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDING | {"was", "is", "were"}))
+                   (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
