@@ -2460,3 +2460,12 @@ def test_the_seventieth_dev_round_words_that_bind_a_run_on_time_spent_with_peopl
     spent = "I spent time with a couple of people on the team and went over things with them. I wrote a runbook."
     assert concrete_steps(plain(spent), nlp(plain(spent))) < 2
     assert _GENERIC.search(plain("Knowledge is power, but only when you share it."))
+
+
+def test_a_peer_s_request_that_opens_the_story_is_its_scene_and_the_one_above_s_ask_is_the_task():
+    from simulator.analysis.segment import cue_scores
+
+    peer = cue_scores("A designer on my team asked me to help her figure out why the sign-up page converted so badly.")
+    assert peer["situation"] > peer["task"]
+    above = cue_scores("My manager asked me to figure out why the sign-up page converted so badly.")
+    assert above["task"] > above["situation"]

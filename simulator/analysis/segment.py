@@ -143,6 +143,11 @@ _DATED_OUTCOME = re.compile(
 _CUES: dict[str, list[tuple[str, float]]] = {
     "situation": [
         (r"\b(while|when) (i was )?(working|i worked|i joined|i was)\b", 2.5),
+        # A peer's request is how the story starts, not the work handed down (flags.py reads no ask in it either):
+        # "a designer on my team asked me to help her figure out why the sign-up page converted so badly".
+        (r"^(so,? )?(a|one|another) ([\w-]+ ){0,2}(colleague|teammate|designer|engineer|developer|coworker"
+         r"|co-worker|friend|peer|analyst)( (on|from|in) (my|our|another|a different|the) ([\w-]+ )?(team|group))? "
+         r"asked me\b", 3.0),
         (r"\bi was (a|an|the|on|working|leading|one of)\b", 1.5),
         (r"\b(at|in) (my|our) (last|previous|old|current|former)\b", 2.0),
         (r"\b(back in|at the time|a few (years|months) ago|last year|years ago)\b", 1.5),
