@@ -2469,3 +2469,16 @@ def test_a_peer_s_request_that_opens_the_story_is_its_scene_and_the_one_above_s_
     assert peer["situation"] > peer["task"]
     above = cue_scores("My manager asked me to figure out why the sign-up page converted so badly.")
     assert above["task"] > above["situation"]
+
+
+def test_a_reply_is_read_as_an_answer_is_so_one_list_of_sayings_serves_both():
+    from simulator.analysis.flags import _GENERIC, plain, repaired
+
+    # "all" is a hedge taken out of every reading, so the saying is written once, in the form that is read.
+    for saying in ("In the end it's all about communication.", "It's all about the team, really."):
+        assert _GENERIC.search(plain(saying)), saying
+    story = "The nightly export to the warehouse failed twice a week and I moved it onto the new scheduler."
+    lesson = "Next time I'd remember from day one of any project that it's all about the customer, whatever we build."
+    assert not repaired("generic_reflection", words_from_text(lesson), story)[0]
+    specific = "Next time I'd put an alert on the export from day one, and I'd read the scheduler's log every morning."
+    assert repaired("generic_reflection", words_from_text(specific), story)[0]

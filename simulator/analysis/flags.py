@@ -726,9 +726,9 @@ _GENERIC = re.compile(
     r"|better late than never|live and (you )?learn|culture eats|at the end of the day|lead(ing)? by example"
     # ("people don't care how much you know until...", read with the filler "you know" taken out)
     r"|marathon,? (and )?not a sprint|(don'?t|do not) care how much|knowledge is power"
-    # "it's all about putting the user first", as an answer's words are read: the hedge "all" taken out ("all about
-    # the customer", below, is the same said in a reply's words)
-    r"|(it'?s|it is) about (putting )?(the |your )?(users?|customers?|people)\b"
+    # "it's all about putting the user first", "it's all about communication", as words are read: the hedge "all"
+    # taken out
+    r"|(it'?s|it is) about (putting )?(the |your )?(users?|customers?|people|team|communication|relationships)\b"
     r"|put(ting)? (the |your )?(users?|customers?) first"
     r"|honesty is the best|people (always )?come first|never assume|(not|never) (be )?afraid to ask"
     r"|over-?communicat\w*|(be|being|stay|staying) (more )?(positive|proactive|humble|flexible|patient|empathetic"
@@ -737,7 +737,7 @@ _GENERIC = re.compile(
     r"|(every|each|any) (challenge|setback|failure|problem|mistake) is an? (opportunity|lesson)"
     r"|(learned|learn|how) to (prioriti[sz]e|delegate|trust my team)|planning ahead"
     r"|grew (a lot )?as (an?|a person)|(made me|become|becoming) a better (leader|engineer|person|teammate"
-    r"|communicator|developer)|all about (the customer|people|the team|communication|relationships))\b"
+    r"|communicator|developer))\b"
 )
 # "I then borrowed", "I also paired", "I personally wrote": a step all the same (the hedges are already out).
 # ...and a kind of test or check said before the verb: "I load tested the queue", "I spot-checked twenty".
@@ -1209,7 +1209,7 @@ def repaired(code: str | None, reply_words: Sequence[Word], story_text: str,
     """Did the follow-up reply supply what the targeted weakness lacked? Returns (repaired, evidence). Given the
     reply's spaCy parse, its steps are counted as the answer's Action's are (`concrete_steps`)."""
     text = " ".join(w.text for w in reply_words)
-    low = text.lower()
+    low = plain(text)  # read as the answer's sections are: lower case, hedges out
     if code is None:
         return True, "no weakness was targeted"
     checks = {
