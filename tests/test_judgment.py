@@ -2482,3 +2482,12 @@ def test_a_reply_is_read_as_an_answer_is_so_one_list_of_sayings_serves_both():
     assert not repaired("generic_reflection", words_from_text(lesson), story)[0]
     specific = "Next time I'd put an alert on the export from day one, and I'd read the scheduler's log every morning."
     assert repaired("generic_reflection", words_from_text(specific), story)[0]
+
+
+def test_a_run_on_s_outcome_said_as_what_worked_fine():
+    weekend = ("so one friday night our reporting database started running out of disk and it wasn't my system but i "
+               "was the only one still online so i raised an urgent ticket with the database team and they sorted "
+               "it out over the weekend ")
+    # What worked fine after the last step opens the outcome; the determiner of the step's own words does not.
+    assert_opens_clauses(weekend + "the reports ran fine on monday", "the reports ran fine")
+    assert_opens_no_clause(weekend + "the reports ran fine on monday", "the weekend")

@@ -446,8 +446,11 @@ _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
 # qualifies ("the coordinator could finally tell the council").
 _FINALLY = re.compile(r"^finally\b")
 # What broke, working again after the last step: "...a test that runs it on sample data the monday report came out
-# again that week". Not inside a longer clause ("so that the report ran again").
-_AGAIN = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,3}(came (back|out)|ran|worked|went out|loaded|synced) again\b")
+# again that week", "...and they sorted it out over the weekend the reports ran fine on monday". Not inside a longer
+# clause ("so that the report ran again").
+_AGAIN = re.compile(r"^(the|our|their|my) ((?!(the|our|their|my) )[\w'-]+ ){0,3}(came (back|out)|ran|worked|went out"
+                    r"|loaded|synced) "
+                    r"(again|fine|normally|on time)\b")
 # "nobody" opens a clause ("...and nobody owned the pipeline"), not after a word that binds it ("the only reason it
 # broke was nobody's name was on it", "product thought nobody used it", "before deciding nobody does").
 _NOBODY = re.compile(r"^nobody\b")
