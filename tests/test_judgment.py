@@ -2491,3 +2491,32 @@ def test_a_run_on_s_outcome_said_as_what_worked_fine():
     # What worked fine after the last step opens the outcome; the determiner of the step's own words does not.
     assert_opens_clauses(weekend + "the reports ran fine on monday", "the reports ran fine")
     assert_opens_no_clause(weekend + "the reports ran fine on monday", "the weekend")
+
+
+def test_the_seventy_first_dev_round_a_standing_state_a_day_named_and_outcomes_back_to_normal():
+    from simulator.analysis.flags import _SCOPE, plain
+    from simulator.analysis.segment import cue_scores
+
+    # The work proposed to the one above is the speaker's own.
+    assert _SCOPE.search(plain("So I told my manager I wanted to automate them, and he agreed."))
+    assert not _SCOPE.search(plain("So I told my manager the checks were slow."))
+    # How things always went is the scene.
+    state = cue_scores("Every release needed me to run a set of manual checks, because I'd written them.")
+    assert state["situation"] > state["task"]
+    # Without punctuation: a day named opens the scene after a result-first headline; a step of stopping the damage
+    # opens a clause; and an outcome named at length, back to normal or in under the estimate, opens one.
+    headline = ("so the short version is that i stopped a runaway data job at my last company that would have "
+                "cost us about thirty thousand dollars in cloud machines over one weekend ")
+    assert_opens_clauses(headline + "it was a saturday and a data backfill was spinning up more and more machines",
+                         "it was a saturday")
+    acted = headline + "and nobody else was around to answer so i decided to do something myself that afternoon "
+    assert_opens_clauses(acted + "i paused the backfill instead of killing it", "i paused the backfill")
+    fixed = ("so i compared the predicted times with the gps pings for a week and found the old stop list was still "
+             "cached for those routes and i wrote a job that clears it whenever a route changes ")
+    assert_opens_clauses(fixed + "the predictions on those routes got back to within a minute of the real times "
+                         "and the complaints to the council about arrival times pretty much stopped",
+                         "the predictions on those routes")
+    paused = ("it was a saturday and a backfill someone had started on friday kept adding machines all night long "
+              "so i paused it and capped the machines and posted what i'd done in the team channel ")
+    assert_opens_clauses(paused + "the bill for the weekend came in at about two thousand instead of thirty",
+                         "the bill for the weekend")

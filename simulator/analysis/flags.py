@@ -154,6 +154,8 @@ _SCOPE_PHRASES = re.compile(
     # it"
     r"|i asked (if|whether) i could (take|have|own|pick up|look at|run with) (it|this|that|the \w+)"
     r"|i (volunteered|offered) to|i took it (up)?on myself|no one had|nobody had (set|defined|owned|looked)"
+    # ...or proposing it to the one above: "so I told my manager I wanted to automate them, and he agreed"
+    r"|i told (my|our|the) ([\w-]+ )?(" + ABOVE_WORDS + r") (that )?i('d| would|'ll| wanted to)\b"
     r"|it was my (job|role|responsibility) to"
     r"|(it|this|that) was (squarely|fully|entirely|clearly) (my|our) (job|problem|responsibility)"
     r"|(not|not only|beyond|outside) (the |what )?(\w+ )?(my|our) (own )?team"  # "not [just] the parts my team built"

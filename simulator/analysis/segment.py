@@ -46,7 +46,7 @@ ABOVE_WORDS = (r"manager|boss|lead|director|vp|skip|cto|ceo|pm|mentor|supervisor
 _CLAUSE_START = re.compile(
     r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
-    r"|(it|this|that) (was|wasn't) (my|not|nobody)"
+    r"|(it|this|that) (was|wasn't) (my|not|nobody)|it was (a|one|last) \w+day\b"
     r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
     r"|i (wasn't|was not|had no)|i (didn't|did not) (wait|bother|ask|think twice)|my (manager|lead|mentor|job"
     r"|goal)"
@@ -58,7 +58,7 @@ _CLAUSE_START = re.compile(
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut"
     # ("...so i said i'd take it on i reran the failing tests on my laptop")
-    r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied)"
+    r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied|paused|capped|disabled|restarted)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -143,6 +143,9 @@ _DATED_OUTCOME = re.compile(
 _CUES: dict[str, list[tuple[str, float]]] = {
     "situation": [
         (r"\b(while|when) (i was )?(working|i worked|i joined|i was)\b", 2.5),
+        # How things always went is the scene: "every release needed me to run a set of manual checks".
+        (r"^(so,? )?(every|each) (single )?[\w-]+( [\w-]+)? (needed|had to|took|required|went|failed|broke|waited)\b",
+         2.0),
         # A peer's request is how the story starts, not the work handed down (flags.py reads no ask in it either):
         # "a designer on my team asked me to help her figure out why the sign-up page converted so badly".
         (r"^(so,? )?(a|one|another) ([\w-]+ ){0,2}(colleague|teammate|designer|engineer|developer|coworker"
@@ -410,7 +413,10 @@ def _turns_on(words: Sequence[Word], k: int) -> bool:
 # (A change by an amount, not "the demo kind of fell apart".)
 _CHANGED = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,4}((dropped|fell|rose|shrank|grew) (by|to|from|below|under"
                       r"|about|around|almost|nearly|roughly|a|an|half|over)|halved|doubled|tripled"
-                      r"|went (up|down|from))\b")
+                      r"|went (up|down|from)"
+                      # ...or back to normal, or in under the estimate: "the predictions got back to within a minute",
+                      # "the bill for the weekend came in at about two thousand"
+                      r"|(got|came|went) back (to|under|below|within)|came in (at|under|below))\b")
 # An outcome dated from the work, after the last step without a full stop: "...so the others could see it work
 # within two quarters six of the seven teams had moved". Not the time a step took: "i checked each item was done
 # within a month".
@@ -463,7 +469,7 @@ _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
-                   (_CHANGED, 7, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
+                   (_CHANGED, 8, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
                    (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY))
 
 
