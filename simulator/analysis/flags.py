@@ -803,12 +803,12 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          r"(was|were) (ok|okay|fine|comfortable|happy|good|aligned|on board))\b"
                          # ...nor do people called together and a hearing given: "I got everyone together", "I made
                          # sure everyone had a chance to say what they saw".
-                         # ...and time spent with people, not on anything: "I spent time with a couple of people on
-                         # the team and went over things with them"
-                         r"|\bi " + _ADVERB + r"spent (some |a lot of )?time with\b"
                          r"|\bi " + _ADVERB + r"((got|brought|pulled) (everyone|everybody|people|the team|them"
                          r"|us|all of us) together|made sure (everyone|everybody|people) (had|got) (a|their) (chance"
-                         r"|say|turn))\b")
+                         r"|say|turn))\b"
+                         # ...nor time spent with people, on nothing named: "I spent time with a couple of people on
+                         # the team and went over things with them"
+                         r"|\bi " + _ADVERB + r"spent (some |a lot of )?time with\b")
 # Noticing something and passing word on is half a step: "I noticed it and sent a message" is not work done.
 _TELLING_STEP = re.compile(r"\bi " + _ADVERB + r"(noticed|sent|told|spoke|rang|messaged|pinged|emailed|escalated"
                            r"|followed|raised|mentioned|reported|flagged|talked|asked|notice|send|tell|message|ping|email|escalate"

@@ -408,8 +408,8 @@ def _turns_on(words: Sequence[Word], k: int) -> bool:
     return bool(_TO_A_STEP.match(ahead) or _DATED_OUTCOME.match(ahead))
 
 
-# A measure that moved, named at more length than the five words a cut reads: "...checked with each team that their
-# numbers matched the bill for that database dropped by a bit over half".
+# A measure that moved, named at more length than the five words a cut reads (this one reads eight): "...checked with
+# each team that their numbers matched the bill for that database dropped by a bit over half".
 # (A change by an amount, not "the demo kind of fell apart".)
 _CHANGED = re.compile(r"^(the|our|their|my) ([\w'-]+ ){0,4}((dropped|fell|rose|shrank|grew) (by|to|from|below|under"
                       r"|about|around|almost|nearly|roughly|a|an|half|over)|halved|doubled|tripled"
@@ -451,17 +451,16 @@ _TAKES_NOW = re.compile(r"^now (it|the \w+) (only )?(takes|runs|costs)\b")
 # "finally" opens the last step or the outcome ("...finally i got the vendor on a call"), not after the verb it
 # qualifies ("the coordinator could finally tell the council").
 _FINALLY = re.compile(r"^finally\b")
+_QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
 # What broke, working again after the last step: "...a test that runs it on sample data the monday report came out
 # again that week", "...and they sorted it out over the weekend the reports ran fine on monday". Not inside a longer
 # clause ("so that the report ran again").
-_AGAIN = re.compile(r"^(the|our|their|my) ((?!(the|our|their|my) )[\w'-]+ ){0,3}(came (back|out)|ran|worked|went out"
-                    r"|loaded|synced) "
-                    r"(again|fine|normally|on time)\b")
+_AGAIN = re.compile(r"^(the|our|their|my) ((?!(the|our|their|my) )[\w'-]+ ){0,3}"
+                    r"(came (back|out)|ran|worked|went out|loaded|synced) (again|fine|normally|on time)\b")
 # "nobody" opens a clause ("...and nobody owned the pipeline"), not after a word that binds it ("the only reason it
 # broke was nobody's name was on it", "product thought nobody used it", "before deciding nobody does").
 _NOBODY = re.compile(r"^nobody\b")
 _BINDS_NOBODY = _BINDING | _REPORTING | {"was", "is", "were", "deciding", "thinking", "saying", "assuming"}
-_QUALIFIED = {"could", "can", "would", "will", "was", "were", "is", "are", "had", "has", "have", "got", "be", "been"}
 # The aim or the ask opens a clause ("...and i wanted her to lead one"), not after a word that makes it the reason
 # for the clause before ("i asked my manager if i could take it because i wanted something front end").
 _AIM = re.compile(r"^(and )?i (wanted|needed|had to|was (given|asked|told|supposed))\b")
