@@ -2520,3 +2520,12 @@ def test_the_seventy_first_dev_round_a_standing_state_a_day_named_and_outcomes_b
               "so i paused it and capped the machines and posted what i'd done in the team channel ")
     assert_opens_clauses(paused + "the bill for the weekend came in at about two thousand instead of thirty",
                          "the bill for the weekend")
+
+
+def test_a_lesson_said_as_a_cleft_on_what_was_done_opens_the_reflection_of_a_run_on():
+    grant = ("so in my second year i volunteered at a food bank and i built them a sign-in form on a tablet and the "
+             "queue at the door went from forty minutes to about ten and the coordinator could tell the council how "
+             "many families came each month which they needed for their grant ")
+    assert_opens_clauses(grant + "watching before building is what i'd keep", "watching before building")
+    # Not a gerund the clause before governs: "...and testing it was the thing that took longest".
+    assert_opens_no_clause(grant + "and testing it was the thing that took longest", "testing it")

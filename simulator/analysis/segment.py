@@ -465,11 +465,19 @@ _BINDS_NOBODY = _BINDING | _REPORTING | {"was", "is", "were", "deciding", "think
 # for the clause before ("i asked my manager if i could take it because i wanted something front end").
 _AIM = re.compile(r"^(and )?i (wanted|needed|had to|was (given|asked|told|supposed))\b")
 _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
+# The lesson said as a cleft with what was done for its subject, after the outcome without a full stop: "...which they
+# needed for their grant watching before building is what i'd keep", "...with the cap in place pausing instead of
+# killing is what made it easy". Not a gerund the clause before governs ("i started watching before building").
+_LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,4}(is|was) (what|the thing|the part|why)\b")
+_GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "about", "of", "for", "by", "on", "in",
+                              "at", "with", "without", "from", "to", "after", "before", "like", "and", "or", "was",
+                              "is", "be", "been", "were", "are", "i", "we", "they", "he", "she", "it"}
 
 # The clause starts that hold only after some words: (pattern, words read ahead, words before that rule it out).
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 8, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
-                   (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY))
+                   (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY),
+                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
