@@ -2529,3 +2529,14 @@ def test_a_lesson_said_as_a_cleft_on_what_was_done_opens_the_reflection_of_a_run
     assert_opens_clauses(grant + "watching before building is what i'd keep", "watching before building")
     # Not a gerund the clause before governs: "...and testing it was the thing that took longest".
     assert_opens_no_clause(grant + "and testing it was the thing that took longest", "testing it")
+
+
+def test_business_said_as_a_review_passed_a_food_bank_served_and_support_s_own_work():
+    from simulator.analysis.flags import business_impact, plain
+
+    for outcome in ("Our privacy review passed the next quarter with no findings.",
+                    "The reporting part the food bank actually wanted most was only half done.",
+                    "Support closed the ticket type they'd had open for a year."):
+        assert business_impact(plain(outcome)), outcome
+    for not_yet in ("The code review passed quickly.", "The support rotation was quieter."):
+        assert not business_impact(plain(not_yet)), not_yet
