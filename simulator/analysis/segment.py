@@ -216,8 +216,7 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         (r"\bnot (anything |something )?(in|on) my (backlog|list|plate)\b|\basked if i could (have a go|take|try"
          r"|look|own|pick)\b"
          # ...or asked of the one above: "so I asked our supervisor if I could run a short check-in"
-         r"|\basked (my|our|the) (\w+ )?(supervisor|manager|lead|boss|director|professor|mentor|teacher|tutor)"
-         r" (if|whether) i could\b", 2.5),
+         r"|\basked (my|our|the) (\w+ )?(" + ABOVE_WORDS + r") (if|whether) i could\b", 2.5),
         # ("I volunteered as the tech lead for a food charity" is where the story is set, not an offer.)
         (r"\b(i owned|it fell to me|i volunteered(?! (as|at|for|with|in)\b)|i stepped in|i made it my)\b", 2.0),
         # A remit said in passing, often as an aside back to the Task: "part of what I owned was the cleanup".
