@@ -2540,3 +2540,26 @@ def test_business_said_as_a_review_passed_a_food_bank_served_and_support_s_own_w
         assert business_impact(plain(outcome)), outcome
     for not_yet in ("The code review passed quickly.", "The support rotation was quieter."):
         assert not business_impact(plain(not_yet)), not_yet
+
+
+def test_the_seventy_second_dev_round_a_fix_held_since_a_person_not_on_my_project_and_staff_kept():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    # The fix holding since, after the last step, opens the outcome: at a comma, and without punctuation.
+    assert_opens_clauses("I switched the ids to random ones, which was like a three line change, and it hasn't failed "
+                         "once in about four thousand runs since.", "and it hasn't failed once")
+    looped = ("so i ran the test a few hundred times in a loop on my machine with the logging turned all the way up "
+              "and found two tests got the same fake customer id from the clock so i switched the ids to random ones ")
+    assert_opens_clauses(looped + "it hasn't failed once since", "it hasn't failed once")
+    # Not what a step found, in the past: "and it never failed on my laptop".
+    assert_opens_no_clause(looped + "and it never failed on my laptop", "and it never failed")
+    # In the opening breath, whose the person helped was not turns to the Task.
+    assert_opens_clauses("When I joined the payments team, the new grad had been stuck on one ticket for about two "
+                         "weeks, and she wasn't on my project and nobody asked me, but I offered to pair.",
+                         "and she wasn't on my project")
+    # Someone else's, said with "that's": "technically that's the account team's, but...".
+    assert _SCOPE.search(plain("Technically that's the account team's, but they were all at an offsite."))
+    assert not _SCOPE.search(plain("That's the account team's lead, she asked me to help."))
+    # People about to leave, kept: retention said plainly.
+    assert business_impact(plain("The on call people were sleeping, and two of them had said they'd leave the rota."))
+    assert not business_impact(plain("My lead said she'd leave it to me."))

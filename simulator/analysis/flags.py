@@ -210,7 +210,7 @@ _SCOPE_SHAPES = re.compile(
     r"|pipeline|project|area|job|responsibility|call|turf)"
     # ...the possessive said on its own: "the consent screen was supposed to be the platform team's but they were
     # buried" (not "supposed to be the team's lead", which names a role)
-    r"|(was|were|is|be) (really |technically |properly |officially )?(the |another |a different )?[\w-]+( [\w-]+)? "
+    r"|(was|were|is|be|'s) (really |technically |properly |officially )?(the |another |a different )?[\w-]+( [\w-]+)? "
     r"(team|group|department|folks)'s(?=[,.]|$| (but|and|so)\b)"
     r"|(technically|officially|strictly speaking),? the [\w ]{1,25}? (owned|owns|was responsible)"
     r"|the \w+( \w+)? (team|folks|group|department) (owned|owns|was responsible for) (it|that|this|the)"
@@ -645,6 +645,10 @@ _BUSINESS = re.compile(
     r"|((privacy|security|compliance|safety|regulatory|legal|accessibility|external) (review|audit|inspection)|audit"
     r"|inspection)s? passed"
     r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling)"
+    # ...or were about to: "two of them had said they'd leave the rota"
+    # (not "she said she'd leave it to me")
+    r"|(said (they|he|she)('d| would)|(was|were) (going|about|planning) to|threatened to) (leave|quit)"
+    r"(?=[,.]|$| (the|our|my) (team|company|rota|rotation|job|org)| (if|unless|because|and|but|so)\b)"
     # What customers and the business pay for without the words above: goods sent back, a claim bounced, a fine,
     # a subscription kept, work waiting in a queue, people's extra hours ("sofa returns dropped by a fifth",
     # "bounced claims went from one in eight to one in fifty", "a late one would have meant a penalty from the
