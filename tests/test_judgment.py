@@ -2563,3 +2563,28 @@ def test_the_seventy_second_dev_round_a_fix_held_since_a_person_not_on_my_projec
     # People about to leave, kept: retention said plainly.
     assert business_impact(plain("The on call people were sleeping, and two of them had said they'd leave the rota."))
     assert not business_impact(plain("My lead said she'd leave it to me."))
+
+
+def test_the_seventy_third_dev_round_a_scene_in_progress_a_plan_taken_up_and_customers_buying_more():
+    from simulator.analysis.flags import business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Without punctuation: after a result-first headline, the scene told in the past progressive opens a clause
+    # (not after a word that binds it); the one above taking the plan up opens the outcome; a longer lesson cleft
+    # opens the lesson.
+    headline = ("so the short answer is we never built the queue system at all and it saved the four of us about "
+                "four months of work on the first version of the product ")
+    assert_opens_clauses(headline + "we were launching a scheduling app for dental offices", "we were launching")
+    assert_opens_no_clause(headline + "when we were launching a scheduling app for dental offices", "we were launching")
+    took = ("so i went through the last year of incidents and found eleven of them would have landed in the cutover "
+            "window and i took a one page plan to her one on one before the planning meeting instead of arguing ")
+    assert_opens_clauses(took + "she went with the two phase plan", "she went with")
+    assert_opens_clauses(took + "going to her first in private is what made it work", "going to her first")
+    # Stopping the harm and telling the people it hit are steps.
+    for step in ("I turned it off for everyone that evening.", "I emailed all four hundred members that night.",
+                 "I messaged the owner straight away."):
+        assert cue_scores(step)["action"] > 0, step
+    # A customer buying more, and time given back said at more length, are business.
+    assert business_impact(plain("My manager said she'd started ordering her office's catering from us."))
+    assert not business_impact(plain("She ordered it from a friend."))
+    assert business_impact(plain("Which gave the testers half a day back every release."))

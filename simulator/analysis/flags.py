@@ -589,7 +589,7 @@ _BUSINESS = re.compile(
     r"(\w+ )?(quarters?|months?|years?)"
     # a person kept and a newcomer's first days: "she's still on the team two years later", "a new starter's first day"
     r"|(still|stayed) (on|with|at) (the|our|my) (team|company|org)|new (starters?|joiners?)"
-    r"|(got|gave|won) (\w+ ){0,3}(months?|weeks?|days?|hours?) back"
+    r"|(got|gave|won) (\w+ ){0,4}(months?|weeks?|days?|hours?) back"
     # money said without the word: "the bill went down to twenty-six thousand a month".
     r"|bill|spend|budget|(hundred|thousand|million|grand|k) (a|per|each|every) (week|month|quarter|year)"
     # ...or as a price: "the failed drops it avoided were worth four times the price difference" (not a "price
@@ -636,6 +636,8 @@ _BUSINESS = re.compile(
     # QA team was affected"
     r"|(lost|wasted) (only |just )?(about |around )?(half )?(a|an|\w+) (hours?|days?|mornings?|afternoons?|weeks?) "
     r"instead of|(nobody|no one) (\w+ ){0,4}(was|were|got) (affected|hit|impacted)"
+    # a customer buying more: "she'd started ordering her office's catering from us"
+    r"|(ordering|ordered|orders?|buying|buys?) ([\w']+ ){0,3}from us"
     r"|sell|sold|selling|purchases?|bought|accreditation|compliance|certification|security review"
     # a body outside the team signing off, not the teams in the room agreeing: "legal signed off"
     r"|(legal|security|compliance|audit\w*|the (client|customer|board)s?) signed off"

@@ -87,7 +87,7 @@ _CLAUSE_START = re.compile(
     # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
     # whenever i hit a broken doc").
     # ...and what the others lost or kept ("they lost about half a day instead of two").
-    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed)"
+    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed|went with)"
     r"|(he|she|they) (was|were) (running|up|able|back|using)"
     r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
@@ -264,7 +264,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          r"|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called"
          r"|looked|checked|opened|reached|worked(?! (at|for|as)\b)|spent|got"
          # changing the thing itself: "I changed the setup to wait until the port answered"
-         r"|changed|rewrote|removed|switched|swapped|moved|renamed|deleted|updated|patched|pointed|copied)\b", 2.2),
+         r"|changed|rewrote|removed|switched|swapped|moved|renamed|deleted|updated|patched|pointed|copied"
+         # ...and stopping the harm and telling the people it hit: "I turned it off for everyone and emailed them"
+         r"|emailed|messaged|turned (it|them|the \w+) (off|on))\b", 2.2),
         (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured"
          r"|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
         (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem"
@@ -478,7 +480,10 @@ _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 # The lesson said as a cleft with what was done for its subject, after the outcome without a full stop: "...which they
 # needed for their grant watching before building is what i'd keep", "...with the cap in place pausing instead of
 # killing is what made it easy". Not a gerund the clause before governs ("i started watching before building").
-_LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,4}(is|was) (what|the thing|the part|why)\b")
+_LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,5}(is|was) (what|the thing|the part|why)\b")
+# The scene in the past progressive, after a result-first headline without a full stop: "...saved us about four
+# months of work we were launching a scheduling app". Not after a word that binds it ("when we were launching").
+_WERE_DOING = re.compile(r"^we were (\w+ing)\b")
 _GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "about", "of", "for", "by", "on", "in",
                               "at", "with", "without", "from", "to", "after", "before", "like", "and", "or", "was",
                               "is", "be", "been", "were", "are", "i", "we", "they", "he", "she", "it"}
@@ -487,7 +492,7 @@ _GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "a
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 8, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
                    (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY),
-                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND))
+                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND), (_WERE_DOING, 4, _BINDING | _REPORTING | _BECAUSE))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
