@@ -2588,3 +2588,13 @@ def test_the_seventy_third_dev_round_a_scene_in_progress_a_plan_taken_up_and_cus
     assert business_impact(plain("My manager said she'd started ordering her office's catering from us."))
     assert not business_impact(plain("She ordered it from a friend."))
     assert business_impact(plain("Which gave the testers half a day back every release."))
+
+
+def test_the_seventy_fourth_dev_round_the_wish_not_to_and_curiosity_open_the_task_of_a_run_on():
+    head = ("so on my last team i was basically the only person who could do our deploys because the whole process "
+            "was all in my head and it had never been written down anywhere by anyone ")
+    for aim in ("and i didn't want to be the reason a deploy waited", "and i did not want to be the reason",
+                "i was curious whether that was true", "i was wondering whether that was true"):
+        assert_opens_clauses(head + aim + " when i was away on holiday that summer", aim[:14])
+    # Not the reason for the clause before: "...because i didn't want".
+    assert_opens_no_clause(head + "because i didn't want to be the reason a deploy waited", "i didn't want")

@@ -475,7 +475,10 @@ _NOBODY = re.compile(r"^nobody\b")
 _BINDS_NOBODY = _BINDING | _REPORTING | {"was", "is", "were", "deciding", "thinking", "saying", "assuming"}
 # The aim or the ask opens a clause ("...and i wanted her to lead one"), not after a word that makes it the reason
 # for the clause before ("i asked my manager if i could take it because i wanted something front end").
-_AIM = re.compile(r"^(and )?i (wanted|needed|had to|was (given|asked|told|supposed))\b")
+# ...or the wish not to, and curiosity: "...all in my head and i didn't want to be the reason a deploy waited",
+# "...wanted it rolled back i was curious whether that was true".
+_AIM = re.compile(r"^(and )?i (wanted|needed|had to|was (given|asked|told|supposed)|didn't want|did not want"
+                  r"|was (curious|wondering))\b")
 _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 # The lesson said as a cleft with what was done for its subject, after the outcome without a full stop: "...which they
 # needed for their grant watching before building is what i'd keep", "...with the cap in place pausing instead of
