@@ -2598,3 +2598,16 @@ def test_the_seventy_fourth_dev_round_the_wish_not_to_and_curiosity_open_the_tas
         assert_opens_clauses(head + aim + " when i was away on holiday that summer", aim[:14])
     # Not the reason for the clause before: "...because i didn't want".
     assert_opens_no_clause(head + "because i didn't want to be the reason a deploy waited", "i didn't want")
+
+
+def test_the_seventy_fifth_dev_round_adoptions_a_job_that_was_on_us_and_that_closing_a_clause():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    assert business_impact(plain("Adoptions that spring were up about a third on the year before."))
+    assert _SCOPE.search(plain("I was on the team that owned it, so keeping it up through election night was on us."))
+    # "that" ending the clause before is not a determiner: "...about twice that | it wasn't my promise".
+    said = ("so our ceo had told the board we'd have the partner portal live by the end of the quarter and the "
+            "estimate from the team for all of it was about twice that it wasn't my promise and it wasn't really my "
+            "place but i was the lead on it")
+    assert_opens_clauses(said, "it wasn't my promise")
+    assert_opens_no_clause(said, "that it wasn't")

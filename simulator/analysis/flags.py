@@ -51,8 +51,8 @@ _AUTHORITY = r"(" + _ABOVE_ME + r"|leadership|they|he|she)"
 _ASKED_IF_I = r"asked (me )?(if|whether) i('d| would| could)\b"  # "his manager asked if I'd help"
 # "that was on me", "it was up to me": a scope when the speaker says it, the ask echoed when said with it (below)
 # ...and said of the work itself: "getting it out on time was on me"
-_ON_ME_WORDS = (r"(it|this|that|[a-z]+ing( [\w']+){0,4}?) was (all |kind of |sort of |basically |just )?"
-                r"(on|up to) me")
+_ON_ME_WORDS = (r"(it|this|that|[a-z]+ing( [\w']+){0,5}?) was (all |kind of |sort of |basically |just )?"
+                r"(on|up to) (me|us)")
 _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
     # ("my supervisor just said see if you can...": a word may stand between who asked and the asking)
@@ -562,7 +562,7 @@ _BUSINESS = re.compile(
     # the translation said in so many words ("which meant the team had results before standup"), risk caught,
     # a tool taken up, a person kept.
     r"|which meant|that meant|meaning (that|we|the|our)|caught (\w+ )?(more )?(failures|bugs|errors|regressions)"
-    r"|adopt(ed|ion)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
+    r"|adopt(ed|ions?)|(started|kept|began) (using|logging)( it)? (every|each|daily)"
     # ...said as who was on it: "within two quarters all nine teams were on it"
     r"|(both|every|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (of the )?(teams|groups|squads"
     r"|offices|stores|clinics) (were|are) (on|using) (it|the new)"

@@ -47,7 +47,8 @@ _CLAUSE_START = re.compile(
     r"^(so (i|we|first|then|basically|that)|and then|then i|but i|first i|after that|eventually"
     r"|i learned|what i learned|looking back|next time|now i|i think|the (result|outcome|lesson)"
     r"|(it|this|that) (was|wasn't) (my|not|nobody)|it was (a|one|last) \w+day\b"
-    r"|(that|this|the) \w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
+    # ("...about twice that it wasn't my promise": "that" ends the clause before, "it" opens this one)
+    r"|(that|this|the) (?!(it|he|she|they|we|i)\b)\w+ (wasn'?t|was not) (really |even )?(mine|ours|my|our)"
     r"|i (wasn't|was not|had no)|i (didn't|did not) (wait|bother|ask|think twice)|my (manager|lead|mentor|job"
     r"|goal)"
     # A run-on answer moves on with a first-person step or a change: "i added logging", "after my fix", "releases
