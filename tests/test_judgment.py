@@ -2259,7 +2259,9 @@ def test_the_live_guess_is_replayed_over_recorded_words_read_back_from_the_cache
     situation = ("I was a backend engineer at a food delivery company. Our restaurant menus went out of sync, and "
                  "customers could order dishes that were gone. That meant cancelled orders and refunds every day. "
                  "The sync ran every four hours for smaller restaurants. Support was getting angry calls about it. "
-                 "The partner team that owned it was busy with a migration. It had been like that for months.")
+                 "The partner team was busy with a migration. It had been like that for months.")
+    # (Not "the partner team that owned it": cut off after "owned it", a live guess can read the half sentence as
+    # the Task, as it did once round 75's answers had trained the naive Bayes: a wrong guess this test is not about.)
     task = "It was not my team's code and nobody had asked me, but I decided I would find out why."
     answer = SpokenAnswer("live-test", "dev", "debug-nobody-owned", None, frozenset(),
                           (("situation", situation), ("task", task)))
