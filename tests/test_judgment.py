@@ -2613,3 +2613,18 @@ def test_the_seventy_fifth_dev_round_adoptions_a_job_that_was_on_us_and_that_clo
             "place but i was the lead on it")
     assert_opens_clauses(said, "it wasn't my promise")
     assert_opens_no_clause(said, "that it wasn't")
+
+
+def test_the_seventy_sixth_dev_round_work_left_with_someone_a_call_for_help_and_incidents_as_lessons():
+    from simulator.analysis.flags import _GENERIC, _HANDOFF, business_impact, plain
+
+    for handed in ("Then I left it with the senior mobile engineer, since she knew the release process, and she "
+                   "rolled the fix out that night.",
+                   "So I called the night maintenance guy and he came up and reset the lock himself."):
+        assert _HANDOFF.search(plain(handed)), handed
+    assert not _HANDOFF.search(plain("I called the customer and she agreed to try it for a week."))
+    for platitude in ("Every incident is a learning opportunity.", "That was a real learning opportunity.",
+                      "You grow from it."):
+        assert _GENERIC.search(plain(platitude)), platitude
+    assert business_impact(plain("We had about a hundred support emails, which support answered with a template."))
+    assert business_impact(plain("The support requests about it stopped."))

@@ -280,7 +280,10 @@ _PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|repor
               r"|put it on|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in"
               r"|pulled in"
               r"|mentioned|documented|brought (it |this |that )?up|logged|notified|alerted|contacted|informed"
-              r"|forwarded|shared|explained|showed")
+              r"|forwarded|shared|explained|showed"
+              # ...and the work left with someone or a call for help: "I left it with the senior mobile engineer",
+              # "I called the night maintenance guy"
+              r"|left it (with|to)|called")
 _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|engineers?|people|devs|developers"
                  r"|maintainers|owners?|admins?|dba)|the (vendor|contractor|agency|maintainers|owner)|who")
 # ...doing the work itself, not deciding about it or reacting to it: "they rebuilt the pipeline", not "she moved
@@ -288,8 +291,10 @@ _SOMEONE_ELSE = (r"they|he|she|their \w+|the [\w-]+( [\w-]+)? (team|folks|group|
 _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|rolled (out|back)|deployed|replaced"
                  # ...or put back what broke: "I told the DBA team what I'd run, and they restored the index"
                  r"|restored|recovered|brought (it|\w+) back"
-                 r"|refunded|restarted|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
+                 r"|refunded|restarted|reset|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
                  r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
+                 # "she rolled the fix out that night"
+                 r"|rolled (it|the \w+) (out|back)"
                  # resources changed: "they bumped the memory and split the job"
                  r"|bumped|increased|resized|scaled (up|out|it|the)|split (the|it)"
                  r"|added (the|a|an)"
@@ -317,7 +322,9 @@ _HANDOFF = re.compile(
     # Word passed on, then someone else doing the work: "I flagged it to the infra folks and they ended up patching
     # it", "I let the SRE team know and they rolled out the fix", "I escalated to the vendor and their engineers
     # shipped a patch", "I raised it with my manager and she got the vendor to fix it".
-    r"|(" + _PASSED_ON + r")[^.]{0,80}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")"
+    # ...also after coming over: "and he came up and reset the lock himself"
+    r"|(" + _PASSED_ON + r")[^.]{0,80}?\b(and|so|then|,) (then )?(" + _SOMEONE_ELSE + r") ((came|went|showed up"
+    r"|stepped in|jumped in)( (up|over|down|in|round|on))? and )?(" + _DID_THE_WORK + r")"
     # "my lead got someone from the payments team to change it"
     # ...or "she had someone on her team do it"
     r"|(got|had) (someone|somebody|one of (their|the) \w+|a \w+) (from|on|in) [\w ]{1,25}? (to )?(fix|change|build|do"
@@ -506,7 +513,8 @@ _BUSINESS = re.compile(
     r"|sales(?! (team|seemed|liked|said|asked|people|folks|lead|org|side)\b)(?! (was|were) (\w+ )?(happy|pleased|glad"
     r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"
     # ("I was picking up tickets on my own" is the speaker's work queue, not support's load.)
-    r"|support (tickets|load|time)|(?<!up )tickets|on-?call|pages|sla|downtime|outages?"
+    r"|support (tickets|load|time|e-?mails|requests|messages|chats)|(?<!up )tickets|on-?call|pages|sla|downtime"
+    r"|outages?"
     # support as the people who answer customers: "support closed the ticket type they'd had open for a year"
     r"|support (closed|stopped|could|no longer|didn'?t|retired)"
     r"|hours (saved|a week|per week|of)|time to|hir(e|ed|ing)|onboarding|trust|complaints?|nps|merchants|shoppers"
@@ -750,6 +758,8 @@ _GENERIC = re.compile(
     r"|organi[sz]ed)|the value of (patience|teamwork|communication|hard work|collaboration|persistence|listening)"
     r"|time management|(it'?s|it is) (okay|ok|fine) to (make mistakes|fail)|adapt to change|comfort zone"
     r"|(every|each|any) (challenge|setback|failure|problem|mistake) is an? (opportunity|lesson)"
+    r"|(is|was) an? (great |good |real |valuable )?learning (opportunity|experience)"
+    r"|you grow from (it|them|that|mistakes)"
     r"|(learned|learn|how) to (prioriti[sz]e|delegate|trust my team)|planning ahead"
     r"|grew (a lot )?as (an?|a person)|(made me|become|becoming) a better (leader|engineer|person|teammate"
     r"|communicator|developer))\b"
