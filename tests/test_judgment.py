@@ -2628,3 +2628,32 @@ def test_the_seventy_sixth_dev_round_work_left_with_someone_a_call_for_help_and_
         assert _GENERIC.search(plain(platitude)), platitude
     assert business_impact(plain("We had about a hundred support emails, which support answered with a template."))
     assert business_impact(plain("The support requests about it stopped."))
+
+
+def test_the_seventy_seventh_dev_round_a_measure_named_at_length_steps_with_also_and_praise_is_no_outcome():
+    from simulator.analysis.flags import business_impact, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Without punctuation, a measure that moved opens a clause when it is named in one word, not inside a longer
+    # name ("...searches that ended in a purchase went up").
+    moved = ("so i took a hundred real searches from our logs and ran them through both options over a week and "
+             "picked the hosted one and we launched on it two months earlier than building our own would have taken ")
+    assert_opens_no_clause(moved + "and searches that ended in a purchase went up about fifteen percent",
+                           "purchase went up")
+    assert_opens_clauses(moved + "and i moved the build to a bigger machine releases went from four hours to forty",
+                         "releases went from")
+    # ...and what the digging found, and others taking it up, open clauses.
+    tracked = ("so in my internship the marketing team wanted to know why their email open rates looked so high and "
+               "they were going to put it in a board deck and my manager asked me to explain it because i'd built "
+               "the tracking ")
+    assert_opens_clauses(tracked + "i figured out that apple mail loads the pixel", "i figured out")
+    assert_opens_clauses(tracked + "they used the corrected number in the deck", "they used the")
+    # "I also pulled", "I tagged": steps.
+    for step in ("I also pulled how many paying customers had started on free.",
+                 "I tagged every server cost by which customers used it."):
+        assert cue_scores(step)["action"] > 0, step
+    # Conversions and what it was worth are business; praise of the thing is no outcome.
+    assert business_impact(plain("The paid conversions from free went up that year."))
+    assert business_impact(plain("That year's upgrades were worth about three million."))
+    assert not business_impact(plain("The charity said it was a big improvement."))
+    assert business_impact(plain("The charity said they could now take in twice as many families."))

@@ -505,10 +505,15 @@ def measure(text: str) -> re.Match[str] | None:
 # "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not): people it was for,
 # then only how they felt about it, in their words too ("the charity said they liked it a lot").
 _OPINION = (r"(?! ((said|told (us|me)),? (that )?(they|he|she) )?(really |all |just |seemed to )?(liked|loved|enjoyed"
-            r"|appreciated|(were|was) (really |very |so |all )?(happy|pleased|glad|thrilled|excited))\b)")
+            r"|appreciated|(were|was) (really |very |so |all )?(happy|pleased|glad|thrilled|excited))\b)"
+            # ...or praise of the thing: "the charity said it was a big improvement"
+            r"(?! (said|told (us|me)),? (that )?it was (a |an )?(really |very |so )?(big |huge |real |great |massive )?"
+            r"(improvement|better|great|helpful|useful|amazing)\b)")
 _BUSINESS = re.compile(
     r"\b(revenue|cost|costs|money|dollars|\$|saved|savings|(customers?|clients?|users?)" + _OPINION +
-    r"|churn|conversion|retention"
+    r"|churn|conversions?|retention"
+    # what it brought in, said as its worth: "the paid conversions that year were worth about three million"
+    r"|worth (about |around |roughly |over |nearly |almost )?(\w+ ){1,3}(hundred|thousand|million|grand|dollars)"
     # "sales went up", not "sales seemed okay with it" (the sales team's opinion is no outcome)
     r"|sales(?! (team|seemed|liked|said|asked|people|folks|lead|org|side)\b)(?! (was|were) (\w+ )?(happy|pleased|glad"
     r"|fine|okay|ok|thrilled|excited|relieved)\b)|deals?|contract|renewal"

@@ -59,7 +59,9 @@ _CLAUSE_START = re.compile(
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut"
     # ("...so i said i'd take it on i reran the failing tests on my laptop")
-    r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied|paused|capped|disabled|restarted)"
+    r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied|paused|capped|disabled|restarted"
+    # ...and what the digging found: "...because i'd built the tracking i figured out that apple mail loads it"
+    r"|figured out)"
     # ...and being the one on duty ("and i was on support rotation that week so it was mine").
     r"|i was on (call|support|rotation|duty|the rota)|i was (the|an) on\b"
     # ...and the first step or the fix told as a cleft: "first thing was getting", "what i ended up doing was"
@@ -79,7 +81,7 @@ _CLAUSE_START = re.compile(
     r"|i was (going|leaving|moving|starting|about to)|i was (the|a|an) (\w+ )?(senior|lead|only|most|staff|principal"
     r"|owner|junior|intern)"
     r"|while i was (away|out|off|gone)"
-    r"|after (my|the|that|this) (fix|change)|\w+ went (from|up|down)"
+    r"|after (my|the|that|this) (fix|change)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
     # outcome ("in the end").
     r"|what i('d| would)? (took|take|learned|learnt|realized|do|did|change|changed|keep)|so by (the|then|\w+day)\b"
@@ -88,7 +90,7 @@ _CLAUSE_START = re.compile(
     # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
     # whenever i hit a broken doc").
     # ...and what the others lost or kept ("they lost about half a day instead of two").
-    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed|went with)"
+    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed|went with|used the|adopted|switched)"
     r"|(he|she|they) (was|were) (running|up|able|back|using)"
     r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
@@ -259,7 +261,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # An answer that opens on its first step: "so the first thing I did, before anything else, was..."
         # ...or as a cleft: "so what I ended up doing was writing a little bot"
         (r"\b(the )?first thing (i|we) did\b|\bwhat i (ended up doing|did) (was|is)\b", 2.5),
-        (r"\bi (pulled|traced|wrote|built|added|ran|reproduced|met|talked|proposed|created|designed|reviewed|scheduled"
+        # ("I also pulled", "I then wrote": a step all the same)
+        (r"\bi ((also|then|first|just|even|finally) )?(pulled|traced|wrote|built|added|ran|reproduced|met|talked"
+         r"|proposed|created|designed|reviewed|scheduled"
          r"|paired|analy[sz]ed|measured|set up|rolled back|profiled|interviewed|drafted|mapped|benchmarked|prototyped"
          r"|migrated|documented|presented|split|automated|introduced|led|sat down|compared|gathered|coached|asked"
          r"|brought|submitted|shadowed|read|dug|instrumented|replaced|tested|shipped|organized|walked|sent|called"
@@ -267,7 +271,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          # changing the thing itself: "I changed the setup to wait until the port answered"
          r"|changed|rewrote|removed|switched|swapped|moved|renamed|deleted|updated|patched|pointed|copied"
          # ...and stopping the harm and telling the people it hit: "I turned it off for everyone and emailed them"
-         r"|emailed|messaged|turned (it|them|the \w+) (off|on))\b", 2.2),
+         r"|emailed|messaged|turned (it|them|the \w+) (off|on)"
+         # ...and sorting what was found: "I tagged every server cost by which customers used it"
+         r"|tagged|labell?ed|grouped|categori[sz]ed)\b", 2.2),
         (r"\bwe (pulled|traced|wrote|built|added|ran|met|talked|created|designed|reviewed|set up|decided|figured"
          r"|worked|looked|went|changed|moved|started|tried|fixed|did)\b", 1.6),
         (r"\b(root cause|pull request|pr\b|patch|prototype|dashboard|runbook|design doc|one-on-one|1:1|postmortem"
@@ -488,6 +494,11 @@ _LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,5}(is|was) (what|the thing|
 # The scene in the past progressive, after a result-first headline without a full stop: "...saved us about four
 # months of work we were launching a scheduling app". Not after a word that binds it ("when we were launching").
 _WERE_DOING = re.compile(r"^we were (\w+ing)\b")
+# A measure that moved, named in one word: "...releases went from four hours to", not inside a longer name
+# ("...searches that ended in a purchase went up", "search traffic to our docs went up").
+_WENT = re.compile(r"^\w+ went (from|up|down)\b")
+_NAMES_IT = {"a", "an", "the", "to", "of", "in", "for", "on", "at", "with", "by", "our", "their", "my", "your", "his",
+             "her", "its", "that", "this", "these", "those"}
 _GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "about", "of", "for", "by", "on", "in",
                               "at", "with", "without", "from", "to", "after", "before", "like", "and", "or", "was",
                               "is", "be", "been", "were", "are", "i", "we", "they", "he", "she", "it"}
@@ -496,7 +507,8 @@ _GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "a
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 8, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
                    (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY),
-                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND), (_WERE_DOING, 4, _BINDING | _REPORTING | _BECAUSE))
+                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND), (_WERE_DOING, 4, _BINDING | _REPORTING | _BECAUSE),
+                   (_WENT, 3, _NAMES_IT))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
