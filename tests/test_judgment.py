@@ -2657,3 +2657,27 @@ def test_the_seventy_seventh_dev_round_a_measure_named_at_length_steps_with_also
     assert business_impact(plain("That year's upgrades were worth about three million."))
     assert not business_impact(plain("The charity said it was a big improvement."))
     assert business_impact(plain("The charity said they could now take in twice as many families."))
+
+
+def test_the_seventy_eighth_dev_round_a_short_task_clause_an_owner_missing_and_a_lead_s_wish_to_skip():
+    from simulator.analysis.flags import _ASSIGNED, _GENERIC, plain
+
+    # Without punctuation: the work taken on, said in a few words, is its own clause; a thing sent, named in one
+    # word, opens one; and so does the thing nobody owned (not as the reason for the clause before).
+    froze = ("okay so like the hardest one was our android app would just freeze on the checkout screen for some "
+             "people and you know only on wifi and never on mobile data ")
+    assert_opens_clauses(froze + "so i said i'd chase it down i got three of the affected users to send me logs",
+                         "so i said i'd chase it down", "i got three")
+    sent = ("so the outcome was we stopped sending duplicate invoices which had been costing us about forty support "
+            "tickets a month and some angry customers ")
+    assert_opens_clauses(sent + "invoices went out from two systems the old billing one and the new one for about "
+                         "half of our customers", "invoices went out")
+    owner = sent + "because both systems were sending them "
+    assert_opens_clauses(owner + "the old system had no owner since its team was broken up", "the old system had")
+    assert_opens_no_clause(owner + "because the old system had no owner since its team was broken up",
+                           "the old system had")
+    # The one above's wish to leave something out is what a disagreement is about, not the work handed over.
+    assert not _ASSIGNED.search(plain("Our team lead wanted us to skip writing tests so we'd have more features."))
+    assert _ASSIGNED.search(plain("Our team lead wanted us to write the tests before the demo."))
+    for platitude in ("Failure is part of the journey.", "It's okay to change course."):
+        assert _GENERIC.search(plain(platitude)), platitude

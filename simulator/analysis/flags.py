@@ -65,6 +65,9 @@ _ASSIGNED = re.compile(
     # ...nor rest: "my manager told me to take the afternoon off"
     r"(?! (take|have|go|get) (the |a |an |some )?(afternoon|day|evening|morning|week|time|break|rest)( off)?\b)"
     r"(?! go home\b)"
+    # ...nor the one above's wish to leave something out, what a disagreement is about: "our team lead wanted us to
+    # skip writing tests"
+    r"(?! (skip|not|avoid|drop|postpone|cut corners)\b)"
     r"|" + _ASKED_IF_I +
     # ("my manager put me on the support rota for a week" is a place on a duty, not the work the story tells)
     r"|assigned (me|us|it to me|this to me)|put (me|us) on(?! ([\w-]+ ){0,3}(rota|rotation|shift)\b)"
@@ -761,7 +764,8 @@ _GENERIC = re.compile(
     r"|honesty is the best|people (always )?come first|never assume|(not|never) (be )?afraid to ask"
     r"|over-?communicat\w*|(be|being|stay|staying) (more )?(positive|proactive|humble|flexible|patient|empathetic"
     r"|organi[sz]ed)|the value of (patience|teamwork|communication|hard work|collaboration|persistence|listening)"
-    r"|time management|(it'?s|it is) (okay|ok|fine) to (make mistakes|fail)|adapt to change|comfort zone"
+    r"|time management|(it'?s|it is) (okay|ok|fine) to (make mistakes|fail|change (course|direction))|adapt to change"
+    r"|comfort zone|(failure|failing|mistakes) (is|are) (just )?(a )?part of (the journey|the process|growing|learning)"
     r"|(every|each|any) (challenge|setback|failure|problem|mistake) is an? (opportunity|lesson)"
     r"|(is|was) an? (great |good |real |valuable )?learning (opportunity|experience)"
     r"|you grow from (it|them|that|mistakes)"
