@@ -2681,3 +2681,17 @@ def test_the_seventy_eighth_dev_round_a_short_task_clause_an_owner_missing_and_a
     assert _ASSIGNED.search(plain("Our team lead wanted us to write the tests before the demo."))
     for platitude in ("Failure is part of the journey.", "It's okay to change course."):
         assert _GENERIC.search(plain(platitude)), platitude
+
+
+def test_the_seventy_ninth_dev_round_dropping_everything_is_an_assignment_and_a_scene_in_the_past_perfect():
+    from simulator.analysis.flags import _ASSIGNED, business_impact, plain
+
+    assert _ASSIGNED.search(plain("My manager told me to drop what I was doing and help them."))
+    assert business_impact(plain("We had flags in production two weeks later instead of after a quarter of building."))
+    headline = ("so the headline is i cut our logging bill from about ninety thousand a month to about thirty in one "
+                "quarter without losing a single log line that anyone had read in the year before ")
+    assert_opens_clauses(headline + "our logs had grown every year", "our logs had grown")
+    assert_opens_no_clause(headline + "because our logs had grown every year", "our logs had grown")
+    launched = ("so i ran a fifteen minute check in every morning and we launched four days late instead of the month "
+                "people were bracing for and new user activation went up about eight percent in the first month ")
+    assert_opens_clauses(launched + "putting a name next to every item is what i'd keep", "putting a name")

@@ -67,7 +67,7 @@ _ASSIGNED = re.compile(
     r"(?! go home\b)"
     # ...nor the one above's wish to leave something out, what a disagreement is about: "our team lead wanted us to
     # skip writing tests"
-    r"(?! (skip|not|avoid|drop|postpone|cut corners)\b)"
+    r"(?! (skip|not|avoid|postpone|cut corners)\b)"
     r"|" + _ASKED_IF_I +
     # ("my manager put me on the support rota for a week" is a place on a duty, not the work the story tells)
     r"|assigned (me|us|it to me|this to me)|put (me|us) on(?! ([\w-]+ ){0,3}(rota|rotation|shift)\b)"
@@ -601,6 +601,8 @@ _BUSINESS = re.compile(
     r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
     # ...said as when it was done: "he shipped it in three weeks instead of a quarter" (not "his reviews went through
     # in a day instead of a week": how fast one person's work moves)
+    # ...or as when it was there: "we had flags in production two weeks later instead of after a quarter of building"
+    r"|(days?|weeks?|months?) later instead of (after )?(a|an|the|\w+) (\w+ )?(quarters?|months?|years?)"
     r"|in (about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of (a|an|the|\w+) "
     r"(\w+ )?(quarters?|months?|years?)"
     # a person kept and a newcomer's first days: "she's still on the team two years later", "a new starter's first day"

@@ -497,10 +497,13 @@ _BECAUSE = {"because", "cause", "'cause", "since", "as", "if", "when", "that"}
 # The lesson said as a cleft with what was done for its subject, after the outcome without a full stop: "...which they
 # needed for their grant watching before building is what i'd keep", "...with the cap in place pausing instead of
 # killing is what made it easy". Not a gerund the clause before governs ("i started watching before building").
-_LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,5}(is|was) (what|the thing|the part|why)\b")
+_LESSON_CLEFT = re.compile(r"^[a-z]+ing ([\w'-]+ ){0,6}(is|was) (what|the thing|the part|why)\b")
 # The scene in the past progressive, after a result-first headline without a full stop: "...saved us about four
 # months of work we were launching a scheduling app". Not after a word that binds it ("when we were launching").
 _WERE_DOING = re.compile(r"^we were (\w+ing)\b")
+# ...and how the thing had come to be, in the past perfect, after a headline: "...from about ninety thousand a month to
+# about thirty our logs had grown every year".
+_HAD_BECOME = re.compile(r"^(our|the|their|my) ([\w-]+ ){0,2}had (grown|been|gotten|got|become|gone)\b")
 # ...and nobody owning it, said of the thing: "...both were sending them the old system had no owner since its team
 # was broken up".
 _NO_OWNER = re.compile(r"^(the|our|their|its) ([\w-]+ ){0,2}(had|has) no (owner|one owning it|team)\b")
@@ -518,8 +521,9 @@ _GOVERNS_GERUND = _BINDING | {"started", "kept", "stopped", "tried", "began", "a
 _GUARDED_STARTS = ((_ABLE_NOW, 5, _BINDING), (_WOULD_NOW, 5, _REPORTING), (_WITHIN, 5, _COMPLETED),
                    (_CHANGED, 8, _BINDING), (_TAKES_NOW, 5, _REPORTING), (_FINALLY, 1, _QUALIFIED),
                    (_AIM, 5, _BECAUSE), (_AGAIN, 7, _BINDING), (_NOBODY, 1, _BINDS_NOBODY),
-                   (_LESSON_CLEFT, 8, _GOVERNS_GERUND), (_WERE_DOING, 4, _BINDING | _REPORTING | _BECAUSE),
-                   (_WENT, 3, _NAMES_IT), (_NO_OWNER, 6, _BINDING | _REPORTING))
+                   (_LESSON_CLEFT, 9, _GOVERNS_GERUND), (_WERE_DOING, 4, _BINDING | _REPORTING | _BECAUSE),
+                   (_WENT, 3, _NAMES_IT), (_NO_OWNER, 6, _BINDING | _REPORTING),
+                   (_HAD_BECOME, 5, _BINDING | _REPORTING | _BECAUSE))
 
 
 def _starts_clause(words: Sequence[Word], k: int) -> bool:
