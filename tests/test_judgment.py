@@ -2695,3 +2695,18 @@ def test_the_seventy_ninth_dev_round_dropping_everything_is_an_assignment_and_a_
     launched = ("so i ran a fifteen minute check in every morning and we launched four days late instead of the month "
                 "people were bracing for and new user activation went up about eight percent in the first month ")
     assert_opens_clauses(launched + "putting a name next to every item is what i'd keep", "putting a name")
+
+
+def test_the_eightieth_dev_round_stopping_it_the_reviewer_what_was_lost_and_a_hand_off_up():
+    from simulator.analysis.flags import _HANDOFF, measure, plain
+
+    locked = ("so my biggest mistake was i approved a database migration without checking how long it would lock the "
+              "table and it locked the orders table for about twenty minutes at lunchtime ")
+    assert_opens_clauses(locked + "i was the reviewer and the senior on the team", "i was the reviewer")
+    assert_opens_clauses(locked + "so that one was on me not the junior who wrote it i killed the migration",
+                         "i killed the migration")
+    assert_opens_clauses(locked + "and i added a check to our review template we lost about three hundred orders",
+                         "we lost about")
+    assert measure(plain("We finished the project a week before the deadline and got an A."))
+    assert _HANDOFF.search(plain("I wrote it up and took it to my director, and she got the finance lead to remove "
+                                 "those four steps."))

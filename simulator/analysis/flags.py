@@ -308,7 +308,7 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  r"|killed (the|it)|cleared (the|it))\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
                  r"|rewriting|changing|handling)"
-                 r"|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle|ship)")
+                 r"|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle|ship|remove|drop|cut)")
 _HANDOFF = re.compile(
     r"\b((sent|messaged|pinged|emailed|told|escalated( it)? to|flagged it to|filed a ticket|raised a ticket|reported "
     r"it|gave|handed|passed|looped in|brought in|pulled in|called in)"
@@ -414,7 +414,9 @@ NUMBER = re.compile(
     # ...and how long the outcome took, said with "a": "she had a working file in about an hour"
     r"|in (about |around |roughly |just )?(a|an) (minute|hour|day|week)"
     # ...and a span ahead of or behind the date: "we finished a week early"
-    r"|(a|an) (day|week|month) (early|earlier|ahead|sooner|late|later than))\b)"
+    r"|(a|an) (day|week|month) (early|earlier|ahead|sooner|late|later than)"
+    # ...said against the date: "we finished the project a week before the deadline"
+    r"|(a|an) (day|week|month) (before|ahead of) (the|our|its) (deadline|due date|launch|release))\b)"
 )
 # Count words that name which ones rather than how many: "the three teams", "one of the smoothest launches",
 # "the two of us", "that one change", "one day". "The two days it used to take" and "two of the forty" still count.

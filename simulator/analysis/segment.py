@@ -58,6 +58,8 @@ _CLAUSE_START = re.compile(
     r"|decided|rewrote|put|got|said"
     r"|took|broke|told|sent|kept|spent|gave|brought|went|looked|noticed|pulled|called|sorted|listed|counted|timed"
     r"|measured|mapped|traced|profiled|diffed|lined|sat|showed|paired|walked|reviewed|tested|read|picked|chose|cut"
+    # ...and stopping what was going wrong: "...not the junior who wrote it i killed the migration"
+    r"|killed|stopped|rolled"
     # ("...so i said i'd take it on i reran the failing tests on my laptop")
     r"|reran|reproduced|reverted|checked|compared|tried|replayed|copied|paused|capped|disabled|restarted"
     # ...and what the digging found: "...because i'd built the tracking i figured out that apple mail loads it"
@@ -71,6 +73,8 @@ _CLAUSE_START = re.compile(
     r"|the next (\w+ )?(incidents?|times?|weeks?|months?|releases?|quarters?|sprints?)\b"
     # ...and a lesson opened with what the speaker would repeat: "what i'd repeat is making the other person drive"
     r"|we (haven't|have not|never) (had|seen)|what i('d| would) (say|repeat)"
+    # ...and what the outcome cost or spared: "...locks a table we lost about three hundred orders"
+    r"|we (lost|saved) (about|around|roughly|maybe|only|just|\w+ (hundred|thousand))"
     # ...and the outcome after the last step: "i rewrote the data layer over one weekend we demoed it on time", "they
     # were building by hand we built the export first in two weeks"
     r"|we (demoed|shipped|launched|presented|released|built)"
@@ -79,7 +83,7 @@ _CLAUSE_START = re.compile(
     # ...or news that sets the clock running ("i was going on leave in two months"), and the time after the work
     # ("while i was away it broke four times").
     r"|i was (going|leaving|moving|starting|about to)|i was (the|a|an) (\w+ )?(senior|lead|only|most|staff|principal"
-    r"|owner|junior|intern)"
+    r"|owner|junior|intern|reviewer|approver)"
     r"|while i was (away|out|off|gone)"
     r"|after (my|the|that|this) (fix|change)"
     # ...a lesson opened the usual ways, a scope said in passing ("he wasn't my report", "it wasn't assigned"), an
