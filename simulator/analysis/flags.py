@@ -603,10 +603,10 @@ _BUSINESS = re.compile(
     r"(a|an|the|\w+) (\w+ )?(quarters?|months?|weeks?|years?)"
     # ...said as when it was done: "he shipped it in three weeks instead of a quarter" (not "his reviews went through
     # in a day instead of a week": how fast one person's work moves)
-    # ...or as when it was there: "we had flags in production two weeks later instead of after a quarter of building"
-    r"|(days?|weeks?|months?) later instead of (after )?(a|an|the|\w+) (\w+ )?(quarters?|months?|years?)"
     r"|in (about |around |roughly |maybe |only |just )?(a |an |\w+ )?(days?|weeks?|months?) instead of (a|an|the|\w+) "
     r"(\w+ )?(quarters?|months?|years?)"
+    # ...or as when it was there: "we had flags in production two weeks later instead of after a quarter of building"
+    r"|(days?|weeks?|months?) later instead of (after )?(a|an|the|\w+) (\w+ )?(quarters?|months?|years?)"
     # a person kept and a newcomer's first days: "she's still on the team two years later", "a new starter's first day"
     r"|(still|stayed) (on|with|at) (the|our|my) (team|company|org)|new (starters?|joiners?)"
     r"|(got|gave|won) (\w+ ){0,4}(months?|weeks?|days?|hours?) back"
