@@ -2710,3 +2710,45 @@ def test_the_eightieth_dev_round_stopping_it_the_reviewer_what_was_lost_and_a_ha
     assert measure(plain("We finished the project a week before the deadline and got an A."))
     assert _HANDOFF.search(plain("I wrote it up and took it to my director, and she got the finance lead to remove "
                                  "those four steps."))
+
+
+def test_the_eighty_second_dev_round_deciding_i_would_own_it_is_the_scope():
+    from simulator.analysis.flags import _SCOPE, plain
+
+    # (Round 81, a question said back, hedges and shares said as fractions, needed no rule.)
+    assert _SCOPE.search(plain("Nobody had decided what online meant, so I decided I'd own it end to end."))
+    assert _SCOPE.search(plain("So I decided I would own the rollout too."))
+    assert not _SCOPE.search(plain("I was the only engineer on it, so I decided I'd build it in a week."))
+
+
+def test_the_eighty_second_dev_round_a_decision_presented_then_the_work_done_by_another_team():
+    from simulator.analysis.flags import content_flags
+    from simulator.types import Segment, Sentence
+
+    def flags_of(*sentences):
+        return [f.code for f in content_flags([Segment("action", 0.0, 1.0, tuple(
+            Sentence(k, words_from_text(text)) for k, text in enumerate(sentences)))])]
+
+    presented = "Then we presented it to the architecture group, and they went with Postgres."
+    # Word passed on as a presentation, then the next step is another team doing the work: a hand-off.
+    assert "handoff" in flags_of(presented, "After that the infra team set it up and ran the migration.")
+    assert "handoff" in flags_of(presented, "The infra team set them up the next week.")
+    assert "handoff" not in flags_of(presented, "After that I set it up and ran the migration myself.")
+
+
+def test_the_eighty_third_dev_round_scope_and_outcomes_said_in_a_second_language():
+    from simulator.analysis.flags import _SCOPE, business_impact, plain
+
+    # Said by someone whose first language is not English: the job nobody owned, in the progressive and the
+    # present perfect; nobody asking.
+    assert _SCOPE.search(plain("This job was not belonging to any team, so I take it."))
+    assert _SCOPE.search(plain("The person who wrote it has left the company, so I take it."))
+    assert _SCOPE.search(plain("Nobody was asking me, but the finance people fix it by hand every morning."))
+    assert not _SCOPE.search(plain("The person who wrote it has the logs, so I take it."))
+    # A teacher satisfied is an opinion of the work, not what it did for anyone; someone who meant to leave and
+    # stayed is what it did for the team.
+    assert not business_impact(plain("At the end the project was good and the professor was satisfied."))
+    assert business_impact(plain("The person who was thinking of leaving stayed."))
+    assert business_impact(plain("The engineer who talked about quitting decided to stay."))
+    assert business_impact(plain("Two engineers who had talked about leaving the company stayed."))
+    assert not business_impact(plain("The builds stayed green."))

@@ -147,7 +147,9 @@ _SCOPE_PHRASES = re.compile(
     r"(\w+ )?(call|area|project"
     r"|decision|service|pipeline|deal|role|job|scope|team|code|promise|responsibility|system|idea)"
     r"|, not mine|" + _ON_ME_WORDS +
-    r"|i had no authority|nobody (had |really )?asked|hadn'?t asked"
+    r"|i had no authority|nobody (had |really )?asked|nobody was asking|hadn'?t asked"
+    # ...as it is said in a second language: "this job was not belonging to any team"
+    r"|(not|wasn'?t|didn'?t) belong(ing)? to (any|a single) (team|one|person|group)"
     r"|nobody else (wanted|had|was|would)"
     # the work named as one's own: "it was my call", "it was my import", "the language routing was my code"
     r"|(it|this|that|the [\w-]+( [\w-]+)?) was my (own )?(call|change|script|design|plan|project|doing|mistake"
@@ -198,7 +200,8 @@ _SCOPE_SHAPES = re.compile(
     r"|there was (nobody|no one|no team|no owner) (assigned|responsible|owning|in charge)|orphan(ed)?|no man'?s land"
     r"|(had been|was|got) reorgani[sz]ed away|the (original )?(author|owner|person who wrote it) (had )?left"
     # "the person who built it had left", "it wasn't really anyone's, ..."
-    r"|the (person|engineer|guy|team) (who|that) (built|wrote|made|set up|owned|ran) (it|this|that|the \w+) (had )?left"
+    r"|the (person|engineer|guy|team) (who|that) (built|wrote|made|set up|owned|ran) (it|this|that|the \w+) "
+    r"(had |has )?left"
     # taken on against the plan: "my lead wanted me on the launch, but I took it on anyway"
     r"|(took it on|did it) anyway"
     r"|(wasn'?t|was not|isn'?t) (really |actually )?(anyone|anybody)'?s(?=[,.]|$| (but|and|so)\b)"
@@ -229,7 +232,7 @@ _SCOPE_SHAPES = re.compile(
     r"|(my manager|my boss|my lead|nobody|no one) (didn'?t|did not) (even )?know i was"
     r"|even though (it was (a different|another|their|someone|somebody|not)|it wasn'?t|i wasn'?t|i was only)"
     r"|(raised|put) my hand|stepped (in|up)|(wasn'?t|was not|not) expected (of|from) me"
-    r"|i (decided|chose) to own|(no one|nobody) else (was going to|would|did)"
+    r"|i (decided|chose) (to|i'?d|i would) own|(no one|nobody) else (was going to|would|did)"
     # asked for one thing, and taking on more: "she asked me to show her how, and I decided to go further"
     r"|i (decided|chose|wanted) to go (further|beyond|past)"
     # "something someone should look at someday, and I said, I'll take it", "without waiting for it to get onto the
@@ -283,7 +286,7 @@ _PASSED_ON = (r"sent|messaged|pinged|emailed|told|escalated|flagged|raised|repor
               r"|put it on|let [\w ]{1,25}? know|wrote ([\w-]+ ){0,4}?up\b|passed|gave|handed|looped in|brought in"
               r"|pulled in"
               r"|mentioned|documented|brought (it |this |that )?up|logged|notified|alerted|contacted|informed"
-              r"|forwarded|shared|explained|showed"
+              r"|forwarded|shared|explained|showed|presented"
               # ...and the work left with someone or a call for help: "I left it with the senior mobile engineer",
               # "I called the night maintenance guy"
               r"|left it (with|to)|called")
@@ -295,7 +298,8 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  # ...or put back what broke: "I told the DBA team what I'd run, and they restored the index"
                  r"|restored|recovered|brought (it|\w+) back"
                  r"|refunded|restarted|reset|changed|automated|sorted|handled|resolved|redid|reworked|refactored|migrated"
-                 r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set up|wrote (the|a|an)"
+                 r"|upgraded|reverted|repaired|reconfigured|configured|tuned|cleaned up|set (it |them )?up"
+                 r"|wrote (the|a|an)"
                  # "she rolled the fix out that night"
                  r"|rolled (it|the \w+) (out|back)"
                  # resources changed: "they bumped the memory and split the job"
@@ -369,7 +373,8 @@ def _not_passed_on(text: str) -> bool:
 # (In the Result, what the others then did is how it ended: "I sent the steps to reproduce to billing. They fixed the
 # bug that week".)
 _WORD_PASSED_TO = re.compile(r"\b(" + _PASSED_ON + r")\b[^.]{0,80}?\b(" + _SOMEONE_ELSE + r")\b")
-_THEY_DID_IT = re.compile(r"^((so|and|then|well|um|uh),? )*(" + _SOMEONE_ELSE + r") (" + _DID_THE_WORK + r")")
+_THEY_DID_IT = re.compile(r"^((so|and|then|well|um|uh|after that),? )*(" + _SOMEONE_ELSE + r") ("
+                          + _DID_THE_WORK + r")")
 
 
 def _handed_on_then_done(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
@@ -510,7 +515,7 @@ def measure(text: str) -> re.Match[str] | None:
 # "customers liked it" is an opinion, not an outcome (as "the sales team was happy" is not): people it was for,
 # then only how they felt about it, in their words too ("the charity said they liked it a lot").
 _OPINION = (r"(?! ((said|told (us|me)),? (that )?(they|he|she) )?(really |all |just |seemed to )?(liked|loved|enjoyed"
-            r"|appreciated|(were|was) (really |very |so |all )?(happy|pleased|glad|thrilled|excited))\b)"
+            r"|appreciated|(were|was) (really |very |so |all )?(happy|pleased|glad|thrilled|excited|satisfied))\b)"
             # ...or praise of the thing: "the charity said it was a big improvement"
             r"(?! (said|told (us|me)),? (that )?it was (a |an )?(really |very |so )?(big |huge |real |great |massive )?"
             r"(improvement|better|great|helpful|useful|amazing)\b)")
@@ -671,6 +676,8 @@ _BUSINESS = re.compile(
     # (not "she said she'd leave it to me")
     r"|(said (they|he|she)('d| would)|(was|were) (going|about|planning) to|threatened to) (leave|quit)"
     r"(?=[,.]|$| (the|our|my) (team|company|rota|rotation|job|org)| (if|unless|because|and|but|so)\b)"
+    # ...or were thinking of it, and stayed: "the person who was thinking of leaving stayed"
+    r"|(leaving|quitting)( (the|our|my) (team|company|org))? (stayed|decided to stay)"
     # What customers and the business pay for without the words above: goods sent back, a claim bounced, a fine,
     # a subscription kept, work waiting in a queue, people's extra hours ("sofa returns dropped by a fifth",
     # "bounced claims went from one in eight to one in fifty", "a late one would have meant a penalty from the
