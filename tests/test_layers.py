@@ -71,3 +71,30 @@ def test_importing_the_transcriber_leaves_the_environment_alone():
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_HUB")}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent, env=env)
     assert r.stdout.strip() == "True", r.stderr
+
+
+def test_spacy_is_loaded_without_its_command_line_and_still_parses():
+    # spaCy's command line (typer, requests, weasel, jinja2) costs memory that reading a pipeline never uses.
+    code = ("import sys\nfrom simulator.analysis.report import load_spacy\n"
+            "doc = load_spacy()('I rewrote the retry job.')\n"
+            "print([t.dep_ for t in doc][:2], sorted({'typer', 'requests', 'weasel', 'jinja2'} & set(sys.modules)))\n"
+            "import spacy\nprint(spacy.info(silent=True)['spacy_version'] == spacy.__version__,\n"
+            "      'typer' in sys.modules)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert r.stdout.splitlines() == ["['nsubj', 'ROOT'] []", "True True"], r.stderr
+
+
+def test_a_spacy_that_needs_more_of_its_command_line_is_imported_as_it_is(tmp_path):
+    fake = tmp_path / "spacy"
+    (fake / "cli").mkdir(parents=True)
+    (fake / "__init__.py").write_text("from .cli.info import info\nfrom .cli.download import download\n")
+    (fake / "cli" / "__init__.py").write_text("")
+    (fake / "cli" / "info.py").write_text("def info(): return 'real info'\n")
+    (fake / "cli" / "download.py").write_text("def download(): pass\n")
+    code = ("from simulator.analysis.report import _import_spacy_without_its_command_line as imp\n"
+            "spacy = imp()\nprint(spacy.info(), spacy.download.__module__)\n"
+            # ...and a spaCy already in is left as it is, its command line too
+            "import sys\ncli = sys.modules['spacy.cli']\nimp()\nprint(sys.modules['spacy.cli'] is cli)\n")
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{PACKAGE.parent}"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent, env=env)
+    assert r.stdout.split() == ["real", "info", "spacy.cli.download", "True"], r.stderr

