@@ -2752,3 +2752,30 @@ def test_the_eighty_third_dev_round_scope_and_outcomes_said_in_a_second_language
     assert business_impact(plain("The engineer who talked about quitting decided to stay."))
     assert business_impact(plain("Two engineers who had talked about leaving the company stayed."))
     assert not business_impact(plain("The builds stayed green."))
+
+
+def test_the_eighty_fourth_dev_round_said_to_the_interviewer_and_without_punctuation():
+    from simulator.analysis.flags import _SCOPE, concrete_steps, plain
+    from simulator.analysis.segment import _ANNOUNCED
+
+    # The work of a stretch of time after an ask is the ask said again, not the work named as one's own.
+    assert not _SCOPE.search(plain("My manager asked me to make it faster, so that was my project for the quarter."))
+    assert _SCOPE.search(plain("It was my project, so getting it back was on me."))
+    # Without punctuation: what was got back, a lesson opened with the thing changed since, and a measure of "a"
+    # thing that moved (not a thing named after a preposition).
+    restored = ("and i restored it into a separate schema and i replayed the six hours of changes from the event log "
+                "by hand checking each batch against the row counts ")
+    assert_opens_clauses(restored + "we had the table back in about four hours and lost no rows the thing i changed "
+                         "after that was", "we had the table back", "the thing i changed")
+    checked = ("i timed every step over two releases and i scripted those and i ran the next three releases with the "
+               "old checklist open beside it to make sure nothing got dropped ")
+    assert_opens_clauses(checked + "a release went from most of a day to about forty minutes", "a release went")
+    assert_opens_no_clause(checked + "and searches that ended in a purchase went up about fifteen percent",
+                           "a purchase went")
+    # Options looked into and "it" figured out name no step; the outcome said first, announced to the interviewer.
+    assert concrete_steps(plain("I looked into a few options and I worked on it over the holidays, and I kind of "
+                                "figured it out as I went.")) < 2
+    assert concrete_steps(plain("I explored some tools and I wrote a plan.")) < 2
+    assert concrete_steps(plain("I figured out the sync ran every four hours and I wrote a fix.")) >= 2
+    assert _ANNOUNCED.match("i'll start with the end, because it's the part i'm proudest of")
+    assert not _ANNOUNCED.match("i'll start with the situation")

@@ -155,6 +155,8 @@ _SCOPE_PHRASES = re.compile(
     r"|(it|this|that|the [\w-]+( [\w-]+)?) was my (own )?(call|change|script|design|plan|project|doing|mistake"
     r"|decision|feature|release|launch|code|import|export|service|test|tests|module|migration|job|pipeline|config"
     r"|query|page|screen|app|tool|library|component|integration|fix|patch|commit|pr|deploy|rollout|idea|system)\b"
+    # ...not the work of a stretch of time, which is the ask said again: "so that was my project for the quarter"
+    r"(?! for (the|that|this) (quarter|half|year|sprint|summer|term|semester|month))"
     # ...and asking to take it on: "it landed with support, but I had a feeling it was us, so I asked if I could take
     # it"
     r"|i asked (if|whether) i could (take|have|own|pick up|look at|run with) (it|this|that|the \w+)"
@@ -839,6 +841,10 @@ _VAGUE_STEP = re.compile(r"\bi " + _ADVERB + r"(looked into|looked at|worked on|
                          # "I tried a bunch of different things" names none of them
                          r"|\bi " + _ADVERB + r"tried (a bunch of|a few|some|lots of|a lot of|all kinds of"
                          r"|different|various) (different )?(things|stuff|approaches|ideas|options)\b"
+                         # ...nor do options looked into and "it" figured out: "I looked into a few options ... and I
+                         # kind of figured it out as I went"
+                         r"|\bi " + _ADVERB + r"(looked (into|at)|explored) (a few|some|different|various) (options"
+                         r"|approaches|ideas|tools)\b|\bi " + _ADVERB + r"figured (it|things|stuff) out\b"
                          # ...nor do "I worked with a couple of people on it", "I tried to share what I knew", "I
                          # made sure they were comfortable": who with, and the wish, not the work.
                          r"|\bi " + _ADVERB + r"(worked with [\w ]{1,30}? on (it|this|that|things)|tried to (share|help"
