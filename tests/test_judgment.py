@@ -2779,3 +2779,28 @@ def test_the_eighty_fourth_dev_round_said_to_the_interviewer_and_without_punctua
     assert concrete_steps(plain("I figured out the sync ran every four hours and I wrote a fix.")) >= 2
     assert _ANNOUNCED.match("i'll start with the end, because it's the part i'm proudest of")
     assert not _ANNOUNCED.match("i'll start with the situation")
+
+
+def test_the_eighty_fifth_dev_round_a_task_as_a_worry_records_put_right_and_a_lesson_after_a_short_outcome():
+    from simulator.analysis.flags import _HANDOFF, plain
+    from simulator.analysis.segment import cue_scores
+
+    # Another team's, said on its own, is whose the work was: the Task, even when told as a worry.
+    worry = ("Honestly I was really worried we'd start timing out, and the model serving wasn't mine, it was the ML "
+             "platform team's, but they were two people and swamped.")
+    assert cue_scores(worry)["task"] > 0
+    assert cue_scores("It was the platform team's, and they were swamped.")["task"] > 0
+    assert cue_scores("It was the platform team's biggest launch of the year.")["task"] == 0
+    # Records put right by the team the word went to is the work done by them.
+    assert _HANDOFF.search(plain("And then I passed it to the billing team and they merged the two shops."))
+    assert _HANDOFF.search(plain("I passed it to the billing team and they moved her orders over."))
+    # Without punctuation: the one helped taking over, and a short outcome before a lesson announced as such.
+    sat_in = ("then i picked the engineer who was most interested and i had her run our planning and our incident "
+              "reviews for my last six weeks while i just sat in ")
+    assert_opens_clauses(sat_in + "she took over as lead when i left and the team shipped their next two releases "
+                         "on time she got promoted the following year what i'd say is handing over decisions is "
+                         "harder", "she took over", "she got promoted", "what i'd say is")
+    assert_opens_no_clause(sat_in + "she got it what i'd say is that handing over decisions is harder than handing "
+                           "over code", "what i'd say")
+    assert_opens_no_clause(sat_in + "she got it right away what i'd say mattered most was the planning she ran each "
+                           "week", "what i'd say")

@@ -311,7 +311,9 @@ _DID_THE_WORK = (r"(fixed|patched|rewrote|rebuilt|built|implemented|shipped|roll
                  # "we passed the build to the identity team, and they had it done in four weeks"
                  r"|had (it|the \w+) (done|built|fixed|working|live|shipped|finished)"
                  # a stuck thing cleared: "I passed it to the database team and they killed the lock"
-                 r"|killed (the|it)|cleared (the|it))\b"
+                 r"|killed (the|it)|cleared (the|it)"
+                 # records put right: "I passed it to the billing team and they merged the two shops"
+                 r"|merged the (two|duplicate|both) \w+|moved (her|his|their|the) \w+ (over|across))\b"
                  r"|took (care of|over|it over|it from there)|picked it up|ended up (fixing|patching|doing|building"
                  r"|rewriting|changing|handling)"
                  r"|got (the|a|their) [\w ]{1,20}? to (fix|do|build|change|patch|handle|ship|remove|drop|cut)")

@@ -98,7 +98,8 @@ _CLAUSE_START = re.compile(
     # ...what became of the person helped ("he was running the app that afternoon"), and a habit since ("now
     # whenever i hit a broken doc").
     # ...and what the others lost or kept ("they lost about half a day instead of two").
-    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed|went with|used the|adopted|switched)"
+    r"|(he|she|they) (finished|shipped|started|stopped|got|lost|saved|missed|went with|used the|adopted|switched"
+    r"|took over)"
     r"|(he|she|they) (was|were) (running|up|able|back|using)"
     r"|now (whenever|when|every|each|if|any time)"
     r"|in the end|as a result|by the end|(it|this|that) was on"
@@ -119,6 +120,10 @@ _CLAUSE_START = re.compile(
 )
 CLAUSE_MIN_WORDS = 8
 TASK_CLAUSE_MIN_WORDS = 4
+# ...and the clause before a lesson announced as such: "...two releases on time she got promoted the following year
+# what i'd say is handing over decisions is harder" (the outcome is six words).
+LESSON_AFTER_WORDS = 5
+_LESSON_SAID = re.compile(r"^what i('d| would)? (say|learned|learnt|took away|keep|'d keep) (is|was)\b")
 # A punctuated run-on that turns from the aim to the first step after a comma ("...and I wanted to find out
 # why, so I ran it in a loop overnight") is cut there once it is this long.
 LONG_RUN_WORDS = 14
@@ -256,7 +261,9 @@ _CUES: dict[str, list[tuple[str, float]]] = {
         # ...and the commitment told as an aside: "it was my team's test, so I'd told my lead I'd spend two days".
         (r"\bi'?d? told (my|the|our) (manager|lead|boss|team lead|tech lead|team) (that )?i'?d\b"
          r"|\b(it|this|that) was (my|our) team'?s (test|code|service|job|problem|bug|pipeline|system|project|mess"
-         r"|responsibility|call)\b", 2.5),
+         r"|responsibility|call)\b"
+         # ...or another team's, said on its own: "the model serving wasn't mine, it was the ML platform team's"
+         r"|\b(it|this|that) was the [\w-]+( [\w-]+)? team'?s(?=[,.]|$| (but|and|so)\b)", 2.5),
         (r"\b(nobody|no one) (had |really )?asked( me)?\b|\bhadn'?t asked\b"
          r"|\b(didn'?t|did not|never) ask(ed)? (me |us )?(for (it|this|that)|to)\b", 3.0),
         # Being the one it came to is the remit, not the scene: "I was the one they came to".
@@ -394,7 +401,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     for k, word in enumerate(words):
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
-            or (unpunctuated and _long_enough(current) and _starts_clause(words, k))
+            or (unpunctuated and _long_enough(current, _ahead(words, k, 5)) and _starts_clause(words, k))
             or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
             or (len(current) >= CLAUSE_MIN_WORDS and _clause_comma(current[-1])
                 and _HELD_SINCE.match(_ahead(words, k, 6)))
@@ -412,12 +419,13 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     return sentences
 
 
-def _long_enough(current: Sequence[Word]) -> bool:
+def _long_enough(current: Sequence[Word], ahead: str) -> bool:
     """Whether a clause has the words it needs before a spoken clause start cuts it: fewer when it is the work taken
     on, which people say in a few words ("...never on mobile data so i said i'd chase it down i got three of the
-    users..."). The opening is read only while the clause is that short."""
+    users..."), or when a lesson announced as such comes next. The opening is read only while the clause is short."""
     return len(current) >= CLAUSE_MIN_WORDS or (
-        len(current) >= TASK_CLAUSE_MIN_WORDS and bool(_TO_THE_TASK.match(_ahead(current, 0, 5))))
+        len(current) >= TASK_CLAUSE_MIN_WORDS and bool(_TO_THE_TASK.match(_ahead(current, 0, 5)))) or (
+        len(current) >= LESSON_AFTER_WORDS and bool(_LESSON_SAID.match(ahead)))
 
 
 def _clause_comma(word: Word) -> bool:
