@@ -2804,3 +2804,26 @@ def test_the_eighty_fifth_dev_round_a_task_as_a_worry_records_put_right_and_a_le
                            "over code", "what i'd say")
     assert_opens_no_clause(sat_in + "she got it right away what i'd say mattered most was the planning she ran each "
                            "week", "what i'd say")
+
+
+def test_the_eighty_sixth_dev_round_an_ask_after_another_act_a_wish_pushed_back_and_people_who_stayed():
+    from simulator.analysis.flags import _ASSIGNED, _PUSHED_BACK, business_impact, content_flags, plain
+    from simulator.analysis.segment import cue_scores
+    from simulator.types import Segment, Sentence
+
+    def flags_of(*parts):
+        return [f.code for f in content_flags([Segment(name, 0.0, 1.0, (Sentence(0, words_from_text(text)),))
+                                               for name, text in parts])]
+
+    # The ask after what else the one above did is still the work handed down.
+    assert _ASSIGNED.search(plain("And our supervisor split it up and told me to own the scheduling part."))
+    # The one above's wish, pushed back on in the next sentence, is what the story argues with, not the work.
+    wish = ("situation", "Our CEO heard from two big customers, and he wanted us to build a mobile app that quarter.")
+    step = ("action", "I pulled every customer who had cancelled and I joined their usage with their tickets.")
+    pushed = ("task", "I ran the data team, and I didn't think two anecdotes should decide a quarter of engineering.")
+    assert "assigned_task" not in flags_of(wish, pushed, step)
+    assert "assigned_task" in flags_of(wish, ("task", "I ran the data team, so I planned the quarter."), step)
+    assert _PUSHED_BACK.match("honestly i disagreed with him") and _PUSHED_BACK.match("so i pushed back on it")
+    # Nobody quitting is what it did for the team.
+    assert business_impact(plain("After that nobody quit, which had been a real risk."))
+    assert cue_scores("nobody quit which had been a real risk")["result"] > 0

@@ -57,6 +57,9 @@ _ASSIGNED = re.compile(
     # "...unless she asked me to" and "if he wanted me to" are conditions, not the work handed over.
     # ("my supervisor just said see if you can...": a word may stand between who asked and the asking)
     r"\b(?<!unless )(?<!if )(" + _AUTHORITY + r" ((just|basically|then|finally|eventually|also) )?"
+    # ...also after dividing the work: "our supervisor split it up and told me to own the scheduling part" (not "I
+    # told my manager about it and asked if I could help": the speaker asking)
+    r"((split|broke|divided|carved) (it|this|that|the \w+) (up )?and )?"
     # "our manager asked a few of us to help him out": the speaker among the ones asked
     + r"((asked|told|wanted|needed|expected|got|had) (me|us|(a few|some|two|three|a couple|both|all|each) of us) "
     # ...not a go-ahead for the speaker's own pitch: "she told me to go for it", "he wanted me to write it up first"
@@ -675,7 +678,7 @@ _BUSINESS = re.compile(
     # passed": the team's own review)
     r"|((privacy|security|compliance|safety|regulatory|legal|accessibility|external) (review|audit|inspection)|audit"
     r"|inspection)s? passed"
-    r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling)"
+    r"|(stopped|stop) (quitting|leaving|churning|giving up|complaining|calling)|(nobody|no one|none of (us|them)) quit"
     # ...or were about to: "two of them had said they'd leave the rota"
     # (not "she said she'd leave it to me")
     r"|(said (they|he|she)('d| would)|(was|were) (going|about|planning) to|threatened to) (leave|quit)"
@@ -953,6 +956,9 @@ _PEER = re.compile(r"\b(teammates?|colleagues?|co-?workers?|friends?|mentees?|ne
 # An ask the speaker then went against: "my lead wanted me to stay on the launch, but I thought locking people out
 # was worse".
 _PUSHED_AGAINST = re.compile(r"[^.]{0,60}?,? but i (thought|felt|figured|knew|decided|went|did|took)\b")
+# ...or said so in the next sentence: "he wanted us to build one that quarter. I ran the data team, and I didn't think
+# two anecdotes should decide a quarter of engineering".
+_PUSHED_BACK = re.compile(r"^[^.]{0,40}?\b(i (didn'?t|did not) (think|agree)|i disagreed|i pushed back)\b")
 
 
 def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
@@ -960,22 +966,23 @@ def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
     been stuck for three days; she asked me to have a look" is a peer's request, not the work handed down."""
     before = ""
     actions_told = 0
-    for seg in _before_coda(segments):
-        for sentence in seg.sentences:
-            text, owner = _plain_words(sentence.words)
-            # An ask after the first Action sentence is the lead's say in how the work went on ("I showed my
-            # lead and she asked me to write it up", "then she told me to keep it off until Monday"): the
-            # speaker was already at work, so it is not how the work came to them.
-            judged = seg.name in ("situation", "task") or (seg.name == "action" and actions_told == 0)
-            for m in _ASSIGNED.finditer(text) if judged and owner else ():
-                if _PUSHED_AGAINST.match(text, m.end()):
-                    continue  # the speaker went the other way: the ask is not how the work came to them
-                said = before + " " + text[:m.start()]
-                if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
-                    continue
-                return (*_quoted(sentence, owner, m), seg.name)
-            before += " " + text
-            actions_told += seg.name == "action"
+    told = [(seg, sentence) for seg in _before_coda(segments) for sentence in seg.sentences]
+    for k, (seg, sentence) in enumerate(told):
+        text, owner = _plain_words(sentence.words)
+        said_next = plain(told[k + 1][1].text) if k + 1 < len(told) else ""
+        # An ask after the first Action sentence is the lead's say in how the work went on ("I showed my
+        # lead and she asked me to write it up", "then she told me to keep it off until Monday"): the
+        # speaker was already at work, so it is not how the work came to them.
+        judged = seg.name in ("situation", "task") or (seg.name == "action" and actions_told == 0)
+        for m in _ASSIGNED.finditer(text) if judged and owner else ():
+            if _PUSHED_AGAINST.match(text, m.end()) or _PUSHED_BACK.match(said_next):
+                continue  # the speaker went the other way: the ask is not how the work came to them
+            said = before + " " + text[:m.start()]
+            if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):
+                continue
+            return (*_quoted(sentence, owner, m), seg.name)
+        before += " " + text
+        actions_told += seg.name == "action"
     return None
 
 

@@ -336,6 +336,8 @@ _CUES: dict[str, list[tuple[str, float]]] = {
          # ...and what a learner could then do alone: "by day eight I did a deploy on my own"
          r"|\b(did|ran|shipped|handled|deployed|fixed|led|finished) (\w+ ){0,3}(on my own|by myself|alone)\b(?! time)",
          2.0),
+        # ...and who stayed: "after that people were a lot less tired and nobody quit, which had been a real risk"
+        (r"\b(nobody|no one|none of (us|them)) quit\b", 1.5),
         (r"\bcost (us )?(about |only |roughly |around |maybe )?(a (fifth|third|quarter|half|tenth|fraction)|half"
          r"|twice)\b"
          r"|\bnever (hit|had|saw|needed)\b", 1.5),
