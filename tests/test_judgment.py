@@ -63,6 +63,12 @@ def assert_opens_no_clause(said: str, *openings: str) -> None:
     assert not any(t.startswith(openings) for t in texts), (openings, texts)
 
 
+def assert_opens_unless_bound(said_before: str, clause: str, opening: str, binder: str) -> None:
+    """The clause opens after what was said before it, and not when a binding word ties it to that ("because")."""
+    assert_opens_clauses(said_before + clause, opening)
+    assert_opens_no_clause(f"{said_before}{binder} {clause}", opening)
+
+
 def roles(report):
     return [(s["role"], s["text"]) for s in report["sentences"]]
 
@@ -2576,8 +2582,8 @@ def test_the_seventy_third_dev_round_a_scene_in_progress_a_plan_taken_up_and_cus
     # opens the lesson.
     headline = ("so the short answer is we never built the queue system at all and it saved the four of us about "
                 "four months of work on the first version of the product ")
-    assert_opens_clauses(headline + "we were launching a scheduling app for dental offices", "we were launching")
-    assert_opens_no_clause(headline + "when we were launching a scheduling app for dental offices", "we were launching")
+    assert_opens_unless_bound(headline, "we were launching a scheduling app for dental offices", "we were launching",
+                              "when")
     took = ("so i went through the last year of incidents and found eleven of them would have landed in the cutover "
             "window and i took a one page plan to her one on one before the planning meeting instead of arguing ")
     assert_opens_clauses(took + "she went with the two phase plan", "she went with")
@@ -2673,9 +2679,8 @@ def test_the_seventy_eighth_dev_round_a_short_task_clause_an_owner_missing_and_a
     assert_opens_clauses(sent + "invoices went out from two systems the old billing one and the new one for about "
                          "half of our customers", "invoices went out")
     owner = sent + "because both systems were sending them "
-    assert_opens_clauses(owner + "the old system had no owner since its team was broken up", "the old system had")
-    assert_opens_no_clause(owner + "because the old system had no owner since its team was broken up",
-                           "the old system had")
+    assert_opens_unless_bound(owner, "the old system had no owner since its team was broken up", "the old system had",
+                              "because")
     # The one above's wish to leave something out is what a disagreement is about, not the work handed over.
     assert not _ASSIGNED.search(plain("Our team lead wanted us to skip writing tests so we'd have more features."))
     assert _ASSIGNED.search(plain("Our team lead wanted us to write the tests before the demo."))
@@ -2690,8 +2695,7 @@ def test_the_seventy_ninth_dev_round_dropping_everything_is_an_assignment_and_a_
     assert business_impact(plain("We had flags in production two weeks later instead of after a quarter of building."))
     headline = ("so the headline is i cut our logging bill from about ninety thousand a month to about thirty in one "
                 "quarter without losing a single log line that anyone had read in the year before ")
-    assert_opens_clauses(headline + "our logs had grown every year", "our logs had grown")
-    assert_opens_no_clause(headline + "because our logs had grown every year", "our logs had grown")
+    assert_opens_unless_bound(headline, "our logs had grown every year", "our logs had grown", "because")
     launched = ("so i ran a fifteen minute check in every morning and we launched four days late instead of the month "
                 "people were bracing for and new user activation went up about eight percent in the first month ")
     assert_opens_clauses(launched + "putting a name next to every item is what i'd keep", "putting a name")

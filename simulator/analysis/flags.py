@@ -969,13 +969,13 @@ def _assigned(segments: Sequence[Segment]) -> tuple[str, float, str] | None:
     told = [(seg, sentence) for seg in _before_coda(segments) for sentence in seg.sentences]
     for k, (seg, sentence) in enumerate(told):
         text, owner = _plain_words(sentence.words)
-        said_next = plain(told[k + 1][1].text) if k + 1 < len(told) else ""
         # An ask after the first Action sentence is the lead's say in how the work went on ("I showed my
         # lead and she asked me to write it up", "then she told me to keep it off until Monday"): the
         # speaker was already at work, so it is not how the work came to them.
         judged = seg.name in ("situation", "task") or (seg.name == "action" and actions_told == 0)
         for m in _ASSIGNED.finditer(text) if judged and owner else ():
-            if _PUSHED_AGAINST.match(text, m.end()) or _PUSHED_BACK.match(said_next):
+            pushed_back_next = k + 1 < len(told) and _PUSHED_BACK.match(plain(told[k + 1][1].text))
+            if _PUSHED_AGAINST.match(text, m.end()) or pushed_back_next:
                 continue  # the speaker went the other way: the ask is not how the work came to them
             said = before + " " + text[:m.start()]
             if _ASKER_UNNAMED.search(m.group(0)) and not _ABOVE.search(said) and _PEER.search(said):

@@ -64,10 +64,10 @@ def _import_spacy_without_its_command_line() -> Any:
     try:
         import spacy
     except ImportError:
-        _remove(stand_ins)
+        _remove_stand_ins(stand_ins)
         import spacy
     finally:
-        _remove(stand_ins)
+        _remove_stand_ins(stand_ins)
     return spacy
 
 
@@ -77,7 +77,7 @@ def _spacy_info(*args: Any, **kwargs: Any) -> Any:
     return info(*args, **kwargs)
 
 
-def _remove(stand_ins: dict[str, types.ModuleType]) -> None:
+def _remove_stand_ins(stand_ins: dict[str, types.ModuleType]) -> None:
     for name, module in stand_ins.items():
         if sys.modules.get(name) is module:
             del sys.modules[name]

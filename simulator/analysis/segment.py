@@ -403,7 +403,7 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     for k, word in enumerate(words):
         if current and (
             word.start_s - current[-1].end_s >= SENTENCE_PAUSE_S or len(current) >= MAX_SENTENCE_WORDS
-            or (unpunctuated and _long_enough(current, _ahead(words, k, 5)) and _starts_clause(words, k))
+            or (unpunctuated and _long_enough(current, words, k) and _starts_clause(words, k))
             or (len(current) >= LONG_RUN_WORDS and current[-1].text.endswith(",") and _turns_on(words, k))
             or (len(current) >= CLAUSE_MIN_WORDS and _clause_comma(current[-1])
                 and _HELD_SINCE.match(_ahead(words, k, 6)))
@@ -421,13 +421,13 @@ def split_sentences(words: Sequence[Word]) -> list[Sentence]:
     return sentences
 
 
-def _long_enough(current: Sequence[Word], ahead: str) -> bool:
+def _long_enough(current: Sequence[Word], words: Sequence[Word], k: int) -> bool:
     """Whether a clause has the words it needs before a spoken clause start cuts it: fewer when it is the work taken
     on, which people say in a few words ("...never on mobile data so i said i'd chase it down i got three of the
     users..."), or when a lesson announced as such comes next. The opening is read only while the clause is short."""
     return len(current) >= CLAUSE_MIN_WORDS or (
         len(current) >= TASK_CLAUSE_MIN_WORDS and bool(_TO_THE_TASK.match(_ahead(current, 0, 5)))) or (
-        len(current) >= LESSON_AFTER_WORDS and bool(_LESSON_SAID.match(ahead)))
+        len(current) >= LESSON_AFTER_WORDS and bool(_LESSON_SAID.match(_ahead(words, k, 5))))
 
 
 def _clause_comma(word: Word) -> bool:
